@@ -1,0 +1,121 @@
+"""Where a help center's files live, read from its `mkdocs.yml` without importing MkDocs.
+
+Commands that are not the build (search, api, report, events) need the content folder, the
+built site, kbgen's state folder and the plugin options. They read them from `mkdocs.yml`
+with a YAML loader that accepts MkDocs' custom tags (`!ENV`, `!!python/name:`) as inert
+values, so no code is ever executed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kbgen.errors import UsageError
+
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+STATE_DIR = ".kbgen"
+DATABASE_ENV = "KBGEN_DATABASE_URL"
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """SafeLoader that reads unknown tags (e.g. `!ENV`, `!!python/name:x`) as plain data."""
+
+
+def _inert(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)
+
+
+_ConfigLoader.add_multi_constructor("", _inert)
+
+
+@dataclass
+class Project:
+    """One help center: its configuration file and the folders derived from it."""
+
+    config_file: Path
+    docs_dir: Path
+    site_dir: Path
+    site_url: str | None = None
+    site_name: str = "Help Center"
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        return self.config_file.parent
+
+    @property
+    def state_dir(self) -> Path:
+        """kbgen's own build output that is not published: manifest, search index, database."""
+        return self.root / STATE_DIR
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.state_dir / "manifest.json"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.state_dir / "search-index"
+
+    @property
+    def default_db_url(self) -> str:
+        return f"sqlite:///{self.state_dir / 'kbgen.db'}"
+
+    def db_url(self, given: str | None = None) -> str:
+        """`--db`, then `KBGEN_DATABASE_URL`, then the SQLite file in the state folder."""
+        return given or os.environ.get(DATABASE_ENV) or self.default_db_url
+
+
+def find_config(config_file: str | os.PathLike[str] | None = None) -> Path:
+    if config_file is not None:
+        path = Path(config_file)
+        if not path.is_file():
+            raise UsageError(f"Config file '{path}' does not exist. Fix: pass -f PATH/mkdocs.yml.")
+        return path.resolve()
+    for name in CONFIG_NAMES:
+        path = Path.cwd() / name
+        if path.is_file():
+            return path.resolve()
+    raise UsageError(
+        f"No mkdocs.yml in {Path.cwd()}. Fix: run the command in your help center's folder, "
+        "pass -f PATH/mkdocs.yml, or create one with `kbgen init`."
+    )
+
+
+def load_project(config_file: str | os.PathLike[str] | None = None) -> Project:
+    path = find_config(config_file)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_ConfigLoader)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise UsageError(f"Cannot read '{path}': {exc}") from exc
+    if not isinstance(data, dict):
+        raise UsageError(f"'{path}' must be a YAML mapping of MkDocs settings.")
+    root = path.parent
+    return Project(
+        config_file=path,
+        docs_dir=(root / str(data.get("docs_dir") or "docs")).resolve(),
+        site_dir=(root / str(data.get("site_dir") or "site")).resolve(),
+        site_url=data.get("site_url") or None,
+        site_name=str(data.get("site_name") or "Help Center"),
+        options=plugin_options(data.get("plugins")),
+    )
+
+
+def plugin_options(plugins: Any) -> dict[str, Any]:
+    """The `kbgen` entry of the `plugins` setting, in either of MkDocs' two spellings."""
+    if isinstance(plugins, dict):
+        return dict(plugins.get("kbgen") or {})
+    for item in plugins or []:
+        if item == "kbgen":
+            return {}
+        if isinstance(item, dict) and "kbgen" in item:
+            return dict(item["kbgen"] or {})
+    return {}
