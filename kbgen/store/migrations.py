@@ -1,0 +1,67 @@
+"""Schema versions for the SQLite store: each step is a .sql file applied once, in order.
+
+To change the schema, add `NNNN_what.sql` beside `schema.sql` and a line to `MIGRATIONS`;
+never edit a step that has shipped. A database newer than this kbgen is refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from importlib import resources
+
+from kbgen.errors import KbgenError
+from kbgen.store import sql
+
+# (version, file in kbgen/store/) — version 1 is the original schema.
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "schema.sql"),)
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    if not exists:
+        return 0
+    return conn.execute(sql.SELECT_SCHEMA_VERSION).fetchone()[0] or 0
+
+
+def migrate(conn: sqlite3.Connection, where: str) -> int:
+    """Bring the database at `where` to LATEST inside one write transaction; return it."""
+    if current_version(conn) == LATEST:
+        return LATEST
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = current_version(conn)  # another process may have migrated meanwhile
+        if version > LATEST:
+            raise KbgenError(
+                f"Database '{where}' has schema version {version}, newer than this kbgen "
+                f"understands ({LATEST}). Fix: upgrade kbgen."
+            )
+        for step, filename in MIGRATIONS:
+            if step > version:
+                for statement in statements(resources.files("kbgen.store").joinpath(filename)
+                                            .read_text(encoding="utf-8")):
+                    conn.execute(statement)
+        conn.execute(sql.DELETE_SCHEMA_VERSION)
+        conn.execute(sql.INSERT_SCHEMA_VERSION, {"version": LATEST})
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return LATEST
+
+
+def statements(script: str) -> list[str]:
+    """Split a script into complete statements (comments and semicolons in strings are safe)."""
+    found, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            found.append(pending.strip())
+            pending = ""
+    if pending.strip() and not all(
+        part.strip().startswith("--") or not part.strip() for part in pending.splitlines()
+    ):
+        raise KbgenError(f"Incomplete SQL statement at the end of a migration: {pending[:80]!r}")
+    return found
