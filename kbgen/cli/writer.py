@@ -1,0 +1,119 @@
+"""Commands for support writers: init, new, check, build, serve."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+from kbgen import scaffold
+from kbgen.cli.options import config_option
+from kbgen.content import errors_in
+from kbgen.errors import KbgenError
+from kbgen.project import load_project
+
+log = logging.getLogger("kbgen")
+
+
+@click.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Create a new help center with a small working sample in DIRECTORY."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = scaffold.init(directory)
+    click.echo(f"Created a help center in {directory} ({len(written)} files).")
+    click.echo(f"Next: cd {directory} && kbgen serve")
+
+
+@click.command()
+@click.argument("title")
+@click.option("--category", default="getting-started", show_default=True,
+              help="Category folder under the content folder.")
+@click.option("--type", "kind", default="article", show_default=True,
+              type=click.Choice(scaffold.TYPES), help="Kind of page.")
+@config_option
+def new(title: str, category: str, kind: str, config_file: str | None) -> None:
+    """Start a new article titled TITLE; prints the path of the new file."""
+    project = load_project(config_file)
+    site = scaffold.load_or_fail(project.docs_dir, project.root)
+    path = scaffold.new_article(site, title, category, kind)
+    click.echo(path.relative_to(project.root) if path.is_relative_to(project.root) else path)
+
+
+@click.command()
+@click.option("--strict", is_flag=True, help="Fail on warnings too (e.g. overdue reviews).")
+@config_option
+def check(strict: bool, config_file: str | None) -> None:
+    """Check content, links, ids, review dates and search tests."""
+    project = load_project(config_file)
+    failed = run_checks(project, strict)
+    if failed:
+        raise KbgenError(f"{failed} problem(s) found; nothing was built.")
+    click.echo("Content is OK.", err=True)
+
+
+def run_checks(project, strict: bool, search_tests: bool = True) -> int:
+    """Print every problem; return how many fail the check."""
+    site = scaffold.load_or_fail(project.docs_dir, project.root)
+    errors = errors_in(site.problems, strict)
+    for problem in site.problems:
+        click.secho(str(problem), err=True, fg="red" if problem in errors else "yellow")
+    failed = len(errors)
+    if search_tests and not errors:
+        failed += _search_tests(project, strict)
+    return failed
+
+
+def _search_tests(project, strict: bool) -> int:
+    tests_file = project.docs_dir / "search-tests.yml"
+    if not tests_file.exists():
+        return 0
+    try:
+        from kbgen.search import open_index, run_search_tests
+    except ImportError:
+        return 0
+    if not project.index_dir.exists():
+        click.secho("search-tests.yml: skipped, no search index yet (run kbgen build).",
+                    err=True, fg="yellow")
+        return 1 if strict else 0
+    site = scaffold.load_or_fail(project.docs_dir, project.root)
+    failures = run_search_tests(tests_file, open_index(project.index_dir), set(site.by_id))
+    for failure in failures:
+        click.secho(str(failure), err=True, fg="red")
+    return len(failures)
+
+
+@click.command()
+@click.option("--strict", is_flag=True, help="Fail on warnings too (e.g. overdue reviews).")
+@click.option("--drafts", is_flag=True, help="Include articles with status: draft.")
+@config_option
+def build(strict: bool, drafts: bool, config_file: str | None) -> None:
+    """Check the content, then build the site and the search index."""
+    from kbgen.mkdocs_plugin.runner import build_site
+
+    project = load_project(config_file)
+    failed = run_checks(project, strict, search_tests=False)
+    if failed:
+        raise KbgenError(f"{failed} problem(s) found; the site was not built and the previous "
+                         "one is unchanged.")
+    site_dir = build_site(project.config_file, drafts=drafts, strict=strict)
+    failed = _search_tests(project, strict=False)
+    if failed:
+        raise KbgenError(f"{failed} search test(s) failed (the site was built).")
+    click.echo(f"Built the site in {site_dir}", err=True)
+
+
+@click.command()
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
+              metavar="HOST:PORT", help="Address to serve the preview on.")
+@config_option
+def serve(dev_addr: str, config_file: str | None) -> None:
+    """Live preview for writers: rebuilds and reloads on every save."""
+    from kbgen.mkdocs_plugin.runner import serve_site
+
+    project = load_project(config_file)
+    serve_site(project.config_file, dev_addr)
+
+
+commands = [init, new, check, build, serve]

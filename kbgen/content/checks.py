@@ -1,0 +1,116 @@
+"""Checks across articles: ids, related articles, links, redirects, review dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import unicodedata
+
+from kbgen.content import links as links_mod
+from kbgen.content.article import Article
+from kbgen.content.fields import ID_RE
+from kbgen.content.problems import Problem
+from kbgen.content.site import ContentSite
+
+
+def check_site(site: ContentSite, name, today: dt.date) -> None:
+    add = site.problems.append
+    _check_ids(site, name, add)
+    by_id = site.by_id
+    published = {a.id for a in site.published()}
+    article_urls = {a.url for a in site.articles}
+    for article in site.articles:
+        file = name(article.src)
+        line = _key_line(article)
+        for rid in article.related:
+            if rid not in by_id:
+                add(Problem(file, f"related article '{rid}' does not exist",
+                            "use the id of an existing article", line("related")))
+            elif rid not in published and article.status == "published":
+                add(Problem(file, f"related article '{rid}' is {by_id[rid].status}",
+                            "list a published article instead", line("related")))
+        if article.redirect_to and ID_RE.match(article.redirect_to):
+            if article.redirect_to not in published:
+                add(Problem(file, f"redirect_to '{article.redirect_to}' is not a published article",
+                            "give the id of the article that replaces this one",
+                            line("redirect_to")))
+        for old in article.redirect_from:
+            path = old.strip("/") + "/"
+            if path in article_urls:
+                add(Problem(file, f"redirect_from '{old}' is the address of an existing page",
+                            "remove it; the page at that address would be overwritten",
+                            line("redirect_from")))
+        if article.status == "published":
+            _check_links(site, article, name, add)
+            _check_review(article, file, line, today, add)
+
+
+def _key_line(article: Article):
+    return lambda key: article.key_lines.get(key)
+
+
+def _check_ids(site: ContentSite, name, add) -> None:
+    seen: dict[str, Article] = {}
+    for article in site.articles:
+        key = unicodedata.normalize("NFKC", article.id).casefold()
+        first = seen.setdefault(key, article)
+        if first is not article:
+            add(Problem(name(article.src), f"duplicate id '{article.id}': "
+                        f"'{name(first.src)}' already uses it",
+                        "give each article its own id; ids key all statistics, so keep the "
+                        "older one", article.key_lines.get("id")))
+
+
+def _check_links(site: ContentSite, article: Article, name, add) -> None:
+    by_src = site.by_src
+    file = name(article.src)
+    for link in links_mod.links_in(article.body, article.body_line):
+        if not links_mod.is_internal(link.target):
+            continue
+        target, anchor = links_mod.resolve(article.src, link.target)
+        if target is None:
+            add(Problem(file, f"{link.kind} '{link.target}' points outside the content folder",
+                        "link only to files inside the content folder", link.line))
+            continue
+        if link.kind == "snippet":
+            if target not in site.other_files and target not in by_src:
+                add(Problem(file, f"snippet '{link.target}' does not exist",
+                            "fix the path", link.line))
+            continue
+        linked = by_src.get(target)
+        if linked is None:
+            folder = target.rstrip("/")
+            if target in site.other_files or _is_category(site, folder):
+                if anchor:
+                    add(Problem(file, f"link '{link.target}' has an anchor, but its target has "
+                                "no headings", "remove the '#...' part", link.line))
+                continue
+            hint = " (link to the .md file)" if not posixpath.splitext(target)[1] else ""
+            add(Problem(file, f"link '{link.target}' points to '{target}', which does not "
+                        f"exist{hint}", "fix the path, relative to this file", link.line))
+            continue
+        if linked.status != "published":
+            add(Problem(file, f"link '{link.target}' points to an article that is "
+                        f"{linked.status}", "link to a published article", link.line))
+        elif anchor and anchor not in linked.anchors:
+            known = ", ".join(sorted(linked.anchors)[:8]) or "none"
+            add(Problem(file, f"link '{link.target}' has anchor '#{anchor}', but there is no "
+                        f"such anchor in '{name(linked.src)}'",
+                        f"use one of its anchors: {known}", link.line))
+
+
+def _is_category(site: ContentSite, folder: str) -> bool:
+    return any(a.category == folder for a in site.published())
+
+
+def _check_review(article: Article, file: str, line, today: dt.date, add) -> None:
+    due = article.review_due
+    if article.review_every_days and not article.reviewed:
+        add(Problem(file, "'review_every' is set but 'reviewed' is not",
+                    f"add 'reviewed: {today.isoformat()}' after reviewing the article",
+                    severity="warning"))
+    elif due and due < today:
+        owner = f" (owner: {article.owner})" if article.owner else ""
+        add(Problem(file, f"review overdue since {due.isoformat()}{owner}",
+                    f"review the article and set 'reviewed: {today.isoformat()}'",
+                    severity="warning"))

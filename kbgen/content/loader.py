@@ -1,0 +1,115 @@
+"""Load every article under the content folder, collecting every problem on the way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import yaml
+
+from kbgen.content import article as article_mod
+from kbgen.content import checks, frontmatter
+from kbgen.content.problems import Problem
+from kbgen.content.site import Category, ContentSite
+
+CATEGORY_FILE = "_category.yml"
+RESERVED = {"index.md": "kbgen generates the home and category pages",
+            "contact.md": "kbgen generates the contact page",
+            "search.md": "kbgen generates the search page"}
+
+
+def load_content(
+    docs_dir: Path | str, *, root: Path | None = None, today: dt.date | None = None
+) -> ContentSite:
+    """Read and check the help center. Problems are collected, never raised."""
+    docs_dir = Path(docs_dir).resolve()
+    root = (root or docs_dir.parent).resolve()
+    site = ContentSite(docs_dir)
+
+    def name(rel: str) -> str:
+        path = docs_dir / rel
+        return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+    if not docs_dir.is_dir():
+        site.problems.append(Problem(str(docs_dir), "the content folder does not exist",
+                                     "create it or set docs_dir in mkdocs.yml"))
+        return site
+    for rel in _walk(docs_dir, site, name):
+        if rel.endswith(".md"):
+            _load_article(docs_dir / rel, rel, site, name)
+        elif rel.rsplit("/", 1)[-1] == CATEGORY_FILE:
+            _load_category(docs_dir / rel, rel, site, name)
+        else:
+            site.other_files.add(rel)
+    checks.check_site(site, name, today or dt.date.today())
+    return site
+
+
+def _walk(docs_dir: Path, site: ContentSite, name) -> list[str]:
+    found = []
+    for folder, dirs, files in os.walk(docs_dir, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for entry in [*dirs, *files]:
+            path = Path(folder) / entry
+            if path.is_symlink() and not path.resolve().is_relative_to(docs_dir):
+                rel = path.relative_to(docs_dir).as_posix()
+                site.problems.append(Problem(
+                    name(rel), f"symbolic link points outside the content folder: {path.resolve()}",
+                    "copy the file into the content folder or remove the link",
+                ))
+                if entry in dirs:
+                    dirs.remove(entry)
+        for file in sorted(files):
+            path = Path(folder) / file
+            if file.startswith(".") or (path.is_symlink() and not path.resolve().is_relative_to(docs_dir)):
+                continue
+            found.append(path.relative_to(docs_dir).as_posix())
+    return found
+
+
+def _load_article(path: Path, rel: str, site: ContentSite, name) -> None:
+    base = rel.rsplit("/", 1)[-1]
+    if base in RESERVED and (base == "index.md" or "/" not in rel):
+        site.problems.append(Problem(
+            name(rel), f"'{base}' is reserved: {RESERVED[base]}",
+            "rename the file, e.g. to overview.md",
+        ))
+        return
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(frontmatter.MAX_FILE_BYTES + 1)
+        parsed = frontmatter.parse(frontmatter.decode(data))
+    except frontmatter.FrontMatterError as exc:
+        site.problems.append(Problem(name(rel), exc.message, exc.fix, exc.line))
+        return
+    except OSError as exc:
+        site.problems.append(Problem(name(rel), f"cannot read the file: {exc.strerror}",
+                                     "check its permissions"))
+        return
+    article, bad = article_mod.from_parsed(parsed, rel, path)
+    for key, message, fix in bad:
+        site.problems.append(Problem(name(rel), message, fix, parsed.key_lines.get(key, 1)))
+    if article is not None:
+        site.articles.append(article)
+
+
+def _load_category(path: Path, rel: str, site: ContentSite, name) -> None:
+    slug = rel.rsplit("/", 1)[0] if "/" in rel else ""
+    try:
+        data = yaml.safe_load(frontmatter.decode(path.read_bytes())) or {}
+        if not isinstance(data, dict):
+            raise ValueError("it must be a mapping with title, description and order")
+        order = data.get("order", 1000)
+        if not isinstance(order, int) or isinstance(order, bool):
+            raise ValueError(f"'order' is {order!r}, not a whole number")
+        site.categories[slug] = Category(
+            slug, str(data.get("title") or slug), str(data.get("description") or ""), order
+        )
+    except (yaml.YAMLError, ValueError, frontmatter.FrontMatterError) as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        site.problems.append(Problem(
+            name(rel), f"bad category file: {getattr(exc, 'message', exc)}",
+            "write 'title: ...', 'description: ...' and 'order: N' lines",
+            line + 1 if line is not None else None,
+        ))

@@ -1,0 +1,31 @@
+"""Options of the `kbgen` plugin in mkdocs.yml."""
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class KbgenConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    """Turn the plugin off (e.g. to build a plain mkdocs-material site from the same files)."""
+
+    # Content
+    drafts = c.Type(bool, default=False)
+    """Build articles with `status: draft` too (`kbgen build --drafts` sets it)."""
+    strict = c.Type(bool, default=False)
+    """Treat content warnings (overdue reviews, unknown keys) as errors."""
+
+    # Feedback and contact
+    api_url = c.Type(str, default="")
+    """Base URL of the help API (`kbgen api`); empty means feedback is not sent anywhere."""
+    contact_url = c.Type(str, default="mailto:support@example.com")
+    """Where "Contact support" hands off: a mailto: address or a helpdesk form URL."""
+    allowed_origins = c.ListOfItems(c.Type(str), default=[])
+    """Extra origins the help API accepts events from (site_url's origin is always allowed)."""
+
+    # Home and article pages
+    popular = c.ListOfItems(c.Type(str), default=[])
+    """Article ids shown as popular on the home page (default: the most linked articles)."""
+    list_count = c.Type(int, default=6)
+    """How many popular and recent articles the home page lists."""
+    related_count = c.Type(int, default=5)
+    """How many related articles an article page lists."""

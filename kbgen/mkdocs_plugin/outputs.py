@@ -1,0 +1,68 @@
+"""Files written beside the pages: redirects, robots.txt, the manifest, the search index."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from kbgen.site_data import script_json
+
+log = logging.getLogger("mkdocs.plugins.kbgen")
+
+
+def write_redirects(redirects: dict[str, str], site_dir: Path, site_url: str) -> None:
+    for old, new in redirects.items():
+        page = site_dir / old / "index.html"
+        if page.exists():
+            log.warning("Redirect from '%s' skipped: a page already exists there.", old)
+            continue
+        depth = old.strip("/").count("/") + 1 if old.strip("/") else 0
+        target = "../" * depth + new
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(redirect_html(target, site_url + new if site_url else target),
+                        encoding="utf-8")
+
+
+def redirect_html(target: str, canonical: str) -> str:
+    href = html.escape(target, quote=True)
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<title>This page has moved</title>\n"
+        f'<link rel="canonical" href="{html.escape(canonical, quote=True)}">\n'
+        '<meta name="robots" content="noindex">\n'
+        f'<meta http-equiv="refresh" content="0; url={href}">\n'
+        f"<script>location.replace({script_json(target)} + location.hash)</script>\n"
+        f'</head>\n<body>\n<p>This page has moved to <a href="{href}">{href}</a>.</p>\n'
+        "</body>\n</html>\n"
+    )
+
+
+def write_robots(site_dir: Path, site_url: str | None) -> None:
+    lines = ["User-agent: *", "Allow: /"]
+    if site_url:
+        lines.append(f"Sitemap: {site_url.rstrip('/')}/sitemap.xml")
+    (site_dir / "robots.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_manifest(manifest: dict, state_dir: Path) -> None:
+    """Atomically replace .kbgen/manifest.json (the help API may be reading it)."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=state_dir, prefix=".manifest-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(manifest, handle, ensure_ascii=False, indent=1)
+    os.replace(tmp, state_dir / "manifest.json")
+
+
+def build_search(articles, state_dir: Path, per_article: int) -> dict[str, list[str]]:
+    """Update the search index and compute related articles; empty if search is unavailable."""
+    try:
+        from kbgen.search import build_index, related_articles
+    except ImportError:  # the search engine is optional for a plain build
+        return {}
+    index_dir = state_dir / "search-index"
+    build_index(articles, index_dir)
+    return related_articles(articles, index_dir, per_article)

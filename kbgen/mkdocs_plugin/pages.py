@@ -1,0 +1,105 @@
+"""Pages kbgen adds to the site, and the data each page's template receives."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from typing import Any
+
+from kbgen import site_data
+from kbgen.content import ContentSite
+
+HOME = "index.md"
+CONTACT = "contact.md"
+SEARCH = "search.md"
+
+_H2 = re.compile(r"<h2\b[^>]*\bid=\"([^\"]+)\"[^>]*>.*?</h2>", re.DOTALL)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def navigation(site: ContentSite, drafts: bool) -> list[dict[str, str]]:
+    """Home, one entry per category, contact: the nav stays small at any number of articles."""
+    nav = [{"Home": HOME}]
+    nav += [{c.title: f"{c.slug}/index.md"} for c in site.used_categories(drafts)]
+    nav.append({"Contact support": CONTACT})
+    return nav
+
+
+def generated(site: ContentSite, drafts: bool) -> dict[str, str]:
+    """src_uri -> Markdown of the pages kbgen generates (their body comes from templates)."""
+    files = {
+        HOME: _page("Help Center", "Answers to common questions, guides and troubleshooting.",
+                    "kbgen/home.html"),
+        SEARCH: _page("Search", "Search the help center.", "kbgen/search.html"),
+        CONTACT: _page("Contact support", "Tell us what you need help with.",
+                       "kbgen/contact.html"),
+    }
+    for cat in site.used_categories(drafts):
+        files[f"{cat.slug}/index.md"] = _page(
+            cat.title, cat.description or f"Help articles about {cat.title.lower()}.",
+            "kbgen/category.html")
+    return files
+
+
+def _page(title: str, description: str, template: str) -> str:
+    quote = site_data.script_json  # JSON strings are valid YAML scalars
+    return (f"---\ntitle: {quote(title)}\ndescription: {quote(description)}\n"
+            f"template: {template}\nhide: [toc]\n---\n")
+
+
+def collapsible_faq(html: str) -> tuple[str, dict[str, str]]:
+    """Wrap each question (`<h2>`) and its answer in <details>; return answer texts by anchor."""
+    matches = list(_H2.finditer(html))
+    if not matches:
+        return html, {}
+    out = [html[: matches[0].start()]]
+    answers = {}
+    for number, match in enumerate(matches):
+        end = matches[number + 1].start() if number + 1 < len(matches) else len(html)
+        answer = html[match.end():end]
+        answers[match.group(1)] = " ".join(html_lib.unescape(_TAGS.sub(" ", answer)).split())
+        out.append(
+            f'<details class="kb-faq">\n<summary>{match.group(0)}</summary>\n'
+            f'<div class="kb-faq__answer">{answer}</div>\n</details>\n'
+        )
+    return "".join(out), answers
+
+
+def context(site: ContentSite, src_uri: str, config, updated: dict, related: dict,
+            site_url: str, page_url: str, faq_answers: dict[str, str]) -> dict[str, Any]:
+    drafts = config.drafts
+    data: dict[str, Any] = {
+        "api_url": config.api_url.rstrip("/"),
+        "contact_url": config.contact_url,
+        "contact_page": "contact/",
+        "page_type": "other",
+        "article": None,
+        "jsonld": [],
+    }
+    if src_uri == HOME:
+        data["page_type"] = "home"
+        data["home"] = site_data.home(site, config.popular, updated, config.list_count, drafts)
+    elif src_uri == CONTACT:
+        data["page_type"] = "contact"
+    elif src_uri == SEARCH:
+        data["page_type"] = "search"
+    elif src_uri.endswith("/index.md") and src_uri.count("/") == 1:
+        data["page_type"] = "category"
+        data["category"] = site_data.category(site, src_uri.split("/")[0], updated, drafts)
+    article = site.by_src.get(src_uri)
+    if article is None:
+        return data
+    date = updated.get(article.src)
+    data.update(
+        page_type=article.type,
+        article=site_data.summary(article, date),
+        breadcrumbs=site_data.breadcrumbs(site, article),
+        related=site_data.related(site, article, related.get(article.id), config.related_count,
+                                  drafts),
+        draft=article.status == "draft",
+    )
+    jsonld = site_data.article_jsonld(site, article, page_url, site_url, date)
+    if article.type == "faq":
+        jsonld.append(site_data.faq_jsonld(article, faq_answers, page_url))
+    data["jsonld"] = [site_data.script_json(item) for item in jsonld]
+    return data

@@ -1,0 +1,117 @@
+"""The `kbgen` MkDocs plugin: checks content, shapes the site, hands data to the theme."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from kbgen import site_data
+from kbgen.content import ContentSite, errors_in, load_content
+from kbgen.content.dates import last_updated
+from kbgen.mkdocs_plugin import pages, outputs
+from kbgen.mkdocs_plugin.config import KbgenConfig
+
+log = logging.getLogger("mkdocs.plugins.kbgen")
+
+REQUIRED_EXTENSIONS = ("toc", "admonition", "attr_list", "md_in_html", "tables",
+                       "pymdownx.details", "pymdownx.superfences")
+
+
+def theme_dir() -> Path:
+    """theme/ inside the installed wheel, or next to the package in a source checkout."""
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "theme"
+    return packaged if packaged.is_dir() else package.parent / "theme"
+
+
+class KbgenPlugin(BasePlugin[KbgenConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.site: ContentSite | None = None
+        self.updated: dict = {}
+        self.related: dict[str, list[str]] = {}
+        self.problems_reported = False  # kbgen build prints them itself before building
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        if config.theme.name != "material":
+            raise PluginError("kbgen needs mkdocs-material: set 'theme: {name: material}' "
+                              "in mkdocs.yml.")
+        root = Path(config.config_file_path or ".").resolve().parent
+        site = load_content(Path(config.docs_dir), root=root)
+        errors = errors_in(site.problems, self.config.strict)
+        for problem in site.problems:
+            if problem not in errors and not self.problems_reported:
+                log.warning("%s", problem)
+        if errors:
+            raise PluginError("Content has %d problem(s):\n%s" % (
+                len(errors), "\n".join(str(p) for p in errors)))
+        self.site = site
+        self.updated = last_updated(site.docs_dir, [a.src for a in site.articles])
+        self.state_dir = root / ".kbgen"
+        custom = 1 if config.theme.custom_dir else 0
+        config.theme.dirs.insert(custom, str(theme_dir()))
+        config.theme["font"] = False  # builds fully offline: no Google Fonts
+        config.nav = pages.navigation(site, self.config.drafts)
+        config.validation.nav.omitted_files = logging.DEBUG  # articles are not in the nav
+        config.validation.nav.absolute_links = logging.DEBUG
+        for name in REQUIRED_EXTENSIONS:
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+        config.mdx_configs.setdefault("toc", {}).setdefault("permalink", True)
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if not self.config.enabled or self.site is None:
+            return files
+        shown = {a.src for a in self.site.published(self.config.drafts)}
+        articles = {a.src for a in self.site.articles}
+        for file in list(files):
+            hidden = file.src_uri in articles and file.src_uri not in shown
+            if hidden or file.src_uri.rsplit("/", 1)[-1] == "_category.yml":
+                files.remove(file)
+        for src_uri, content in pages.generated(self.site, self.config.drafts).items():
+            files.append(File.generated(config, src_uri, content=content))
+        self.related = outputs.build_search(
+            self.site.published(self.config.drafts), self.state_dir, self.config.related_count)
+        return files
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files):
+        article = self._article(page)
+        if article is not None and article.type == "faq":
+            html, answers = pages.collapsible_faq(html)
+            page.kb_faq_answers = answers  # type: ignore[attr-defined]
+        return html
+
+    def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
+        if self.site is None:
+            return context
+        context["kb"] = pages.context(
+            self.site, page.file.src_uri, self.config, self.updated, self.related,
+            site_url=config.site_url or "", page_url=page.canonical_url or page.url,
+            faq_answers=getattr(page, "kb_faq_answers", {}),
+        )
+        return context
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.site is None:
+            return
+        site_dir = Path(config.site_dir)
+        outputs.write_redirects(site_data.redirects(self.site, self.config.drafts), site_dir,
+                                config.site_url or "")
+        outputs.write_robots(site_dir, config.site_url)
+        outputs.write_manifest(
+            site_data.manifest(self.site, config.site_name, config.site_url, self.config.drafts),
+            self.state_dir,
+        )
+
+    def _article(self, page: Page):
+        return self.site.by_src.get(page.file.src_uri) if self.site else None
