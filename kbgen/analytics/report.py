@@ -1,0 +1,114 @@
+"""Assemble the report: SPEC.md's "Machine-readable outputs" shape plus extra keys.
+
+Keys SPEC fixes: window, events, site, articles, searches. Extra keys: tickets, trends,
+breakdowns, feedback, stale, rejections, generated, site_name.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from kbgen.analytics.articles import article_rows, breakdowns
+from kbgen.analytics.collect import Collected, SessionWeek, collect
+from kbgen.analytics.manifest import Manifest
+from kbgen.analytics.stale import stale_articles
+from kbgen.analytics.stats import nps, ratio, wilson_lower
+from kbgen.analytics.trends import weekly
+from kbgen.analytics.window import Window, iso
+
+
+def build_report(
+    store: Any, window: Window, manifest: Manifest | None = None, now: datetime | None = None
+) -> dict[str, Any]:
+    manifest = manifest or Manifest()
+    collected = collect(store, window)
+    totals = SessionWeek()
+    for week in collected.weeks.values():
+        totals.add(week)
+    rows = article_rows(collected.articles, manifest)
+    report: dict[str, Any] = {
+        "window": window.as_dict(),
+        "events": totals.events,
+        "site": site_metrics(totals, collected),
+        "articles": rows,
+        "searches": search_rows(collected),
+        "site_name": manifest.site_name,
+        "generated": iso((now or datetime.now(UTC)).replace(microsecond=0)),
+        "tickets": {
+            "in_window": collected.tickets,
+            "without_session": collected.tickets_without_session,
+        },
+        "trends": weekly(collected, window),
+        "breakdowns": breakdowns(collected.articles, rows, manifest),
+        "feedback": feedback_rows(collected, manifest),
+        "rejections": _rejections(store),
+    }
+    stale = stale_articles(manifest, window.until)
+    if stale is not None:
+        report["stale"] = stale
+    return report
+
+
+def site_metrics(t: SessionWeek, c: Collected) -> dict[str, Any]:
+    promoters = sum(w[0] for w in c.nps_by_week.values())
+    detractors = sum(w[1] for w in c.nps_by_week.values())
+    answers = sum(w[2] for w in c.nps_by_week.values())
+    helpful = sum(a.helpful for a in c.articles.values())
+    votes = helpful + sum(a.not_helpful for a in c.articles.values())
+    searches = sum(s.count for s in c.searches.values())
+    zero = sum(s.zero_results for s in c.searches.values())
+    return {
+        "sessions": t.sessions,
+        "help_sessions": t.help_sessions,
+        "contact_sessions": t.contact_sessions,
+        "self_service_score": ratio(t.help_sessions, t.contact_sessions),
+        "deflection_rate": ratio(t.help_without_contact, t.help_sessions),
+        "contact_page_sessions": t.contact_page_sessions,
+        "contact_page_deflected": t.contact_page_deflected,
+        "nps": nps(promoters, detractors, answers),
+        "nps_responses": answers,
+        "helpful": helpful,
+        "not_helpful": votes - helpful,
+        "csat": ratio(helpful, votes),
+        "csat_lower": wilson_lower(helpful, votes),
+        "searches": searches,
+        "zero_result_searches": zero,
+        "zero_result_rate": ratio(zero, searches),
+    }
+
+
+def search_rows(c: Collected) -> list[dict[str, Any]]:
+    rows = [
+        {
+            "query": query,
+            "count": s.count,
+            "zero_results": s.zero_results,
+            "clicks": s.clicks,
+            "ctr": ratio(s.clicks, s.count),
+        }
+        for query, s in c.searches.items()
+    ]
+    rows.sort(key=lambda r: (-r["count"], r["query"]))
+    return rows
+
+
+def feedback_rows(c: Collected, manifest: Manifest) -> list[dict[str, Any]]:
+    """Negative last votes with a reason or comment, newest first."""
+    out = []
+    for article, ts, reason, comment in c.feedback:
+        meta = manifest.articles.get(article, {})
+        out.append({
+            "article": article,
+            "title": meta.get("title"),
+            "owner": meta.get("owner"),
+            "ts": iso(datetime.fromtimestamp(ts / 1000, UTC)),
+            "reason": reason,
+            "comment": comment,
+        })
+    return out
+
+
+def _rejections(store: Any) -> dict[str, int]:
+    get = getattr(store, "rejections", None)
+    return dict(get()) if get else {}

@@ -1,0 +1,157 @@
+"""The terminal report: headline numbers, then what needs attention first, in 100 columns.
+
+Every piece of text that came from a customer or a writer goes through `visible()`, so
+ANSI and bidi control characters print as escapes (THREATS.md 26).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kbgen.analytics.articles import by_attention
+from kbgen.reports import numbers as fmt
+from kbgen.reports.terminal import clip, pad, visible
+
+WIDTH = 100
+TOP_ARTICLES = 20
+TOP_SEARCHES = 10
+TOP_FEEDBACK = 5
+
+
+def render_table(report: dict[str, Any]) -> str:
+    parts = [
+        _headline(report),
+        _articles(report["articles"]),
+        _searches(report["searches"]),
+        _categories(report["breakdowns"]["category"]) if "breakdowns" in report else "",
+        _feedback(report.get("feedback") or []),
+        _footer(report),
+    ]
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _headline(r: dict[str, Any]) -> str:
+    s, w = r["site"], r["window"]
+    name = visible(r.get("site_name") or "Help center")
+    lines = [
+        clip(f"{name} — self-service report", WIDTH),
+        f"Window {w['since']} to {w['until']} (until excluded) · {r['events']:,} events read",
+        "",
+        f"Sessions {s['sessions']:,} · help sessions {s['help_sessions']:,} · "
+        f"contact sessions {s['contact_sessions']:,} · "
+        f"self-service score {fmt.score(s['self_service_score'])}",
+        f"Deflection {fmt.pct(s['deflection_rate'])} of help sessions · contact page "
+        f"{s['contact_page_sessions']:,} opened, {s['contact_page_deflected']:,} left "
+        "without submitting",
+    ]
+    votes = s.get("helpful", 0) + s.get("not_helpful", 0)
+    if "csat" in s:
+        lines.append(
+            f"CSAT {fmt.csat({'csat': s['csat'], 'votes': votes})} "
+            f"(lower bound {fmt.csat_lower({'csat_lower': s['csat_lower'], 'votes': votes})}, "
+            f"{votes:,} votes) · NPS {fmt.nps(s['nps'])} · searches "
+            f"{s['searches']:,}, {fmt.pct(s['zero_result_rate'])} with no results"
+        )
+    return "\n".join(lines)
+
+
+_COLUMNS = (  # header, width, right-aligned
+    ("Article", 39, False),
+    ("Sessions", 8, True),
+    ("Views", 7, True),
+    ("Votes", 6, True),
+    ("CSAT", 5, True),
+    ("Lower", 5, True),
+    ("Contact", 7, True),
+    ("Deflected", 9, True),
+)
+
+
+def _line(cells: list[str]) -> str:
+    return " ".join(pad(c, w, right) for c, (_, w, right) in zip(cells, _COLUMNS, strict=True))
+
+
+def _articles(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "No articles: run `kbgen build` to list them, and collect or import events."
+    ranked = by_attention(rows)
+    lines = [
+        "Articles, what needs attention first (traffic × contact after view and low CSAT)",
+        "CSAT and Lower (Wilson 95% bound) show n/a below 5 votes; Contact = contact after view",
+        _line([h for h, _, _ in _COLUMNS]),
+    ]
+    for row in ranked[:TOP_ARTICLES]:
+        lines.append(_line([
+            visible(fmt.title(row)),
+            fmt.count(row["view_sessions"]),
+            fmt.count(row["views"]),
+            fmt.count(row["votes"]),
+            fmt.csat(row),
+            fmt.csat_lower(row),
+            fmt.pct(row["contact_after_view"], 0),
+            fmt.count(row["deflected_sessions"]),
+        ]))
+    if len(ranked) > TOP_ARTICLES:
+        lines.append(f"… and {len(ranked) - TOP_ARTICLES} more: --format csv or html lists all.")
+    return "\n".join(lines)
+
+
+def _searches(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "Searches: none in this window."
+    top = rows[:TOP_SEARCHES]
+    zero = sorted((r for r in rows if r["zero_results"]), key=lambda r: -r["zero_results"])
+    out = ["Top searches" + " " * 38 + "Count  Zero  Clicks"]
+    out += [_search_line(r) for r in top]
+    if zero:
+        out += ["", "Searches that found nothing (content gaps)"]
+        out += [_search_line(r) for r in zero[:TOP_SEARCHES]]
+    return "\n".join(out)
+
+
+def _search_line(r: dict[str, Any]) -> str:
+    return (
+        f"  {pad(visible(r['query']) or '(empty)', 46)} {r['count']:>7,} "
+        f"{r['zero_results']:>5,} {fmt.pct(r['ctr'], 0):>7}"
+    )
+
+
+def _categories(groups: list[dict[str, Any]]) -> str:
+    lines = ["By category" + " " * 29 + "Articles  Sessions  CSAT  Contact  Deflected"]
+    for g in groups:
+        lines.append(
+            f"  {pad(visible(g['label']), 38)} {g['articles']:>8,} {g['view_sessions']:>9,} "
+            f"{fmt.csat(g):>5} {fmt.pct(g['contact_after_view'], 0):>8} "
+            f"{g['deflected_sessions']:>10,}"
+        )
+    return "\n".join(lines)
+
+
+def _feedback(items: list[dict[str, Any]]) -> str:
+    if not items:
+        return ""
+    lines = ["Newest negative feedback (all of it in --format html)"]
+    for item in items[:TOP_FEEDBACK]:
+        where = visible(item.get("title") or item["article"])
+        why = visible(item.get("reason") or "no reason")
+        comment = visible(item.get("comment") or "")
+        lines.append(clip(f"  {item['ts'][:10]}  {where}: {why}. {comment}".rstrip(), WIDTH))
+    return "\n".join(lines)
+
+
+def _footer(r: dict[str, Any]) -> str:
+    notes = []
+    tickets = r.get("tickets") or {}
+    if tickets.get("in_window"):
+        notes.append(
+            f"Tickets counted as contacts: {tickets['in_window'] - tickets['without_session']:,}"
+            f" ({tickets['without_session']:,} without a session could not be joined)."
+        )
+    if r.get("stale"):
+        notes.append(f"Stale articles (past their review date): {len(r['stale'])}.")
+    rejected = r.get("rejections") or {}
+    if rejected:
+        notes.append("Rejected events: " + ", ".join(
+            f"{visible(k)} {v:,}" for k, v in sorted(rejected.items())
+        ) + ".")
+    return "\n".join(notes)
