@@ -1,0 +1,114 @@
+"""`kbgen events export` and `kbgen events import`: JSON lines in SPEC.md's event format."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from kbgen.cli.options import config_option, db_option
+from kbgen.errors import KbgenError
+from kbgen.project import DATABASE_ENV, load_project
+from kbgen.store import open_store
+
+IMPORT_CHUNK = 1000
+MAX_SHOWN_PROBLEMS = 50
+
+
+def resolve_db_url(config_file: str | None, db_url: str | None) -> str:
+    """--db, then $KBGEN_DATABASE_URL, then the project's default (needs its mkdocs.yml)."""
+    if db_url or os.environ.get(DATABASE_ENV):
+        return db_url or os.environ[DATABASE_ENV]
+    return load_project(config_file).db_url()
+
+
+@click.group("events")
+def events_group() -> None:
+    """Move events in and out of the store as JSON lines."""
+
+
+@events_group.command("export")
+@config_option
+@db_option
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file instead of standard output.")
+def export_command(config_file, db_url, out) -> None:
+    """Print every stored event as one JSON object per line, oldest first."""
+    store = open_store(resolve_db_url(config_file, db_url))
+    try:
+        if out is None:
+            count = _write_lines(store, sys.stdout)
+        else:
+            target = Path(out)
+            partial = target.with_name(f".{target.name}.partial")
+            with partial.open("w", encoding="utf-8", newline="\n") as handle:
+                count = _write_lines(store, handle)
+            os.replace(partial, target)
+            click.echo(f"Exported {count} events to {target}.", err=True)
+    finally:
+        store.close()
+
+
+def _write_lines(store, handle) -> int:
+    count = 0
+    for event in store.iter_events():
+        # ensure_ascii: control and bidi characters in comments stay visible escapes.
+        handle.write(json.dumps(event, ensure_ascii=True) + "\n")
+        count += 1
+    handle.flush()
+    return count
+
+
+@events_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@config_option
+@db_option
+def import_command(file, config_file, db_url) -> None:
+    """Import events from a JSON lines file; they keep their `ts`, known ids are skipped."""
+    from kbgen.events import BodyError, decode_json, validate_event
+
+    store = open_store(resolve_db_url(config_file, db_url))
+    read = stored = 0
+    problems: list[str] = []
+    pending: list[dict] = []
+    try:
+        with open(file, "rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                read += 1
+                try:
+                    event, errors = validate_event(decode_json(line), live=False)
+                except BodyError as exc:
+                    event, errors = None, [str(exc)]
+                if errors:
+                    problems.append(f"{file}:{number}: " + "; ".join(map(str, errors[:3])))
+                    continue
+                pending.append(event)
+                if len(pending) >= IMPORT_CHUNK:
+                    stored += store.add_events(pending)
+                    pending = []
+        if pending:
+            stored += store.add_events(pending)
+    finally:
+        store.close()
+    _report(file, read, stored, problems)
+
+
+def _report(file: str, read: int, stored: int, problems: list[str]) -> None:
+    for problem in problems[:MAX_SHOWN_PROBLEMS]:
+        click.echo(problem.encode("ascii", "backslashreplace").decode("ascii"), err=True)
+    if len(problems) > MAX_SHOWN_PROBLEMS:
+        click.echo(f"... and {len(problems) - MAX_SHOWN_PROBLEMS} more bad lines", err=True)
+    good = read - len(problems)
+    click.echo(f"Imported {stored} new events from {file} ({good - stored} already stored, "
+               f"{len(problems)} bad lines).", err=True)
+    if problems:
+        raise KbgenError(f"{len(problems)} lines of {file} were not imported; fix them and "
+                         "import the file again (stored events are skipped).")
+
+
+commands = [events_group]
