@@ -17,6 +17,8 @@ from kbgen.errors import KbgenError
 # Each module defines `commands`, a list of click commands or groups.
 COMMAND_MODULES = (
     "kbgen.cli.writer",
+    "kbgen.cli.api",
+    "kbgen.cli.events",
 )
 
 
