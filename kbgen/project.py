@@ -93,7 +93,11 @@ def find_config(config_file: str | os.PathLike[str] | None = None) -> Path:
 def load_project(config_file: str | os.PathLike[str] | None = None) -> Project:
     path = find_config(config_file)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_ConfigLoader)
+        loader = _ConfigLoader(path.read_text(encoding="utf-8-sig"))
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise UsageError(f"Cannot read '{path}': {exc}") from exc
     if not isinstance(data, dict):

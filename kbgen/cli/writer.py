@@ -49,7 +49,7 @@ def check(strict: bool, config_file: str | None) -> None:
     project = load_project(config_file)
     failed = run_checks(project, strict)
     if failed:
-        raise KbgenError(f"{failed} problem(s) found; nothing was built.")
+        raise KbgenError(f"{failed} problem(s) found.")
     click.echo("Content is OK.", err=True)
 
 
@@ -57,7 +57,7 @@ def run_checks(project, strict: bool, search_tests: bool = True) -> int:
     """Print every problem; return how many fail the check."""
     site = scaffold.load_or_fail(project.docs_dir, project.root)
     errors = errors_in(site.problems, strict)
-    for problem in site.problems:
+    for problem in sorted(site.problems, key=lambda p: (p.file, p.line or 0)):
         click.secho(str(problem), err=True, fg="red" if problem in errors else "yellow")
     failed = len(errors)
     if search_tests and not errors:

@@ -48,7 +48,8 @@ def text(meta: dict[str, Any], key: str, required: bool = False) -> str | None:
             raise FieldError(key, f"missing required key '{key}'", f"add '{key}: ...'")
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise FieldError(key, f"'{key}' must be text, not {_kind(value)}", f"write '{key}: some text'")
+        raise FieldError(key, f"'{key}' must be text, not {_kind(value)}",
+                         f"write '{key}: some text'")
     value = str(value).strip()
     if required and not value:
         raise FieldError(key, f"'{key}' is empty", f"give '{key}' a value")
@@ -66,7 +67,9 @@ def ident(meta: dict[str, Any], key: str, required: bool = False) -> str | None:
     return value
 
 
-def choice(meta: dict[str, Any], key: str, allowed: tuple[str, ...], default: str | None) -> str | None:
+def choice(
+    meta: dict[str, Any], key: str, allowed: tuple[str, ...], default: str | None
+) -> str | None:
     value = text(meta, key)
     if value is None:
         return default

@@ -132,6 +132,8 @@ def _load_yaml(source: str) -> tuple[dict[str, Any], dict[str, int]]:
 
 def _describe(exc: yaml.MarkedYAMLError) -> tuple[str, str, int | None]:
     mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark and "quoted scalar" in (exc.context or ""):
+        mark = exc.context_mark  # where the quote was opened, not the end of the file
     line = mark.line + 2 if mark else None
     problem = exc.problem or str(exc)
     if "could not determine a constructor for the tag" in problem:

@@ -62,7 +62,8 @@ def _walk(docs_dir: Path, site: ContentSite, name) -> list[str]:
                     dirs.remove(entry)
         for file in sorted(files):
             path = Path(folder) / file
-            if file.startswith(".") or (path.is_symlink() and not path.resolve().is_relative_to(docs_dir)):
+            outside = path.is_symlink() and not path.resolve().is_relative_to(docs_dir)
+            if file.startswith(".") or outside:
                 continue
             found.append(path.relative_to(docs_dir).as_posix())
     return found

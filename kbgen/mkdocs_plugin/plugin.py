@@ -14,13 +14,17 @@ from mkdocs.structure.pages import Page
 from kbgen import site_data
 from kbgen.content import ContentSite, errors_in, load_content
 from kbgen.content.dates import last_updated
-from kbgen.mkdocs_plugin import pages, outputs
+from kbgen.mkdocs_plugin import outputs, pages
 from kbgen.mkdocs_plugin.config import KbgenConfig
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
 
 REQUIRED_EXTENSIONS = ("toc", "admonition", "attr_list", "md_in_html", "tables",
                        "pymdownx.details", "pymdownx.superfences")
+
+
+# Files in the content folder that configure kbgen and are not part of the site.
+NOT_PUBLISHED = ("_category.yml", "search-tests.yml")
 
 
 def theme_dir() -> Path:
@@ -52,8 +56,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if problem not in errors and not self.problems_reported:
                 log.warning("%s", problem)
         if errors:
-            raise PluginError("Content has %d problem(s):\n%s" % (
-                len(errors), "\n".join(str(p) for p in errors)))
+            listing = "\n".join(str(p) for p in errors)
+            raise PluginError(f"Content has {len(errors)} problem(s):\n{listing}")
         self.site = site
         self.updated = last_updated(site.docs_dir, [a.src for a in site.articles])
         self.state_dir = root / ".kbgen"
@@ -76,7 +80,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         articles = {a.src for a in self.site.articles}
         for file in list(files):
             hidden = file.src_uri in articles and file.src_uri not in shown
-            if hidden or file.src_uri.rsplit("/", 1)[-1] == "_category.yml":
+            if hidden or file.src_uri.rsplit("/", 1)[-1] in NOT_PUBLISHED:
                 files.remove(file)
         for src_uri, content in pages.generated(self.site, self.config.drafts).items():
             files.append(File.generated(config, src_uri, content=content))

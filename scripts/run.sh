@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The main job on the embedded default (SQLite, local files, no external service):
+# install kbgen, build the sample help center, fill the local database with demo traffic,
+# print the support lead's report, then serve the site and the help API for a browser.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x .venv/bin/kbgen ]; then
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --upgrade pip
+  .venv/bin/pip install --quiet -e .
+fi
+kbgen=.venv/bin/kbgen
+
+$kbgen build
+$kbgen demo
+$kbgen report --format html --out site-report.html
+$kbgen report
+echo
+echo "Dashboard for support leads: $(pwd)/site-report.html"
+if [ -z "${CI:-}" ] && [ -t 0 ]; then
+  echo "Serving the help center at http://127.0.0.1:8000/ (Ctrl-C to stop)"
+  exec $kbgen serve
+fi

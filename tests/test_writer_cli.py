@@ -1,0 +1,66 @@
+"""`kbgen init`, `kbgen new` and the command line's contract (help, exit codes, docs)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kbgen.cli import cli
+from tests.conftest import REPO, run_kbgen
+
+
+def test_init_then_build_in_an_empty_folder(tmp_path):
+    target = tmp_path / "help"
+    result = run_kbgen("init", str(target), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Created a help center" in result.stdout
+    build = run_kbgen("build", cwd=target)
+    assert build.returncode == 0, build.stderr
+    html = (target / "site/getting-started/create-an-account/index.html").read_text()
+    assert "Was this helpful?" in html
+    assert not (target / "theme").exists()  # the theme ships inside kbgen, never copied
+    assert run_kbgen("check", "--strict", cwd=target).returncode == 0
+
+
+def test_init_refuses_an_existing_help_center(tmp_path):
+    assert run_kbgen("init", cwd=tmp_path).returncode == 0
+    again = run_kbgen("init", cwd=tmp_path)
+    assert again.returncode == 2 and "already has a help center" in again.stderr
+
+
+def test_new_creates_a_valid_article_with_a_fresh_id(tmp_path):
+    run_kbgen("init", cwd=tmp_path)
+    first = run_kbgen("new", "Create an account", "--category", "getting-started", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    path = Path(first.stdout.strip())
+    assert path == Path("content/getting-started/create-an-account-2.md")
+    text = (tmp_path / path).read_text()
+    assert "id: create-an-account-2" in text and 'title: "Create an account"' in text
+    faq = run_kbgen("new", "Billing questions", "--type", "faq", "--category", "billing",
+                    cwd=tmp_path)
+    assert "type: faq" in (tmp_path / faq.stdout.strip()).read_text()
+    assert run_kbgen("check", cwd=tmp_path).returncode == 0
+
+
+def test_bad_usage_exits_2_without_traceback(tmp_path):
+    result = run_kbgen("new", "X", "--type", "novel", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    missing = run_kbgen("check", cwd=tmp_path)
+    assert missing.returncode == 2 and "No mkdocs.yml in" in missing.stderr
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    readme = (REPO / "README.md").read_text()
+    for name, command in cli.commands.items():
+        assert command.help, name
+        result = run_kbgen(name, "--help", cwd=REPO)
+        assert result.returncode == 0 and "Usage: kbgen" in result.stdout
+        assert re.search(rf"kbgen {name}\b", readme), f"README does not mention kbgen {name}"
+
+
+def test_every_plugin_option_is_documented():
+    from kbgen.mkdocs_plugin.config import KbgenConfig
+
+    docs = (REPO / "docs" / "configuration.md").read_text()
+    for name, _ in KbgenConfig._schema:
+        assert f"`{name}`" in docs, f"plugin option {name} is not in docs/configuration.md"
