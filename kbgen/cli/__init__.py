@@ -17,8 +17,10 @@ from kbgen.errors import KbgenError
 # Each module defines `commands`, a list of click commands or groups.
 COMMAND_MODULES = (
     "kbgen.cli.writer",
+    "kbgen.cli.search",
     "kbgen.cli.api",
     "kbgen.cli.events",
+    "kbgen.cli.report",
 )
 
 

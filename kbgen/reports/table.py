@@ -101,7 +101,7 @@ def _searches(rows: list[dict[str, Any]]) -> str:
         return "Searches: none in this window."
     top = rows[:TOP_SEARCHES]
     zero = sorted((r for r in rows if r["zero_results"]), key=lambda r: -r["zero_results"])
-    out = ["Top searches" + " " * 38 + "Count  Zero  Clicks"]
+    out = ["Top searches" + " " * 36 + "Searches  Zero  Clicks    CTR"]
     out += [_search_line(r) for r in top]
     if zero:
         out += ["", "Searches that found nothing (content gaps)"]
@@ -111,8 +111,8 @@ def _searches(rows: list[dict[str, Any]]) -> str:
 
 def _search_line(r: dict[str, Any]) -> str:
     return (
-        f"  {pad(visible(r['query']) or '(empty)', 46)} {r['count']:>7,} "
-        f"{r['zero_results']:>5,} {fmt.pct(r['ctr'], 0):>7}"
+        f"  {pad(visible(r['query']) or '(empty)', 46)} {r['count']:>8,} "
+        f"{r['zero_results']:>5,} {r['clicks']:>7,} {fmt.pct(r['ctr'], 0):>6}"
     )
 
 
