@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kbgen import scaffold
-from kbgen.cli.options import config_option
+from kbgen.cli.options import config_option, db_option
 from kbgen.content import errors_in
 from kbgen.errors import KbgenError
 from kbgen.project import load_project
@@ -106,14 +106,15 @@ def build(strict: bool, drafts: bool, config_file: str | None) -> None:
 
 @click.command()
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
-              metavar="HOST:PORT", help="Address to serve the preview on.")
+              metavar="HOST:PORT", help="Address to serve the preview and help API on.")
+@db_option
 @config_option
-def serve(dev_addr: str, config_file: str | None) -> None:
-    """Live preview for writers: rebuilds and reloads on every save."""
-    from kbgen.mkdocs_plugin.runner import serve_site
+def serve(dev_addr: str, db_url: str | None, config_file: str | None) -> None:
+    """Live preview for writers, with the help API on the same origin (feedback is stored
+    in the local database). Rebuilds and reloads on every save; drafts are shown."""
+    from kbgen.mkdocs_plugin.preview import serve_preview
 
-    project = load_project(config_file)
-    serve_site(project.config_file, dev_addr)
+    serve_preview(load_project(config_file), dev_addr, db_url)
 
 
 commands = [init, new, check, build, serve]

@@ -55,12 +55,3 @@ def build_site(config_file: Path, *, drafts: bool = False, strict: bool = False)
     shutil.rmtree(old, ignore_errors=True)
     return site_dir
 
-
-def serve_site(config_file: Path, dev_addr: str) -> None:
-    """MkDocs' live preview with kbgen's checks; rebuilds and reloads on every save."""
-    from mkdocs.commands.serve import serve
-
-    try:
-        serve(str(config_file), dev_addr=dev_addr, livereload=True)
-    except (ConfigurationError, Abort, PluginError) as exc:
-        raise KbgenError(str(exc)) from None

@@ -1,0 +1,85 @@
+"""`kbgen serve` as a writer runs it: a real process, spoken to over HTTP."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+import pytest
+
+from tests.conftest import run_kbgen
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(check, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+            if result:
+                return result
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+def served(tmp_path):
+    assert run_kbgen("init", cwd=tmp_path).returncode == 0
+    port = free_port()
+    db = tmp_path / "events.db"
+    base = f"http://127.0.0.1:{port}"
+    with (tmp_path / "serve.log").open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kbgen", "serve", "--dev-addr", f"127.0.0.1:{port}",
+             "--db", f"sqlite:///{db}"],
+            cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_for(lambda: httpx.get(base + "/api/health").status_code == 200)
+            yield tmp_path, base, db
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+
+
+def test_preview_serves_pages_api_and_reloads_after_an_edit(served):
+    root, base, db = served
+    page = httpx.get(base + "/getting-started/first-steps/")
+    assert page.status_code == 200 and "Your first steps" in page.text
+    assert "/_kbgen/livereload" in page.text
+    assert httpx.get(base + "/no/such/page/").status_code == 404
+
+    event_id = str(uuid.uuid4())
+    vote = {"id": event_id, "type": "vote", "session": "s-test", "article": "first-steps",
+            "helpful": False, "reason": "unclear", "comment": "Which settings page?"}
+    posted = httpx.post(base + "/api/events", content=json.dumps([vote]),
+                        headers={"Content-Type": "text/plain", "Origin": base})
+    assert posted.status_code == 200 and posted.json()["stored"] == 1
+
+    article = root / "content/getting-started/first-steps.md"
+    article.write_text(article.read_text().replace("Your first steps", "Your very first steps"))
+    wait_for(lambda: "Your very first steps" in httpx.get(base + "/getting-started/first-steps/").text)
+
+    exported = run_kbgen("events", "export", "--db", f"sqlite:///{db}", cwd=root)
+    events = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert [(e["id"], e["comment"]) for e in events] == [(event_id, "Which settings page?")]
+
+
+def test_a_broken_edit_keeps_the_last_good_preview(served):
+    root, base, _ = served
+    article = root / "content/getting-started/first-steps.md"
+    article.write_text(article.read_text().replace("title: Your first steps", 'title: "broken'))
+    time.sleep(2.5)  # let the watcher try (and fail) to rebuild
+    page = httpx.get(base + "/getting-started/first-steps/")
+    assert page.status_code == 200 and "Your first steps" in page.text
