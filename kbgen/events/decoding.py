@@ -22,30 +22,27 @@ class BodyError(ValueError):
 
 
 class BadNumber(str):
-    """A number the validator must refuse (NaN, Infinity, too many digits); str is the text."""
+    """A number the validator must refuse (NaN, Infinity, too many digits); str is why."""
 
-    @property
-    def problem(self) -> str:
-        if self.lstrip("-") in ("NaN", "Infinity"):
-            return f"{self} is not allowed; send a finite number"
-        if any(ch in self for ch in ".eE"):
-            return "number is out of range"
-        return f"integer has {len(self.lstrip('-'))} digits; at most {MAX_INT_DIGITS} allowed"
+
+def _parse_constant(text: str) -> BadNumber:
+    return BadNumber(f"{text} is not allowed; send a finite number")
 
 
 def _parse_int(text: str) -> int | BadNumber:
-    if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        return BadNumber(text[:40])
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        return BadNumber(f"integer has {digits} digits; at most {MAX_INT_DIGITS} allowed")
     return int(text)
 
 
 def _parse_float(text: str) -> float | BadNumber:
     value = float(text)
-    return value if math.isfinite(value) else BadNumber(text[:40])
+    return value if math.isfinite(value) else BadNumber("number is out of range")
 
 
 _DECODER = json.JSONDecoder(
-    parse_int=_parse_int, parse_float=_parse_float, parse_constant=BadNumber
+    parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant
 )
 
 

@@ -107,7 +107,7 @@ def _printable(key: str) -> str:
 
 def _check(key: str, value: object, path: str, articles, errors: list[FieldError]) -> object:
     if isinstance(value, BadNumber):
-        errors.append(FieldError(path, value.problem, "bad_number"))
+        errors.append(FieldError(path, str(value), "bad_number"))
         return None
     if isinstance(value, str) and not _clean_text(value, path, errors):
         return None

@@ -223,6 +223,8 @@ class SQLiteStore:
             self._local.depth += 1
             yield conn
         except sqlite3.Error as exc:
+            if (getattr(exc, "sqlite_errorname", "") or "").startswith("SQLITE_READONLY"):
+                raise KbgenError(f"Store queries are read-only SQL: {exc}") from None
             if _unavailable(exc):
                 raise ServiceUnavailable(f"Cannot read the database '{self.path}': {exc}") from None
             raise
