@@ -1,0 +1,241 @@
+"""The feedback widget, contact page and event sending, driven in the system Chromium.
+
+The sample help center is built with `api_url` pointing at a recording stand-in for the help
+API; the tests click what a customer clicks and check what the API received and what the
+page says.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+import yaml
+from browser_helpers import (
+    EventRecorder,
+    free_port,
+    launch_chromium,
+    new_context,
+    recording_api,
+    serve_directory,
+)
+from playwright.sync_api import expect, sync_playwright
+
+REPO = Path(__file__).resolve().parent.parent
+THANKS_NO = "Thank you for telling us"
+FAILED = "We could not record your feedback right now. Please try again."
+DNT_SCRIPT = "Object.defineProperty(Navigator.prototype, 'doNotTrack', {get: () => '1'});"
+
+pytestmark = pytest.mark.browser
+
+
+def build_site(root: Path, site_url: str, api_url: str) -> Path:
+    """The repository's sample help center, built to be served at `site_url`.
+
+    site_url must be where the test serves it: material 9.8's instant navigation takes its
+    list of pages from sitemap.xml and keeps the sitemap URLs' port, so on any other port
+    every link is a full page load."""
+    shutil.copytree(REPO / "content", root / "content")
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["site_url"] = site_url
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "kbgen" in plugin:
+            plugin["kbgen"] = {**(plugin["kbgen"] or {}), "api_url": api_url}
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "kbgen", "build"], cwd=root,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def recorder() -> EventRecorder:
+    return EventRecorder()
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory, recorder):
+    port = free_port()
+    with recording_api(recorder) as api:
+        site = build_site(tmp_path_factory.mktemp("feedback"), f"http://127.0.0.1:{port}/",
+                          api.rstrip("/"))
+        with serve_directory(site, port) as url:
+            yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, recorder, request):
+    recorder.reset()
+    context = new_context(browser, tag=f"test/{request.node.name}")
+    yield context.new_page()
+    context.close()
+
+
+def wait_for_events(page, recorder: EventRecorder, kind: str, count: int = 1) -> list[dict]:
+    """Events of one type this page's browser sent, waiting up to 5 s for the batch."""
+    agent = page.evaluate("navigator.userAgent")
+    for _ in range(50):
+        found = recorder.of_type(kind, agent)
+        if len(found) >= count:
+            return found
+        page.wait_for_timeout(100)
+    raise AssertionError(f"expected {count} {kind!r} event(s); got {recorder.events(agent)}")
+
+
+def test_no_vote_with_reason_and_comment_is_thanked_and_recorded(page, site_url, recorder):
+    page.goto(site_url + "payments/refunds/")
+    widget = page.locator("[data-kb-feedback]")
+    expect(widget.get_by_role("heading", name="Was this helpful?")).to_be_visible()
+
+    no = widget.get_by_role("button", name="No")
+    no.click()
+    expect(no).to_have_attribute("aria-pressed", "true")
+    first_reason = widget.get_by_label("The article is incomplete")
+    expect(first_reason).to_be_focused()
+    widget.get_by_label("It is out of date").check()
+    comment = "The fee table still shows <b>last year's</b> prices."
+    widget.get_by_label("Tell us more (optional)").fill(comment)
+    expect(widget.get_by_text(f"{len(comment)} / 1000 characters")).to_be_visible()
+    widget.get_by_role("button", name="Send feedback").click()
+
+    status = widget.get_by_role("status")
+    expect(status).to_contain_text(THANKS_NO)
+    expect(status).to_be_focused()
+    expect(widget.get_by_role("link", name="Contact support")).to_be_visible()
+    expect(widget.locator("[data-kb-reasons]")).to_be_hidden()
+
+    votes = wait_for_events(page, recorder, "vote")
+    assert len(votes) == 1
+    vote = votes[0]
+    assert vote["article"] == "refunds"
+    assert vote["helpful"] is False
+    assert vote["reason"] == "outdated"
+    assert vote["comment"] == comment
+    assert vote["session"] and vote["id"]
+    views = wait_for_events(page, recorder, "view")
+    assert [v["article"] for v in views] == ["refunds"]
+    assert views[0]["session"] == vote["session"]
+    assert set(vote) == {"id", "type", "session", "article", "helpful", "reason", "comment"}
+
+
+def test_rate_limited_vote_is_not_thanked_and_can_be_retried(page, site_url, recorder):
+    recorder.reset(status=429)
+    page.goto(site_url + "payments/refunds/")
+    widget = page.locator("[data-kb-feedback]")
+    yes = widget.get_by_role("button", name="Yes")
+    yes.click()
+
+    status = widget.get_by_role("status")
+    expect(status).to_have_text(FAILED)
+    expect(status).not_to_contain_text("Thank you")
+    expect(yes).to_be_enabled()
+    expect(yes).to_have_attribute("aria-pressed", "false")
+
+    recorder.reset(status=200)
+    yes.click()
+    expect(status).to_have_text("Thank you for your feedback.")
+    assert [v["helpful"] for v in wait_for_events(page, recorder, "vote")] == [True]
+
+
+def test_do_not_track_sends_nothing_and_says_so(browser, site_url, recorder):
+    recorder.reset()
+    context = new_context(browser, tag="test/dnt")
+    context.add_init_script(DNT_SCRIPT)
+    page = context.new_page()
+    try:
+        page.goto(site_url + "payments/refunds/")
+        widget = page.locator("[data-kb-feedback]")
+        expect(widget).to_contain_text("Feedback is off because your browser asks")
+        expect(widget.get_by_role("button", name="Yes")).to_be_hidden()
+
+        page.goto(site_url + "contact/")
+        page.get_by_label("What do you need help with?").fill("refund a client")
+        handoff = page.get_by_role("link", name="Continue to contact support")
+        expect(handoff).not_to_have_attribute("href", "mailto:support@pennant.example")
+        href = handoff.get_attribute("href")
+        assert "kb_session" not in href
+        handoff.click()
+        page.evaluate("window.kbgen.flush()")
+        page.wait_for_timeout(1500)  # longer than the batching delay
+        assert recorder.events(page.evaluate("navigator.userAgent")) == []
+    finally:
+        context.close()
+
+
+def test_contact_page_sends_open_then_submit_and_hands_off_the_session(page, site_url,
+                                                                       recorder):
+    page.goto(site_url + "payments/refunds/")
+    page.locator(".kb-contact-cta").get_by_role("link", name="Contact support").click()
+    expect(page.get_by_role("heading", name="Contact support", level=1)).to_be_visible()
+
+    opened = wait_for_events(page, recorder, "contact")
+    assert [(e["stage"], e.get("article")) for e in opened] == [("open", "refunds")]
+
+    page.get_by_label("What do you need help with?").fill("Refund for a double charge")
+    handoff = page.get_by_role("link", name="Continue to contact support")
+    expect(handoff).to_have_attribute("href", re.compile("kb_session"))
+    href = handoff.get_attribute("href")
+    # Clicking a mailto: link would open a mail client; the test only needs the click event.
+    page.evaluate("document.querySelector('[data-kb-handoff]').addEventListener("
+                  "'click', e => e.preventDefault())")
+    handoff.click()
+
+    contacts = wait_for_events(page, recorder, "contact", count=2)
+    submit = contacts[1]
+    assert submit["stage"] == "submit"
+    assert submit["article"] == "refunds"
+    assert submit["channel"] == "email"
+
+    mail = urlsplit(href)
+    assert mail.scheme == "mailto" and mail.path == "support@pennant.example"
+    fields = {key: values[0] for key, values in parse_qs(mail.query).items()}
+    assert fields["subject"] == "Refund for a double charge"
+    body = unquote(fields["body"])
+    assert f"kb_session={submit['session']}" in body
+    assert "kb_article=refunds" in body
+
+
+def test_instant_navigation_reinitialises_the_widget(page, site_url, recorder):
+    page.goto(site_url + "payments/refunds/")
+    wait_for_events(page, recorder, "view")
+    page.evaluate("window.__same_document = true")
+
+    page.locator(".kb-related").get_by_role("link", name="When you get paid out").click()
+    expect(page.get_by_role("heading", name="When you get paid out", level=1)).to_be_visible()
+    assert page.evaluate("window.__same_document") is True, "expected instant navigation"
+
+    views = wait_for_events(page, recorder, "view", count=2)
+    assert [v["article"] for v in views] == ["refunds", "payouts-schedule"]
+    assert views[0]["session"] == views[1]["session"]
+
+    widget = page.locator("[data-kb-feedback]")
+    widget.get_by_role("button", name="Yes").click()
+    expect(widget.get_by_role("status")).to_have_text("Thank you for your feedback.")
+    votes = wait_for_events(page, recorder, "vote")
+    assert [(v["article"], v["helpful"]) for v in votes] == [("payouts-schedule", True)]
+
+
+def test_faq_question_named_in_the_address_is_opened(page, site_url):
+    page.goto(site_url + "payments/payments-faq/#how-long-until-the-money-reaches-my-bank")
+    question = page.locator("details.kb-faq", has=page.locator(
+        "#how-long-until-the-money-reaches-my-bank"))
+    expect(question).to_have_attribute("open", "")
+    other = page.locator("details.kb-faq", has=page.locator(
+        "#can-i-pass-the-card-fee-on-to-my-client"))
+    expect(other).not_to_have_attribute("open", "")
+
+    page.evaluate("location.hash = 'can-i-pass-the-card-fee-on-to-my-client'")
+    expect(other).to_have_attribute("open", "")

@@ -1,0 +1,603 @@
+/*
+ * kbgen.js: the "Was this helpful?" widget, the contact page, FAQ anchors, and the one queue
+ * that sends help-center events. Readable on purpose: no dependencies, no build step.
+ *
+ * WHAT LEAVES THE BROWSER
+ *
+ * Nothing at all unless the site was built with a help API URL (`api_url` in mkdocs.yml) AND
+ * the browser does not ask for privacy (navigator.doNotTrack "1" or
+ * navigator.globalPrivacyControl true). Otherwise events are POSTed as a JSON array
+ * (Content-Type text/plain) to <api_url>/api/events, with exactly these fields:
+ *
+ *   every event   id       a random UUID made here (a retried event is stored once)
+ *                 type     view | vote | contact | search | search_click
+ *                 session  a random id kept in this tab's sessionStorage; a new one after
+ *                          30 minutes without activity
+ *   view          article  the id of the article being read
+ *   vote          article, helpful (true/false),
+ *                 reason   one of the five listed choices, if the customer picked one
+ *                 comment  the text typed into "Tell us more", if any (at most 1,000 characters)
+ *   contact       stage    "open" (the contact page was opened) or "submit" (the customer
+ *                          went on to the helpdesk)
+ *                 article  the last article read in this tab, if any
+ *                 channel  "email" (mailto: hand-off) or "web" (helpdesk form), on submit
+ *   search        query (the words typed), results (how many were shown), source ("site" or
+ *                 "contact"); search_click: query, article, rank. Search events come from
+ *                 search.js through window.kbgen.track(); the contact page sends its own.
+ *
+ * No cookies, no localStorage, no timestamps, URLs, referrers, screen sizes or user agent are
+ * added by this script (the browser sends its usual request headers; the API stores none).
+ *
+ * The contact page's "Continue to contact support" link goes to the helpdesk, not to the
+ * help API. It carries kb_session and kb_article (the same values as above, so tickets can be
+ * joined to help sessions) and, for a mailto: address, the subject the customer typed. Under
+ * Do Not Track or Global Privacy Control it carries only the subject.
+ *
+ * Everything re-initialises after mkdocs-material's instant navigation (document$).
+ */
+(function () {
+  "use strict";
+
+  var SESSION_KEY = "kbgen.session";
+  var ARTICLE_KEY = "kbgen.article";
+  var SESSION_IDLE_MS = 30 * 60 * 1000;
+  var FLUSH_DELAY_MS = 1000;
+  var SEND_TIMEOUT_MS = 10000;
+  var MAX_BATCH_EVENTS = 50;       // the API accepts at most 100 per request
+  var MAX_BATCH_BYTES = 12 * 1024; // and at most 16 KiB per body
+  var MAX_COMMENT = 1000;
+  var SUGGEST_DELAY_MS = 150;
+  var SEARCH_EVENT_DELAY_MS = 1200; // record what was typed once the customer pauses
+
+  var MESSAGES = {
+    sending: "Sending your feedback…",
+    thanks: "Thank you for your feedback.",
+    thanksNo: "Thank you for telling us. We will use it to improve this article.",
+    failed: "We could not record your feedback right now. Please try again.",
+    noService: "Sorry, this help center does not collect feedback, so your answer was not recorded.",
+    privacy: "Feedback is off because your browser asks sites not to track you.",
+    tooLong: "Please shorten your comment to 1000 characters or fewer."
+  };
+
+  /* ---------------------------------------------------------------- configuration */
+
+  // kb-config sits outside the container that instant navigation swaps, so it keeps the
+  // values of the first page loaded. `base` is relative to that page: resolve it once, now.
+  var config = readConfig();
+
+  function readConfig() {
+    var element = document.getElementById("kb-config");
+    var raw = {};
+    if (element) {
+      try {
+        raw = JSON.parse(element.textContent) || {};
+      } catch (error) {
+        raw = {};
+      }
+    }
+    var api = typeof raw.api === "string" ? raw.api.replace(/\/+$/, "") : "";
+    return {
+      endpoint: api ? new URL(api + "/api/events", location.href).href : "",
+      contact: typeof raw.contact === "string" ? raw.contact : "",
+      base: new URL(String(raw.base || ".").replace(/\/?$/, "/"), location.href)
+    };
+  }
+
+  function privacyRequested() {
+    return navigator.doNotTrack === "1" || window.doNotTrack === "1" ||
+      navigator.globalPrivacyControl === true;
+  }
+
+  // Why events are not sent, or "" when they are.
+  function trackingOff() {
+    if (privacyRequested()) return "privacy";
+    if (!config.endpoint) return "no-service";
+    return "";
+  }
+
+  /* ---------------------------------------------------------------- ids and storage */
+
+  function uuid() {
+    if (window.crypto && typeof crypto.randomUUID === "function") return crypto.randomUUID();
+    // randomUUID needs a secure context; getRandomValues does not (plain-http intranets).
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) {
+      return (b + 0x100).toString(16).slice(1);
+    }).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20),
+      hex.slice(20)].join("-");
+  }
+
+  // sessionStorage can throw (storage disabled, some private modes): fall back to memory,
+  // which still gives one session per page load.
+  var memory = {};
+  function load(key) {
+    try {
+      return sessionStorage.getItem(key);
+    } catch (error) {
+      return Object.prototype.hasOwnProperty.call(memory, key) ? memory[key] : null;
+    }
+  }
+  function save(key, value) {
+    try {
+      sessionStorage.setItem(key, value);
+    } catch (error) {
+      memory[key] = value;
+    }
+  }
+
+  // The session id, renewed after 30 minutes without activity. Touching it counts as activity.
+  function sessionId() {
+    var now = Date.now();
+    var stored = null;
+    try {
+      stored = JSON.parse(load(SESSION_KEY) || "null");
+    } catch (error) {
+      stored = null;
+    }
+    var fresh = stored && typeof stored.id === "string" && typeof stored.seen === "number" &&
+      now - stored.seen < SESSION_IDLE_MS;
+    var id = fresh ? stored.id : "s-" + uuid();
+    save(SESSION_KEY, JSON.stringify({ id: id, seen: now }));
+    return id;
+  }
+
+  /* ---------------------------------------------------------------- sending */
+
+  var queue = [];
+  var flushTimer = null;
+
+  // Adds id and session; returns the event, or null when nothing may be sent.
+  function stamp(event) {
+    if (trackingOff()) return null;
+    var full = { id: event.id || uuid(), type: event.type, session: sessionId() };
+    Object.keys(event).forEach(function (key) {
+      if (key !== "id" && key !== "session" && key !== "ts" && event[key] !== undefined) {
+        full[key] = event[key];
+      }
+    });
+    return full;
+  }
+
+  // Queue an event for the next batch. The public entry point for search.js.
+  function track(event) {
+    var full = event && typeof event.type === "string" ? stamp(event) : null;
+    if (!full) return false;
+    queue.push(full);
+    if (flushTimer === null) flushTimer = setTimeout(flush, FLUSH_DELAY_MS);
+    return true;
+  }
+
+  // Send everything queued. sendBeacon survives the page being closed or left.
+  function flush() {
+    if (flushTimer !== null) clearTimeout(flushTimer);
+    flushTimer = null;
+    if (!queue.length || !config.endpoint) return;
+    batches(queue.splice(0)).forEach(function (body) {
+      var sent = false;
+      if (navigator.sendBeacon) {
+        sent = navigator.sendBeacon(config.endpoint, new Blob([body], { type: "text/plain" }));
+      }
+      if (!sent) post(body).catch(function () { /* best effort, like the beacon */ });
+    });
+  }
+
+  function batches(events) {
+    var bodies = [];
+    var current = [];
+    events.forEach(function (event) {
+      var candidate = current.concat([event]);
+      if (current.length && (candidate.length > MAX_BATCH_EVENTS ||
+          byteLength(JSON.stringify(candidate)) > MAX_BATCH_BYTES)) {
+        bodies.push(JSON.stringify(current));
+        candidate = [event];
+      }
+      current = candidate;
+    });
+    if (current.length) bodies.push(JSON.stringify(current));
+    return bodies;
+  }
+
+  function byteLength(text) {
+    return new TextEncoder().encode(text).length;
+  }
+
+  // POST a body now; resolves to the Response. text/plain keeps it a CORS "simple" request.
+  function post(body) {
+    var controller = typeof AbortController === "function" ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, SEND_TIMEOUT_MS) : 0;
+    return fetch(config.endpoint, {
+      method: "POST",
+      body: body,
+      headers: { "Content-Type": "text/plain" },
+      keepalive: true,
+      credentials: "omit",
+      signal: controller ? controller.signal : undefined
+    }).finally(function () {
+      clearTimeout(timer);
+    });
+  }
+
+  // Send one event right away and wait for the answer: true only when the API stored it.
+  function sendNow(event) {
+    return post(JSON.stringify([event])).then(function (response) {
+      return response.ok;
+    }, function () {
+      return false;
+    });
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") flush();
+  });
+  window.addEventListener("pagehide", flush);
+
+  /* ---------------------------------------------------------------- small DOM helpers */
+
+  // Live regions announce changes only: clear first so a repeated message is read again.
+  function say(status, text) {
+    status.textContent = "";
+    if (text) {
+      setTimeout(function () {
+        status.textContent = text;
+      }, 30);
+    }
+  }
+
+  function debounce(fn, delay) {
+    var timer = null;
+    var debounced = function () {
+      var args = arguments;
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        timer = null;
+        fn.apply(null, args);
+      }, delay);
+    };
+    debounced.now = function () {
+      clearTimeout(timer);
+      timer = null;
+      fn.apply(null, arguments);
+    };
+    return debounced;
+  }
+
+  /* ---------------------------------------------------------------- article pages */
+
+  function initArticle(root) {
+    var page = root.querySelector(".kb-page[data-kb-article]");
+    if (!page || page.hasAttribute("data-kb-ready")) return;
+    page.setAttribute("data-kb-ready", "");
+    var article = page.getAttribute("data-kb-article");
+    if (!trackingOff()) {
+      save(ARTICLE_KEY, article);
+      track({ type: "view", article: article });
+    }
+    var widget = page.querySelector("[data-kb-feedback]");
+    if (widget) initFeedback(widget, article);
+  }
+
+  function initFeedback(widget, article) {
+    var parts = {
+      yes: widget.querySelector('[data-kb-vote="yes"]'),
+      no: widget.querySelector('[data-kb-vote="no"]'),
+      form: widget.querySelector("[data-kb-reasons]"),
+      comment: widget.querySelector("textarea"),
+      count: widget.querySelector(".kb-feedback__count"),
+      status: widget.querySelector("[data-kb-status]"),
+      contact: widget.querySelector("[data-kb-feedback-contact]")
+    };
+    if (!parts.yes || !parts.no || !parts.form || !parts.status) return;
+    if (privacyRequested()) {
+      // Say so plainly rather than offer buttons that would silently do nothing.
+      parts.yes.parentNode.hidden = true;
+      parts.status.textContent = MESSAGES.privacy;
+      return;
+    }
+    var state = { busy: false, pending: null };
+
+    parts.yes.addEventListener("click", function () {
+      choose(parts, true);
+      showContact(parts, false);
+      vote(widget, parts, state, { type: "vote", article: article, helpful: true });
+    });
+    parts.no.addEventListener("click", function () {
+      choose(parts, false);
+      if (!config.endpoint) {
+        say(parts.status, MESSAGES.noService);
+        showContact(parts, true);
+        return;
+      }
+      parts.form.hidden = false;
+      say(parts.status, "");
+      var first = parts.form.querySelector('input[type="radio"]');
+      (parts.form.querySelector("input:checked") || first || parts.comment).focus();
+    });
+    if (parts.comment && parts.count) {
+      var updateCount = function () {
+        parts.count.textContent = parts.comment.value.length + " / " + MAX_COMMENT + " characters";
+      };
+      parts.comment.addEventListener("input", updateCount);
+      updateCount();
+    }
+    parts.form.addEventListener("submit", function (submitEvent) {
+      submitEvent.preventDefault();
+      var event = { type: "vote", article: article, helpful: false };
+      var checked = parts.form.querySelector('input[name="reason"]:checked');
+      if (checked) event.reason = checked.value;
+      var comment = parts.comment ? parts.comment.value.replace(/\u0000/g, "").trim() : "";
+      if (comment.length > MAX_COMMENT) {
+        say(parts.status, MESSAGES.tooLong);
+        return;
+      }
+      if (comment) event.comment = comment;
+      vote(widget, parts, state, event);
+    });
+  }
+
+  function choose(parts, helpful) {
+    parts.yes.setAttribute("aria-pressed", String(helpful));
+    parts.no.setAttribute("aria-pressed", String(!helpful));
+    if (helpful) parts.form.hidden = true;
+  }
+
+  function showContact(parts, visible) {
+    if (parts.contact) parts.contact.hidden = !visible;
+  }
+
+  // Send a vote and tell the customer what really happened.
+  function vote(widget, parts, state, event) {
+    if (state.busy) return;
+    if (!config.endpoint) {
+      say(parts.status, MESSAGES.noService);
+      if (event.helpful) parts.yes.setAttribute("aria-pressed", "false");
+      return;
+    }
+    // Retrying the same answer reuses its id: if the first try did reach the API, the
+    // server stores it once.
+    var same = state.pending &&
+      JSON.stringify(withoutId(state.pending)) === JSON.stringify(withoutId(event));
+    var full = stamp(same ? Object.assign({}, event, { id: state.pending.id }) : event);
+    if (!full) return;
+    state.pending = full;
+    state.busy = true;
+    widget.setAttribute("aria-busy", "true");
+    say(parts.status, MESSAGES.sending);
+    sendNow(full).then(function (stored) {
+      state.busy = false;
+      widget.removeAttribute("aria-busy");
+      if (!stored) {
+        say(parts.status, MESSAGES.failed);
+        if (event.helpful) parts.yes.setAttribute("aria-pressed", "false");
+        return;
+      }
+      state.pending = null;
+      var wasInForm = parts.form.contains(document.activeElement);
+      parts.form.hidden = true;
+      showContact(parts, !event.helpful);
+      say(parts.status, event.helpful ? MESSAGES.thanks : MESSAGES.thanksNo);
+      // The form (and the focused button in it) just disappeared: keep focus in the widget.
+      if (wasInForm || !event.helpful) parts.status.focus();
+    });
+  }
+
+  function withoutId(event) {
+    var copy = {};
+    Object.keys(event).forEach(function (key) {
+      if (key !== "id" && key !== "session") copy[key] = event[key];
+    });
+    return copy;
+  }
+
+  /* ---------------------------------------------------------------- FAQ pages */
+
+  // Open the question the address points at (e.g. a shared link to one FAQ answer).
+  function openFaqFromHash() {
+    if (!location.hash || location.hash.length < 2) return;
+    var id;
+    try {
+      id = decodeURIComponent(location.hash.slice(1));
+    } catch (error) {
+      return;
+    }
+    var target = document.getElementById(id);
+    var details = target && target.closest("details.kb-faq");
+    if (!details) return;
+    if (!details.open) details.open = true;
+    target.scrollIntoView();
+  }
+
+  window.addEventListener("hashchange", openFaqFromHash);
+
+  /* ---------------------------------------------------------------- contact page */
+
+  function initContact(root) {
+    var page = root.querySelector("[data-kb-contact-page]");
+    if (!page || page.hasAttribute("data-kb-ready")) return;
+    page.setAttribute("data-kb-ready", "");
+    var parts = {
+      form: page.querySelector("[data-kb-contact-form]"),
+      subject: page.querySelector("#kb-subject"),
+      status: page.querySelector("#kb-suggestions-status"),
+      list: page.querySelector("#kb-suggestions"),
+      handoff: page.querySelector("[data-kb-handoff]")
+    };
+    var from = trackingOff() ? null : load(ARTICLE_KEY);
+    track({ type: "contact", stage: "open", article: from || undefined });
+
+    var search = { seq: 0, query: "", shown: 0, recorded: "" };
+    var recordSearch = debounce(function () {
+      if (!search.query || search.query === search.recorded) return;
+      search.recorded = search.query;
+      track({ type: "search", query: search.query, results: search.shown, source: "contact" });
+    }, SEARCH_EVENT_DELAY_MS);
+    var suggest = debounce(function () {
+      showSuggestions(parts, search, recordSearch);
+    }, SUGGEST_DELAY_MS);
+
+    if (parts.subject) parts.subject.addEventListener("input", suggest);
+    if (parts.form) {
+      // Enter in the subject field shows suggestions now; leaving for the helpdesk is the
+      // link's job, so suggestions always come first.
+      parts.form.addEventListener("submit", function (submitEvent) {
+        submitEvent.preventDefault();
+        suggest.now();
+      });
+    }
+    if (parts.list) {
+      parts.list.addEventListener("click", function (clickEvent) {
+        var link = clickEvent.target.closest("a[data-kb-suggestion]");
+        if (!link) return;
+        recordSearch.now();
+        track({
+          type: "search_click", query: search.query,
+          article: link.getAttribute("data-kb-suggestion"),
+          rank: Number(link.getAttribute("data-kb-rank"))
+        });
+      });
+    }
+    if (parts.handoff) {
+      var refresh = function () {
+        parts.handoff.href = handoffUrl(parts.subject ? parts.subject.value.trim() : "", from);
+      };
+      refresh();
+      if (parts.subject) parts.subject.addEventListener("input", refresh);
+      parts.handoff.addEventListener("click", function () {
+        refresh(); // the session may have been renewed while the page was open
+        recordSearch.now();
+        track({
+          type: "contact", stage: "submit", article: from || undefined,
+          channel: /^mailto:/i.test(config.contact) ? "email" : "web"
+        });
+        flush(); // a beacon, so it is sent even though the page is being left
+      });
+    }
+  }
+
+  function showSuggestions(parts, search, recordSearch) {
+    var query = parts.subject ? parts.subject.value.trim() : "";
+    var seq = ++search.seq;
+    search.query = query;
+    var engine = window.KbgenSearch;
+    if (!query || !engine || typeof engine.search !== "function") {
+      render(parts, [], "");
+      search.shown = 0;
+      return;
+    }
+    Promise.resolve().then(function () {
+      return engine.search(query, 5);
+    }).then(function (results) {
+      if (seq !== search.seq) return; // the customer has typed more since
+      var list = Array.isArray(results) ? results.slice(0, 5) : [];
+      search.shown = list.length;
+      render(parts, list, list.length
+        ? (list.length === 1 ? "1 article" : list.length + " articles") +
+          " may answer this. If not, continue to contact support below."
+        : "No matching articles. Continue to contact support below.");
+      recordSearch();
+    }, function () {
+      if (seq === search.seq) render(parts, [], "");
+    });
+  }
+
+  // Build the list with createElement/textContent only: titles and snippets are data.
+  function render(parts, results, message) {
+    if (parts.list) {
+      parts.list.textContent = "";
+      results.forEach(function (result, index) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = new URL(String(result.url || ""), config.base).href;
+        link.textContent = String(result.title || result.url || "");
+        link.setAttribute("data-kb-suggestion", String(result.id || ""));
+        link.setAttribute("data-kb-rank", String(index + 1));
+        item.appendChild(link);
+        if (result.snippet) {
+          var snippet = document.createElement("p");
+          snippet.textContent = String(result.snippet);
+          item.appendChild(snippet);
+        }
+        parts.list.appendChild(item);
+      });
+    }
+    if (parts.status && parts.status.textContent !== message) say(parts.status, message);
+  }
+
+  // contact_url plus what lets a ticket be joined to its help session.
+  function handoffUrl(subject, article) {
+    var target = config.contact;
+    if (!target) return "#";
+    var join = trackingOff() ? [] : [["kb_session", sessionId()]];
+    if (join.length && article) join.push(["kb_article", article]);
+    if (/^mailto:/i.test(target)) return mailtoUrl(target, subject, join);
+    var url;
+    try {
+      url = new URL(target, location.href);
+    } catch (error) {
+      return target;
+    }
+    if (!/^https?:$/.test(url.protocol)) return target;
+    join.forEach(function (pair) {
+      url.searchParams.set(pair[0], pair[1]);
+    });
+    return url.href;
+  }
+
+  // mailto: wants %20, not "+", so URLSearchParams is not used here (RFC 6068).
+  function mailtoUrl(target, subject, join) {
+    var cut = target.indexOf("?");
+    var address = cut < 0 ? target : target.slice(0, cut);
+    var fields = [];
+    var body = "";
+    (cut < 0 ? "" : target.slice(cut + 1)).split("&").forEach(function (field) {
+      if (!field) return;
+      var name = field.split("=")[0].toLowerCase();
+      if (name === "body") body = safeDecode(field.slice(5));
+      else if (!(name === "subject" && subject)) fields.push(field);
+    });
+    if (subject) fields.push("subject=" + encodeURIComponent(subject));
+    if (join.length) {
+      var lines = join.map(function (pair) { return pair[0] + "=" + pair[1]; });
+      body += "\n\n--\nPlease keep this line, it tells us which articles you read: " +
+        lines.join(" ");
+    }
+    if (body) fields.push("body=" + encodeURIComponent(body));
+    return address + (fields.length ? "?" + fields.join("&") : "");
+  }
+
+  function safeDecode(text) {
+    try {
+      return decodeURIComponent(text);
+    } catch (error) {
+      return text;
+    }
+  }
+
+  /* ---------------------------------------------------------------- start */
+
+  function init() {
+    initArticle(document);
+    initContact(document);
+    openFaqFromHash();
+  }
+
+  window.kbgen = {
+    track: track,
+    flush: flush,
+    // Whether events are being sent; search.js may use it to skip work.
+    enabled: function () {
+      return !trackingOff();
+    }
+  };
+
+  // material's document$ emits on first load and after every instant navigation.
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
