@@ -41,8 +41,8 @@ def home(site: ContentSite, popular_ids: list[str], updated: dict[str, dt.date],
     ]
     by_id = {a.id: a for a in articles}
     popular = [by_id[i] for i in popular_ids if i in by_id] or most_linked(site, drafts)
-    recent = sorted(articles, key=lambda a: (updated.get(a.src) or dt.date.min, a.title),
-                    reverse=True)
+    recent = sorted(articles, reverse=True, key=lambda a: (
+        updated.get(a.src) or dt.date.min, a.reviewed or dt.date.min, a.title))
     return {
         "categories": categories,
         "popular": [summary(a, updated.get(a.src)) for a in popular[:count]],
