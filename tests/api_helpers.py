@@ -96,17 +96,18 @@ def kbgen_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "kbgen", *args]
 
 
-def start_api(config: Path, db: Path, port: int, *extra: str) -> subprocess.Popen:
-    """`kbgen api` as a real process; returns once it accepts connections."""
-    proc = subprocess.Popen(
-        kbgen_command("api", "-f", str(config), "--db", f"sqlite:///{db}", "--port", str(port),
-                      *extra),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
+def start_api(config: Path, db: Path, port: int, log: Path) -> subprocess.Popen:
+    """`kbgen api` as a real process, its log going to `log`; returns once it listens."""
+    with log.open("wb") as log_file:  # a file, not a pipe: a full pipe would stall the server
+        proc = subprocess.Popen(
+            kbgen_command("api", "-f", str(config), "--db", f"sqlite:///{db}",
+                          "--port", str(port)),
+            stdout=subprocess.DEVNULL, stderr=log_file,
+        )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError("kbgen api exited: " + proc.stderr.read().decode())
+            raise AssertionError("kbgen api exited: " + log.read_text())
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return proc
