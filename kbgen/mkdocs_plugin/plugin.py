@@ -16,6 +16,7 @@ from kbgen.content import ContentSite, errors_in, load_content
 from kbgen.content.dates import last_updated
 from kbgen.mkdocs_plugin import outputs, pages
 from kbgen.mkdocs_plugin.config import KbgenConfig
+from kbgen.search.browser_index import write_browser_index
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
 
@@ -112,6 +113,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         outputs.write_redirects(site_data.redirects(self.site, self.config.drafts), site_dir,
                                 config.site_url or "")
         outputs.write_robots(site_dir, config.site_url)
+        write_browser_index(self.site.published(self.config.drafts), site_dir, self.site.categories)
         outputs.write_manifest(
             site_data.manifest(self.site, config.site_name, config.site_url, self.config.drafts),
             self.state_dir,
