@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "kbgen.cli.api",
     "kbgen.cli.events",
     "kbgen.cli.report",
+    "kbgen.cli.db",
 )
 
 

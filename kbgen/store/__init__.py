@@ -13,6 +13,7 @@ from typing import Protocol
 from kbgen.errors import KbgenError, UsageError
 
 SQLITE_PREFIX = "sqlite:///"
+POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 
 
 class Store(Protocol):
@@ -54,9 +55,11 @@ class Store(Protocol):
 
 
 def open_store(url: str, **options) -> Store:
-    """`sqlite:///relative/or//absolute/path.db` -> a ready store (schema migrated).
+    """`sqlite:///relative/or//absolute/path.db` -> a ready store (schema migrated);
+    `postgresql://user@host/db` -> a pooled PostgreSQL store (schema checked, see
+    `kbgen db migrate`).
 
-    Options (e.g. `busy_timeout_ms`) go to the store class.
+    Options (e.g. `busy_timeout_ms`, `pool_max`) go to the store class.
     """
     if url.startswith(SQLITE_PREFIX):
         from kbgen.store.sqlite import SQLiteStore
@@ -67,10 +70,14 @@ def open_store(url: str, **options) -> Store:
                 f"Database URL '{url}' has no file path. Fix: use sqlite:///PATH/kbgen.db."
             )
         return SQLiteStore(path, **options)
-    if url.startswith(("postgresql://", "postgres://")):
-        raise KbgenError(
-            "PostgreSQL stores are not yet supported. Fix: use sqlite:///PATH for now."
-        )
+    if url.startswith(POSTGRES_PREFIXES):
+        try:
+            from kbgen.store.postgres import PostgresStore
+        except ImportError as exc:
+            raise KbgenError(
+                f"PostgreSQL needs psycopg ({exc}). Fix: pip install 'kbgen[postgres]'."
+            ) from None
+        return PostgresStore(url, **options)
     raise UsageError(
         f"Unknown database URL '{_redact(url)}'. Fix: use sqlite:///PATH or postgresql://..."
     )
