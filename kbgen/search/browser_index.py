@@ -219,7 +219,9 @@ def _trim(text: str) -> str:
 
 
 def _category_titles(categories: Mapping[str, object] | None) -> dict[str, str]:
-    return {slug: str(getattr(c, "title", c)) for slug, c in (categories or {}).items()}
+    """slug -> title, from Category objects (the content model) or plain titles."""
+    return {slug: c if isinstance(c, str) else str(c.title)
+            for slug, c in (categories or {}).items()}
 
 
 def build_browser_index(articles: Iterable[object],
