@@ -1,9 +1,10 @@
-"""The time window a report reads: `--since` / `--until`, default the last 30 days.
+"""The time window a report reads: `--since` / `--until`, default the last 30 days and today.
 
 Bounds are instants in UTC. `since` is inclusive and `until` exclusive, so consecutive windows
 never count an event twice: `--since 2026-10-25 --until 2026-11-24` reads the 30 whole days
 from 25 October up to, not including, 24 November. A date means its midnight UTC; an ISO
-time without an offset is read as UTC.
+time without an offset is read as UTC. Without options the window runs from midnight 30 days
+ago to the end of today, so today's events (and `kbgen demo`'s 30 days) are all in it.
 """
 
 from __future__ import annotations
@@ -64,17 +65,22 @@ def parse_when(text: str, option: str) -> datetime:
     return moment.astimezone(UTC)
 
 
+def midnight(now: datetime | None = None) -> datetime:
+    """The start of the current UTC day."""
+    today = (now or datetime.now(UTC)).astimezone(UTC).date()
+    return datetime(today.year, today.month, today.day, tzinfo=UTC)
+
+
 def make_window(
     since: str | None = None, until: str | None = None, now: datetime | None = None
 ) -> Window:
-    """The report window; by default the 30 days that end with today (UTC) included."""
-    if until:
-        end = parse_when(until, "--until")
+    """The report window; by default the 30 days before today and today itself (UTC)."""
+    today = midnight(now)
+    end = parse_when(until, "--until") if until else today + timedelta(days=1)
+    if since:
+        start = parse_when(since, "--since")
     else:
-        today = (now or datetime.now(UTC)).astimezone(UTC).date()
-        tomorrow = today + timedelta(days=1)
-        end = datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=UTC)
-    start = parse_when(since, "--since") if since else end - timedelta(days=DEFAULT_DAYS)
+        start = (end if until else today) - timedelta(days=DEFAULT_DAYS)
     if start >= end:
         raise UsageError(
             f"--since {iso(start)} is not before --until {iso(end)}. "

@@ -1,0 +1,67 @@
+"""`kbgen tickets import FILE.csv [--db URL] [--map col=field ...] [--preset zendesk|freshdesk]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kbgen.cli.events import resolve_db_url
+from kbgen.cli.options import config_option, db_option
+from kbgen.errors import KbgenError
+from kbgen.reports.terminal import visible
+from kbgen.store import open_store
+from kbgen.tickets import PRESETS, TicketImport, import_tickets, parse_mapping
+
+MAX_SHOWN = 20
+
+
+@click.group("tickets")
+def tickets_group() -> None:
+    """Helpdesk tickets, joined to help-center sessions so they count as contacts."""
+
+
+@tickets_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+@click.option("--preset", type=click.Choice(sorted(PRESETS)),
+              help="Column names of this helpdesk's CSV export.")
+@click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
+              help="Read FIELD (ticket_id, ts, subject, session, article) from COLUMN; "
+              "repeatable.")
+@config_option
+def import_command(file: Path, db_url: str | None, preset: str | None, maps: tuple[str, ...],
+                   config_file: str | None) -> None:
+    """Import a helpdesk CSV export; rows keep their ticket id, known ids are skipped.
+
+    The session comes from the ticket's kb_session field. Tickets without one, or whose
+    session has no events, are stored and counted but cannot join a session.
+    """
+    mapping = parse_mapping(maps)
+    store = open_store(resolve_db_url(config_file, db_url))
+    try:
+        result = import_tickets(store, file, preset, mapping)
+    finally:
+        store.close()
+    _report(file, result)
+
+
+def _report(file: Path, r: TicketImport) -> None:
+    for line, problem in r.invalid[:MAX_SHOWN]:
+        click.echo(f"{visible(file)}:{line}: {visible(problem)}", err=True)
+    if len(r.invalid) > MAX_SHOWN:
+        click.echo(f"... and {len(r.invalid) - MAX_SHOWN} more bad rows", err=True)
+    click.echo(
+        f"Imported {r.stored} new tickets from {visible(file)} ({r.read} rows read, "
+        f"{r.duplicates} already stored, {len(r.invalid)} bad rows).\n"
+        f"Joined to a help-center session: {r.joined}. Not joined: {r.without_session} "
+        f"without kb_session, {r.unknown_session} with a session that has no events "
+        "(stored; they join when its events are imported).",
+        err=True,
+    )
+    if r.invalid:
+        raise KbgenError(f"{len(r.invalid)} rows of {visible(file)} were not imported; fix "
+                         "them and import the file again (stored tickets are skipped).")
+
+
+commands = [tickets_group]

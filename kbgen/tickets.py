@@ -1,0 +1,172 @@
+"""Helpdesk ticket exports (CSV) joined to help-center sessions, so tickets count as contacts.
+
+The help center's contact page hands the customer to the helpdesk with its session id; the
+helpdesk keeps it in a ticket field named `kb_session` (and optionally `kb_article`). Each
+imported ticket with a session counts in the reports as a `submit` contact of that session
+at the ticket's creation time. Tickets without a session, or whose session has no events
+(yet), are stored all the same and counted, so nothing is lost and a later import of the
+events joins them.
+
+Column presets name the columns of the helpdesks' own CSV exports:
+
+- Zendesk (Views → export as CSV): `Id`, `Created at`, `Subject`, custom fields `kb_session`,
+  `kb_article` (a custom field's column is its title).
+- Freshdesk (Tickets → Export → CSV): `Ticket ID`, `Created time`, `Subject`, custom fields
+  `kb_session`, `kb_article` (Freshdesk may write custom fields as `cf_kb_session`).
+
+Any other export works with `--map "Column name=field"` for the fields ticket_id, ts,
+subject, session, article. Times without a zone are read as UTC.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kbgen.errors import KbgenError, UsageError
+
+FIELDS = ("ticket_id", "ts", "subject", "session", "article")
+REQUIRED = ("ticket_id", "ts")
+_COMMON = {"kb_session": "session", "cf_kb_session": "session", "kb session": "session",
+           "kb_article": "article", "cf_kb_article": "article", "kb article": "article",
+           "subject": "subject"}
+PRESETS: dict[str, dict[str, str]] = {
+    "zendesk": {"id": "ticket_id", "created at": "ts", **_COMMON},
+    "freshdesk": {"ticket id": "ticket_id", "created time": "ts", **_COMMON},
+}
+# Without a preset: the presets' names plus the plain field names.
+GUESSES = {**PRESETS["zendesk"], **PRESETS["freshdesk"], "ticket_id": "ticket_id",
+           "ts": "ts", "created_at": "ts", "session": "session", "article": "article"}
+CHUNK = 1000
+_OFFSET = re.compile(r"\s+([+-]\d{2}):?(\d{2})$")
+
+
+@dataclass
+class TicketImport:
+    """What an import did; `invalid` lists (line, problem) for rows that were not stored."""
+
+    read: int = 0
+    stored: int = 0
+    joined: int = 0
+    without_session: int = 0
+    unknown_session: int = 0
+    invalid: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def duplicates(self) -> int:
+        return self.read - len(self.invalid) - self.stored
+
+
+def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
+    """`["Ticket number=ticket_id"]` -> {"ticket number": "ticket_id"}; UsageError otherwise."""
+    mapping = {}
+    for pair in pairs:
+        column, sep, name = pair.rpartition("=")
+        if not sep or not column.strip() or name.strip() not in FIELDS:
+            raise UsageError(
+                f"--map '{pair}' is not COLUMN=FIELD. Fix: use a CSV column name, '=', and one "
+                f"of {', '.join(FIELDS)}, e.g. --map \"Ticket number=ticket_id\"."
+            )
+        mapping[column.strip().lower()] = name.strip()
+    return mapping
+
+
+def column_map(header: list[str], preset: str | None, mapping: dict[str, str]) -> dict[str, int]:
+    """field -> column index, from --map first, then the preset (or the usual names)."""
+    names = {**(PRESETS[preset] if preset else GUESSES), **mapping}
+    found: dict[str, int] = {}
+    for index, column in enumerate(header):
+        name = names.get(column.strip().lower())
+        if name and (name not in found or column.strip().lower() in mapping):
+            found[name] = index
+    missing = [f for f in REQUIRED if f not in found]
+    if missing:
+        raise UsageError(
+            f"No column for {', '.join(missing)} among {', '.join(map(repr, header))}. Fix: "
+            "pass --preset zendesk|freshdesk or --map \"Column=ticket_id\" --map \"Column=ts\"."
+        )
+    return found
+
+
+def parse_time(text: str) -> int:
+    """ISO 8601 or `YYYY-MM-DD HH:MM[:SS] [+0100]` -> ms UTC; no zone means UTC."""
+    value = _OFFSET.sub(r"\1:\2", text.strip()).replace(" ", "T", 1)
+    moment = datetime.fromisoformat(value.replace("z", "Z"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1000)
+
+
+def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            for row in reader:
+                yield reader.line_num, row
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise KbgenError(f"Cannot read '{path}': {exc}. Fix: export the tickets as UTF-8 CSV.") \
+            from exc
+
+
+def _ticket(row: list[str], columns: dict[str, int], source: str) -> dict[str, Any]:
+    def get(name: str) -> str | None:
+        index = columns.get(name)
+        value = row[index].strip() if index is not None and index < len(row) else ""
+        return value or None
+
+    ticket_id, when = get("ticket_id"), get("ts")
+    if not ticket_id:
+        raise ValueError("the ticket id is empty")
+    if not when:
+        raise ValueError("the creation time is empty")
+    try:
+        ts = parse_time(when)
+    except ValueError:
+        raise ValueError(f"creation time {when!r} is not a date and time") from None
+    return {"ticket_id": ticket_id, "ts": ts, "subject": get("subject"),
+            "session": get("session"), "article": get("article"), "source": source}
+
+
+def import_tickets(store: Any, path: Path, preset: str | None = None,
+                   mapping: dict[str, str] | None = None) -> TicketImport:
+    """Store every valid row of the CSV file; count how many joined a known session."""
+    rows = _rows(path)
+    header = next(rows, (0, []))[1]
+    columns = column_map(header, preset, mapping or {})
+    result, pending = TicketImport(), []
+    for line, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        result.read += 1
+        try:
+            pending.append(_ticket(row, columns, path.name))
+        except ValueError as exc:
+            result.invalid.append((line, str(exc)))
+        if len(pending) >= CHUNK:
+            _store(store, pending, result)
+            pending = []
+    _store(store, pending, result)
+    return result
+
+
+def _store(store: Any, tickets: list[dict[str, Any]], result: TicketImport) -> None:
+    if not tickets:
+        return
+    result.stored += store.add_tickets(tickets)
+    for ticket in tickets:
+        if ticket["session"] is None:
+            result.without_session += 1
+        elif _known(store, ticket["session"]):
+            result.joined += 1
+        else:
+            result.unknown_session += 1
+
+
+def _known(store: Any, session: str) -> bool:
+    sql = "SELECT 1 FROM events WHERE session = :session LIMIT 1"
+    return bool(list(store.query(sql, {"session": session})))
