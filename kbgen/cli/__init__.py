@@ -21,6 +21,8 @@ COMMAND_MODULES = (
     "kbgen.cli.api",
     "kbgen.cli.events",
     "kbgen.cli.report",
+    "kbgen.cli.tickets",
+    "kbgen.cli.demo",
     "kbgen.cli.db",
 )
 
