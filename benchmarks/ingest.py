@@ -159,13 +159,14 @@ def verify(db: Path, acked: list[str]) -> dict:
             "rows": rows, "duplicate_rows": rows - distinct, "integrity": integrity}
 
 
-def record(path: Path, args, phases: list[dict], check: dict) -> None:
+def record(path: Path, args, phases: list[dict], check: dict, load: tuple) -> None:
     lines = [
         f"\n## {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n",
         f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}. "
         f"Load: {args.processes} client process(es), {args.connections} keep-alive connections "
-        f"in total, {args.seconds:g} s per phase, server and clients on the same machine.\n",
+        f"in total, {args.seconds:g} s per phase, server and clients on the same machine. "
+        f"Load average before/after: {load[0]:.1f} / {load[1]:.1f}.\n",
         "| events per request | requests | events acknowledged | events/s | p50 ms | p99 ms "
         "| errors |",
         "|---:|---:|---:|---:|---:|---:|---:|",
@@ -188,6 +189,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--record", type=Path)
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         make_project(tmp / "site")
@@ -204,7 +206,7 @@ def main() -> None:
         print(json.dumps(p))
     print(json.dumps(check))
     if args.record:
-        record(args.record, args, phases, check)
+        record(args.record, args, phases, check, (load_before, os.getloadavg()[0]))
     ok = check["missing"] == 0 and check["duplicate_rows"] == 0 and check["integrity"] == "ok"
     sys.exit(0 if ok else 1)
 

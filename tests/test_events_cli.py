@@ -86,3 +86,10 @@ def test_export_to_a_file_and_the_database_from_the_environment(tmp_path, monkey
     assert result.exit_code == 0 and "Exported 3 events" in result.stderr
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["e1", "e2", "e3"]
 
+
+
+def test_export_from_a_missing_database_says_so_instead_of_creating_it(tmp_path):
+    missing = tmp_path / "typo.db"
+    result = kbgen("events", "export", "--db", f"sqlite:///{missing}")
+    assert result.exit_code == 1 and "No database at" in result.stderr
+    assert not missing.exists()

@@ -12,7 +12,7 @@ import click
 from kbgen.cli.options import config_option, db_option
 from kbgen.errors import KbgenError
 from kbgen.project import DATABASE_ENV, load_project
-from kbgen.store import open_store
+from kbgen.store import SQLITE_PREFIX, open_store
 
 IMPORT_CHUNK = 1000
 MAX_SHOWN_PROBLEMS = 50
@@ -37,7 +37,11 @@ def events_group() -> None:
               help="Write to this file instead of standard output.")
 def export_command(config_file, db_url, out) -> None:
     """Print every stored event as one JSON object per line, oldest first."""
-    store = open_store(resolve_db_url(config_file, db_url))
+    url = resolve_db_url(config_file, db_url)
+    if url.startswith(SQLITE_PREFIX) and not Path(url[len(SQLITE_PREFIX):]).is_file():
+        raise KbgenError(f"No database at '{url[len(SQLITE_PREFIX):]}'. Fix: check --db or "
+                         "KBGEN_DATABASE_URL; the API creates it when the first event arrives.")
+    store = open_store(url)
     try:
         if out is None:
             count = _write_lines(store, sys.stdout)
