@@ -1,4 +1,5 @@
-"""Shared pieces for browser tests: the system Chromium, static sites over HTTP, a fake API.
+"""Shared pieces for browser tests: the system Chromium, static sites over HTTP, a recording
+stand-in for the help API.
 
 Browser tests must not skip when Chromium is missing (CI installs it): they fail and say how
 to install it. Fixtures live in each test module; these are the plain functions they wrap.
@@ -12,6 +13,8 @@ import http.server
 import json
 import socket
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,7 +56,7 @@ def new_context(browser, tag: str = "", **options):
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+    def log_message(self, format, *args):
         pass
 
 
@@ -82,18 +85,22 @@ def serve_directory(directory: Path, port: int = 0) -> Iterator[str]:
 
 
 class EventRecorder:
-    """What a fake help API received: every POSTed body, parsed, in order, with the sender's
-    user agent, so a test can ignore beacons that a previous test's page sent late."""
+    """A stand-in for the help API's POST /api/events. It records every body, parsed, with the
+    sender's user agent (so a test can ignore beacons a previous test's page sent late), and
+    answers `status` itself or, with `upstream` set, passes the request on to a real help API
+    (`http://host:port`) and returns that API's answer."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.bodies: list[tuple[str, object]] = []
         self.status = 200
+        self.upstream: str | None = None
 
-    def reset(self, status: int = 200) -> None:
+    def reset(self, status: int = 200, upstream: str | None = None) -> None:
         with self.lock:
             self.bodies.clear()
             self.status = status
+            self.upstream = upstream
 
     def events(self, agent: str | None = None) -> list[dict]:
         """Events received, in order; only those sent by user agent `agent` if given."""
@@ -107,10 +114,35 @@ class EventRecorder:
     def of_type(self, kind: str, agent: str | None = None) -> list[dict]:
         return [event for event in self.events(agent) if event.get("type") == kind]
 
+    def answer(self, raw: bytes, headers) -> tuple[int, bytes]:
+        """Record one request body; return (status, JSON body) for the browser."""
+        body = json.loads(raw)
+        with self.lock:
+            self.bodies.append((headers.get("User-Agent", ""), body))
+            status, upstream = self.status, self.upstream
+        if upstream:
+            return _forward(upstream + "/api/events", raw, headers)
+        if status >= 300:
+            return status, b'{"error": "rate limited"}'
+        count = len(body) if isinstance(body, list) else 1
+        return status, json.dumps({"stored": count, "duplicates": 0}).encode()
+
+
+def _forward(url: str, raw: bytes, headers) -> tuple[int, bytes]:
+    passed = {name: headers[name] for name in ("Content-Type", "Origin", "User-Agent")
+              if headers.get(name)}
+    request = urllib.request.Request(url, data=raw, headers=passed, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.read()
+
 
 def _recording_handler(recorder: EventRecorder):
     class Handler(http.server.BaseHTTPRequestHandler):
-        def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+        def log_message(self, format, *args):
             pass
 
         def _cors(self) -> None:
@@ -121,34 +153,22 @@ def _recording_handler(recorder: EventRecorder):
                 self.send_header("Access-Control-Allow-Headers", "Content-Type")
                 self.send_header("Vary", "Origin")
 
-        def do_OPTIONS(self):  # noqa: N802 - http.server's naming
+        def do_OPTIONS(self):
             self.send_response(204)
             self._cors()
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def do_POST(self):  # noqa: N802 - http.server's naming
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length)
+        def do_POST(self):
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             if self.path != "/api/events":
-                return self._answer(404, {"error": "not found"})
-            with recorder.lock:
-                status = recorder.status
-                if status < 300:
-                    agent = self.headers.get("User-Agent", "")
-                    recorder.bodies.append((agent, json.loads(raw)))
-            if status >= 300:
-                return self._answer(status, {"error": "rate limited"}, {"Retry-After": "30"})
-            stored = json.loads(raw)
-            count = len(stored) if isinstance(stored, list) else 1
-            self._answer(status, {"stored": count, "duplicates": 0})
-
-        def _answer(self, status: int, payload: dict, headers: dict | None = None) -> None:
-            body = json.dumps(payload).encode()
+                status, body = 404, b'{"error": "not found"}'
+            else:
+                status, body = recorder.answer(raw, self.headers)
             self.send_response(status)
             self._cors()
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
+            if status == 429:
+                self.send_header("Retry-After", "30")
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

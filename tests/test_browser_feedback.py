@@ -1,16 +1,20 @@
 """The feedback widget, contact page and event sending, driven in the system Chromium.
 
-The sample help center is built with `api_url` pointing at a recording stand-in for the help
-API; the tests click what a customer clicks and check what the API received and what the
-page says.
+The sample help center is built once with `api_url` pointing at a recording stand-in for the
+help API; the tests click what a customer clicks and check what the API received and what the
+page says. One test puts the real `kbgen api` behind the stand-in and finds the vote with
+`kbgen events export`.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -31,6 +35,16 @@ THANKS_NO = "Thank you for telling us"
 FAILED = "We could not record your feedback right now. Please try again."
 DNT_SCRIPT = "Object.defineProperty(Navigator.prototype, 'doNotTrack', {get: () => '1'});"
 
+# Stands in for search.js (tested on its own): one result whose text looks like markup. The
+# setter ignores search.js's own assignment, so the stand-in stays in place.
+FAKE_SEARCH = """(() => {
+  const fake = {search: (query, limit) => Promise.resolve([
+    {id: "refunds", title: "Refund a payment <b>bold</b>", url: "payments/refunds/",
+     snippet: "Give money <img src=x onerror=alert(1)>back.", category: "payments"}])};
+  Object.defineProperty(window, "KbgenSearch", {get: () => fake, set: () => {},
+                                                configurable: true});
+})();"""
+
 pytestmark = pytest.mark.browser
 
 
@@ -47,10 +61,14 @@ def build_site(root: Path, site_url: str, api_url: str) -> Path:
         if isinstance(plugin, dict) and "kbgen" in plugin:
             plugin["kbgen"] = {**(plugin["kbgen"] or {}), "api_url": api_url}
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "kbgen", "build"], cwd=root,
-                            capture_output=True, text=True, timeout=120)
+    result = run_kbgen("build", cwd=root)
     assert result.returncode == 0, result.stderr
     return root / "site"
+
+
+def run_kbgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kbgen", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=60)
 
 
 @pytest.fixture(scope="module")
@@ -59,13 +77,55 @@ def recorder() -> EventRecorder:
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory, recorder):
+def built(tmp_path_factory, recorder):
+    """(project root, port to serve on): the sample site built once, api_url the recorder."""
     port = free_port()
+    root = tmp_path_factory.mktemp("feedback")
     with recording_api(recorder) as api:
-        site = build_site(tmp_path_factory.mktemp("feedback"), f"http://127.0.0.1:{port}/",
-                          api.rstrip("/"))
-        with serve_directory(site, port) as url:
-            yield url
+        build_site(root, f"http://127.0.0.1:{port}/", api.rstrip("/"))
+        yield root, port
+
+
+@pytest.fixture(scope="module")
+def site_url(built):
+    root, port = built
+    with serve_directory(root / "site", port) as url:
+        yield url
+
+
+@pytest.fixture
+def real_api(built, recorder):
+    """The real `kbgen api` on a fresh SQLite file behind the recorder; yields the database
+    URL. The site keeps its api_url: the recorder passes every request on to the real API."""
+    root = built[0]
+    port = free_port()
+    api = f"http://127.0.0.1:{port}"
+    db_url = f"sqlite:///{root / f'events-{port}.db'}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kbgen", "api", "--db", db_url, "--port", str(port)],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until_healthy(api + "/api/health", server)
+        recorder.reset(upstream=api)
+        yield db_url
+    finally:
+        recorder.reset()
+        server.terminate()
+        server.communicate(timeout=15)
+
+
+def wait_until_healthy(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"kbgen api exited: {server.communicate()[1]}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"kbgen api did not answer {url} within 20 s")
 
 
 @pytest.fixture(scope="module")
@@ -169,10 +229,34 @@ def test_do_not_track_sends_nothing_and_says_so(browser, site_url, recorder):
         assert "kb_session" not in href
         handoff.click()
         page.evaluate("window.kbgen.flush()")
-        page.wait_for_timeout(1500)  # longer than the batching delay
+        page.wait_for_timeout(500)  # a beacon sent by flush() would have arrived by now
         assert recorder.events(page.evaluate("navigator.userAgent")) == []
     finally:
         context.close()
+
+
+def test_without_a_help_api_votes_are_not_thanked(page, site_url, recorder):
+    def without_api(route):
+        html = route.fetch().text()
+        html, replaced = re.subn(r'"api": "[^"]*"', '"api": ""', html)
+        assert replaced == 1, "kb-config not found in the page"
+        route.fulfill(body=html, content_type="text/html")
+
+    page.route("**/payments/refunds/", without_api)
+    page.goto(site_url + "payments/refunds/")
+    widget = page.locator("[data-kb-feedback]")
+    status = widget.get_by_role("status")
+    widget.get_by_role("button", name="Yes").click()
+    expect(status).to_have_text(re.compile("your answer was not recorded"))
+    expect(widget.get_by_role("button", name="Yes")).to_have_attribute("aria-pressed", "false")
+
+    widget.get_by_role("button", name="No").click()
+    expect(status).to_have_text(re.compile("your answer was not recorded"))
+    expect(widget.locator("[data-kb-reasons]")).to_be_hidden()
+    expect(widget.get_by_role("link", name="Contact support")).to_be_visible()
+    page.evaluate("window.kbgen.flush()")
+    page.wait_for_timeout(500)
+    assert recorder.events(page.evaluate("navigator.userAgent")) == []
 
 
 def test_contact_page_sends_open_then_submit_and_hands_off_the_session(page, site_url,
@@ -185,6 +269,12 @@ def test_contact_page_sends_open_then_submit_and_hands_off_the_session(page, sit
     assert [(e["stage"], e.get("article")) for e in opened] == [("open", "refunds")]
 
     page.get_by_label("What do you need help with?").fill("Refund for a double charge")
+    suggestions = page.get_by_role("list", name="Suggested articles")
+    expect(suggestions.get_by_role("link", name="Refund a payment")).to_be_visible()
+    shown = suggestions.get_by_role("link").count()
+    assert 1 <= shown <= 5
+    expect(page.locator("#kb-suggestions-status")).to_have_text(re.compile(
+        rf"^{shown} articles? may answer this\. If not, continue to contact support below\.$"))
     handoff = page.get_by_role("link", name="Continue to contact support")
     expect(handoff).to_have_attribute("href", re.compile("kb_session"))
     href = handoff.get_attribute("href")
@@ -194,6 +284,9 @@ def test_contact_page_sends_open_then_submit_and_hands_off_the_session(page, sit
     handoff.click()
 
     contacts = wait_for_events(page, recorder, "contact", count=2)
+    searches = recorder.of_type("search", page.evaluate("navigator.userAgent"))
+    assert [(e["query"], e["results"], e["source"]) for e in searches] == [
+        ("Refund for a double charge", shown, "contact")]
     submit = contacts[1]
     assert submit["stage"] == "submit"
     assert submit["article"] == "refunds"
@@ -206,6 +299,28 @@ def test_contact_page_sends_open_then_submit_and_hands_off_the_session(page, sit
     body = unquote(fields["body"])
     assert f"kb_session={submit['session']}" in body
     assert "kb_article=refunds" in body
+
+
+def test_contact_suggestions_are_text_and_a_click_is_recorded(page, site_url, recorder):
+    page.add_init_script(FAKE_SEARCH)
+    page.goto(site_url + "contact/")
+    page.get_by_label("What do you need help with?").fill("money back")
+    suggestions = page.get_by_role("list", name="Suggested articles")
+    link = suggestions.get_by_role("link")
+    expect(link).to_have_text(["Refund a payment <b>bold</b>"])
+    expect(suggestions).to_contain_text("Give money <img src=x onerror=alert(1)>back.")
+    assert suggestions.locator("b, img").count() == 0
+    expect(page.locator("#kb-suggestions-status")).to_have_text(
+        "1 article may answer this. If not, continue to contact support below.")
+
+    link.click()
+    expect(page).to_have_url(site_url + "payments/refunds/")
+    clicks = wait_for_events(page, recorder, "search_click")
+    assert [(e["query"], e["article"], e["rank"]) for e in clicks] == [
+        ("money back", "refunds", 1)]
+    searches = recorder.of_type("search", page.evaluate("navigator.userAgent"))
+    assert [(e["query"], e["results"], e["source"]) for e in searches] == [
+        ("money back", 1, "contact")]
 
 
 def test_instant_navigation_reinitialises_the_widget(page, site_url, recorder):
@@ -239,3 +354,38 @@ def test_faq_question_named_in_the_address_is_opened(page, site_url):
 
     page.evaluate("location.hash = 'can-i-pass-the-card-fee-on-to-my-client'")
     expect(other).to_have_attribute("open", "")
+
+
+def test_vote_from_the_browser_is_stored_by_the_real_api(browser, built, site_url, real_api):
+    context = new_context(browser)
+    page = context.new_page()
+    try:
+        page.goto(site_url + "troubleshooting/payment-declined/")
+        widget = page.locator("[data-kb-feedback]")
+        widget.get_by_role("button", name="No").click()
+        widget.get_by_label("It is hard to follow").check()
+        comment = "Step 3 says <Settings> but the menu is called Preferences =1+1"
+        widget.get_by_label("Tell us more (optional)").fill(comment)
+        widget.get_by_role("button", name="Send feedback").click()
+        expect(widget.get_by_role("status")).to_contain_text(THANKS_NO)
+        page.close()  # pagehide sends the queued view with a beacon
+    finally:
+        context.close()
+
+    deadline = time.monotonic() + 5
+    while True:
+        result = run_kbgen("events", "export", "--db", real_api, cwd=built[0])
+        assert result.returncode == 0, result.stderr
+        events = [json.loads(line) for line in result.stdout.splitlines()]
+        if any(e["type"] == "view" for e in events) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    votes = [e for e in events if e["type"] == "vote"]
+    assert len(votes) == 1
+    assert votes[0]["article"] == "payment-declined"
+    assert votes[0]["helpful"] is False
+    assert votes[0]["reason"] == "unclear"
+    assert votes[0]["comment"] == comment
+    views = [e for e in events if e["type"] == "view"]
+    assert [(v["article"], v["session"]) for v in views] == [
+        ("payment-declined", votes[0]["session"])]

@@ -31,7 +31,7 @@
  * The contact page's "Continue to contact support" link goes to the helpdesk, not to the
  * help API. It carries kb_session and kb_article (the same values as above, so tickets can be
  * joined to help sessions) and, for a mailto: address, the subject the customer typed. Under
- * Do Not Track or Global Privacy Control it carries only the subject.
+ * Do Not Track or Global Privacy Control, or with no help API, it carries only the subject.
  *
  * Everything re-initialises after mkdocs-material's instant navigation (document$).
  */
@@ -237,12 +237,15 @@
   /* ---------------------------------------------------------------- small DOM helpers */
 
   // Live regions announce changes only: clear first so a repeated message is read again.
+  // A newer message cancels one still waiting to be shown.
+  var sayTimers = new WeakMap();
   function say(status, text) {
+    clearTimeout(sayTimers.get(status));
     status.textContent = "";
     if (text) {
-      setTimeout(function () {
+      sayTimers.set(status, setTimeout(function () {
         status.textContent = text;
-      }, 30);
+      }, 30));
     }
   }
 
@@ -306,6 +309,8 @@
     parts.no.addEventListener("click", function () {
       choose(parts, false);
       if (!config.endpoint) {
+        // Asking for reasons that cannot be recorded would waste the customer's time.
+        parts.no.setAttribute("aria-pressed", "false");
         say(parts.status, MESSAGES.noService);
         showContact(parts, true);
         return;
@@ -424,6 +429,7 @@
       list: page.querySelector("#kb-suggestions"),
       handoff: page.querySelector("[data-kb-handoff]")
     };
+    if (parts.list) parts.list.hidden = true;
     var from = trackingOff() ? null : load(ARTICLE_KEY);
     track({ type: "contact", stage: "open", article: from || undefined });
 
@@ -506,6 +512,7 @@
   function render(parts, results, message) {
     if (parts.list) {
       parts.list.textContent = "";
+      parts.list.hidden = !results.length; // no empty "list, 0 items" for screen readers
       results.forEach(function (result, index) {
         var item = document.createElement("li");
         var link = document.createElement("a");
