@@ -26,6 +26,7 @@ import pytest
 from analytics_helpers import (
     MANIFEST,
     NOVEMBER,
+    T0,
     at,
     click,
     contact,
@@ -228,3 +229,23 @@ def test_window_includes_since_and_excludes_until(tmp_path):
     store.close()
     assert report["events"] == 2
     assert report["window"] == {"since": "2026-11-02T10:00:00Z", "until": "2026-11-02T12:00:00Z"}
+
+
+@pytest.mark.postgres
+def test_postgres_gives_the_same_report_as_sqlite(tmp_path):
+    from pg_helpers import pg_schema, schema_url
+
+    from kbgen.store import open_store
+
+    manifest = manifest_from(MANIFEST, tmp_path)
+    sqlite_store = new_store(tmp_path, LOG, TICKETS)
+    expected = build_report(sqlite_store, NOVEMBER, manifest, now=T0)
+    sqlite_store.close()
+    with pg_schema() as schema:
+        store = open_store(schema_url(schema))
+        try:
+            store.add_events(LOG)
+            store.add_tickets(TICKETS)
+            assert build_report(store, NOVEMBER, manifest, now=T0) == expected
+        finally:
+            store.close()

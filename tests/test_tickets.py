@@ -1,0 +1,97 @@
+"""`kbgen tickets import`: helpdesk CSV exports joined to sessions, nothing lost."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from analytics_helpers import NOVEMBER, contact, new_store, view, write_project
+from click.testing import CliRunner
+
+from kbgen.analytics import build_report
+from kbgen.cli import cli
+from kbgen.errors import UsageError
+from kbgen.tickets import column_map, parse_mapping, parse_time
+
+ZENDESK = (
+    "Id,Requester,Subject,Created at,kb_session,kb_article\r\n"
+    "101,ann@example.com,Refund please,2026-11-02 10:30:00 +0000,s-a,refunds\r\n"
+    "102,bo@example.com,\"Hi, again\",2026-11-02T11:00:00Z,s-nobody,\r\n"
+    "103,cy@example.com,No session,2026-11-02 12:00,,\r\n"
+    ",dee@example.com,No id,2026-11-02 12:00,s-a,\r\n"
+    "105,eve@example.com,Bad date,next tuesday,s-a,\r\n"
+)
+
+
+@pytest.fixture
+def project(tmp_path):
+    config = write_project(tmp_path)
+    # s-a viewed refunds at 10:00 and contacted nobody: the ticket at 10:30 is its contact
+    new_store(tmp_path / ".kbgen", [view("s-a", 0, "refunds"), view("s-b", 0, "refunds")]).close()
+    return config
+
+
+def test_zendesk_export_joins_counts_and_reports_the_rest(project, tmp_path):
+    export = tmp_path / "zendesk.csv"
+    export.write_text(ZENDESK, encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["tickets", "import", str(export), "-f", str(project),
+                                 "--preset", "zendesk"])
+    assert result.exit_code == 1  # two rows could not be stored
+    assert "zendesk.csv:5: the ticket id is empty" in result.output
+    assert "zendesk.csv:6: creation time 'next tuesday' is not a date and time" in result.output
+    assert "Imported 3 new tickets" in result.output
+    assert "Joined to a help-center session: 1" in result.output
+    assert "1 without kb_session, 1 with a session that has no events" in result.output
+
+    again = runner.invoke(cli, ["tickets", "import", str(export), "-f", str(project),
+                                "--preset", "zendesk"])
+    assert "Imported 0 new tickets" in again.output and "3 already stored" in again.output
+
+    report = json.loads(runner.invoke(cli, [
+        "report", "-f", str(project), "--since", "2026-11-01", "--until", "2026-12-01",
+        "--format", "json"]).stdout)
+    refunds = next(a for a in report["articles"] if a["id"] == "refunds")
+    assert refunds["view_sessions"] == 2 and refunds["contact_after_view"] == 0.5
+    # contact sessions: s-a (joined) and s-nobody (a ticket-only session); not the sessionless
+    assert report["site"]["contact_sessions"] == 2
+    assert report["tickets"] == {"in_window": 3, "without_session": 1}
+
+
+def test_freshdesk_preset_and_map_option(tmp_path):
+    store = new_store(tmp_path, [view("s1", 0, "refunds"), contact("s1", 1, stage="open")])
+    from kbgen.tickets import import_tickets
+
+    fresh = tmp_path / "freshdesk.csv"
+    fresh.write_text("Ticket ID,Subject,Created time,cf_kb_session\n"
+                     "9,Help,2026-11-02 10:05:00,s1\n", encoding="utf-8")
+    result = import_tickets(store, fresh, "freshdesk")
+    assert (result.stored, result.joined) == (1, 1)
+
+    other = tmp_path / "other.csv"
+    other.write_text("Number,When,Session\n10,2026-11-02T10:06:00+01:00,s1\n", encoding="utf-8")
+    result = import_tickets(store, other, mapping=parse_mapping(
+        ["Number=ticket_id", "When=ts", "Session=session"]))
+    assert (result.stored, result.joined) == (1, 1)
+    report = build_report(store, NOVEMBER)
+    store.close()
+    assert report["site"]["contact_sessions"] == 1 and report["tickets"]["in_window"] == 2
+
+
+def test_missing_columns_and_bad_map_are_usage_errors():
+    with pytest.raises(UsageError, match="No column for ticket_id, ts.*--preset"):
+        column_map(["Foo", "Bar"], None, {})
+    with pytest.raises(UsageError, match="is not COLUMN=FIELD"):
+        parse_mapping(["Number=ticket_number"])
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("2026-11-02 10:30:00 +0100", "2026-11-02T09:30:00"),
+    ("2026-11-02T10:30:00Z", "2026-11-02T10:30:00"),
+    ("2026-11-02 10:30", "2026-11-02T10:30:00"),
+])
+def test_ticket_times(text, iso):
+    from datetime import UTC, datetime
+
+    expected = datetime.fromisoformat(iso).replace(tzinfo=UTC)
+    assert parse_time(text) == int(expected.timestamp() * 1000)
