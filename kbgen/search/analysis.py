@@ -1,0 +1,100 @@
+"""Text analysis shared by the index and the query: words, stop words, stems.
+
+Plain Python with no dependencies, so the browser search can mirror it exactly:
+lower-case, accents folded, possessives and contractions folded ("google's" -> "google",
+"i'd" -> "i", "can't" -> "cant"), words are runs of letters and digits, Porter stems.
+
+Two stop lists: `INDEX_STOP_WORDS` (function words dropped everywhere) and
+`QUERY_STOP_WORDS` (also the words that frame a question, "how do I", "is there a way to",
+which say nothing about the topic). A query made only of stop words keeps them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kbgen.search.porter import stem
+
+WORD_PATTERN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
+_CONTRACTION = re.compile(r"'(?:s|d|ll|ve|re|m)$")
+
+INDEX_STOP_WORDS = frozenset(
+    """a an and are as at be been but by for from has have he her his i if in into is it
+    its me my of on or our she so than that the their them then there these they this
+    those to was we were which with you your""".split()
+)
+
+QUERY_STOP_WORDS = INDEX_STOP_WORDS | frozenset(
+    """about after again all also am any anybody anyone anything anyway able because
+    before being both can cant could did didnt do does doesnt doing done dont each else
+    ever few get gets getting go going had hasnt havent here how however id im ive just
+    know knows let like likes lot many maybe might more most much must need needs not now
+    off once only other otherwise ought out over own please possible possibly same seem
+    seems should shouldnt some somebody someone something somehow still such sure tell
+    thanks thing things think through too trying try us use using very want wanted wants
+    way ways well what whats when where whether while who whom whose why will wish wont
+    would wouldnt yes yet""".split()
+)
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a text: its folded surface form, stem and position."""
+
+    text: str
+    stem: str
+    pos: int
+    start: int
+    end: int
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, unify apostrophes."""
+    text = text.lower()
+    if text.isascii():
+        return text.replace("`", "'")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.replace("\u2019", "'").replace("`", "'")
+
+
+def surface(token: str) -> str:
+    token = _CONTRACTION.sub("", token)
+    return token.replace("'", "")
+
+
+def words(text: str, stop_words: frozenset[str] = INDEX_STOP_WORDS) -> Iterator[Word]:
+    """The words of `text` minus stop words, numbered consecutively (phrases skip stops)."""
+    pos = 0
+    for match in WORD_PATTERN.finditer(fold(text)):
+        token = surface(match.group())
+        if not token or token in stop_words:
+            continue
+        yield Word(token, stem(token), pos, match.start(), match.end())
+        pos += 1
+
+
+def stems(text: str) -> list[str]:
+    """The stems of the non-stop words of an indexed text."""
+    return [w.stem for w in words(text)]
+
+
+def query_words(query: str) -> list[Word]:
+    """The words of a customer's query that carry its topic.
+
+    Question framing and function words are dropped unless nothing would remain; repeated
+    words are kept once.
+    """
+    content = list(words(query, QUERY_STOP_WORDS))
+    if not content:
+        content = list(words(query, frozenset()))
+    seen: set[str] = set()
+    unique = []
+    for word in content:
+        if word.text not in seen:
+            seen.add(word.text)
+            unique.append(word)
+    return unique

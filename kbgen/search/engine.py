@@ -1,0 +1,348 @@
+"""The search index: the one module of kbgen that imports Whoosh.
+
+Everything language-specific (words, stems, stop words, typo correction, snippets) lives in
+plain-Python modules next to this one; this module only stores their output in a Whoosh
+index and turns a customer's query into a weighted BM25F query:
+
+- each content word of the query is searched in every field (title, keywords, description,
+  headings, body) with the field's weight; a word the help center never uses is replaced by
+  the vocabulary words within one or two typing mistakes;
+- articles that contain more of the query's words are lifted (coordination), and so are
+  articles with query words next to each other (phrase proximity);
+- an article is returned once, as its best entry: the article itself or one FAQ question.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as Q
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.scoring import BM25F
+
+from kbgen.errors import KbgenError
+from kbgen.search.analysis import query_words, words
+from kbgen.search.docs import IndexEntry, SearchDoc, doc_from_article, entries
+from kbgen.search.fuzzy import Speller
+from kbgen.search.porter import stem as porter_stem
+from kbgen.search.snippet import snippet
+
+log = logging.getLogger(__name__)
+
+# Bump when analysis or schema changes: the next build then re-indexes everything.
+INDEX_VERSION = "kbgen-search-1"
+_VERSION_FILE = "kbgen-index.json"
+TEXT_FIELDS = ("title", "keywords", "description", "headings", "body")
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The ranking configuration (recorded by the relevance benchmark)."""
+
+    field_weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "title": 2.5, "keywords": 2.0, "description": 1.5, "headings": 1.2, "body": 1.0,
+        }
+    )
+    k1: float = 1.2
+    b: float = 0.75
+    field_b: dict[str, float] = field(default_factory=lambda: {"title": 0.3, "keywords": 0.3})
+    coordination: float | None = 0.5   # Whoosh Or(scale=): bonus for more query words matched
+    phrase_boost: float = 1.0           # adjacent query words found close together
+    phrase_slop: int = 2
+    typo_weight: float = 0.6            # weight of a correction relative to a typed word
+    candidates: int = 60                # entries fetched before collapsing to articles
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    url: str
+    score: float
+    snippet: str
+    category: str
+    anchor: str | None
+
+
+class KbgenTokenizer(Tokenizer):
+    """Whoosh adapter for `kbgen.search.analysis.words`: stems, or surface words."""
+
+    def __init__(self, surface: bool = False):
+        self.surface = surface
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KbgenTokenizer) and other.surface == self.surface
+
+    def __hash__(self) -> int:
+        return hash(("KbgenTokenizer", self.surface))
+
+    def __call__(  # Whoosh's tokenizer protocol
+        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for word in words(value):
+            token.text = word.text if self.surface else word.stem
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = word.text
+            if positions:
+                token.pos = start_pos + word.pos
+            if chars:
+                token.startchar = start_char + word.start
+                token.endchar = start_char + word.end
+            yield token
+
+
+def _schema() -> Schema:
+    stemmed = KbgenTokenizer()
+    return Schema(
+        key=ID(stored=True, unique=True),
+        article=ID(stored=True),
+        anchor=STORED,
+        url=STORED,
+        category=STORED,
+        type=STORED,
+        hash=STORED,
+        title=TEXT(analyzer=stemmed, stored=True),
+        keywords=TEXT(analyzer=stemmed),
+        description=TEXT(analyzer=stemmed, stored=True),
+        headings=TEXT(analyzer=stemmed),
+        body=TEXT(analyzer=stemmed, stored=True),
+        # Unstemmed words of all fields: the vocabulary typo correction draws from.
+        words=TEXT(analyzer=KbgenTokenizer(surface=True), phrase=False),
+    )
+
+
+def _as_docs(articles: Iterable[object]) -> list[SearchDoc]:
+    return [a if isinstance(a, SearchDoc) else doc_from_article(a) for a in articles]
+
+
+def _entry_fields(entry: IndexEntry, content_hash: str) -> dict[str, str]:
+    values = asdict(entry)
+    values["hash"] = content_hash
+    values["words"] = " ".join(values[name] for name in TEXT_FIELDS)
+    return values
+
+
+def _open_for_writing(index_dir: Path):
+    version_file = index_dir / _VERSION_FILE
+    current = whoosh_index.exists_in(str(index_dir)) and version_file.is_file()
+    if current:
+        try:
+            current = json.loads(version_file.read_text("utf-8")).get("version") == INDEX_VERSION
+        except (OSError, ValueError):
+            current = False
+    if current:
+        return whoosh_index.open_dir(str(index_dir))
+    index_dir.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(index_dir), _schema())
+    version_file.write_text(json.dumps({"version": INDEX_VERSION}), "utf-8")
+    return ix
+
+
+def build_index(articles: Iterable[object], index_dir: Path) -> None:
+    """Bring the index at `index_dir` in line with `articles` (Articles or SearchDocs).
+
+    Incremental: an article whose content hash is unchanged is left alone, changed ones are
+    re-indexed, and articles no longer given are removed.
+    """
+    index_dir = Path(index_dir)
+    docs = {doc.id: doc for doc in _as_docs(articles)}
+    ix = _open_for_writing(index_dir)
+    with ix.searcher() as searcher:
+        indexed = {f["article"]: f["hash"] for f in searcher.all_stored_fields()}
+    changed = [doc for doc in docs.values() if indexed.get(doc.id) != doc.content_hash]
+    removed = [key for key in indexed if key not in docs]
+    if not changed and not removed:
+        log.debug("search index is up to date (%d articles)", len(docs))
+        return
+    writer = ix.writer()
+    try:
+        for article_id in removed:
+            writer.delete_by_term("article", article_id)
+        for doc in changed:
+            if doc.id in indexed:
+                writer.delete_by_term("article", doc.id)
+            for entry in entries(doc):
+                writer.add_document(**_entry_fields(entry, doc.content_hash))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    log.info(
+        "search index: %d articles re-indexed, %d removed, %d unchanged",
+        len(changed), len(removed), len(docs) - len(changed),
+    )
+
+
+def open_index(index_dir: Path, ranking: Ranking | None = None) -> SearchIndex:
+    index_dir = Path(index_dir)
+    if not whoosh_index.exists_in(str(index_dir)):
+        raise KbgenError(f"no search index at {index_dir}; run kbgen build")
+    return SearchIndex(whoosh_index.open_dir(str(index_dir)), ranking or Ranking())
+
+
+class SearchIndex:
+    """An open index: load once, search many times."""
+
+    def __init__(self, ix, ranking: Ranking):
+        self.ranking = ranking
+        self._ix = ix
+        self._searcher = ix.searcher(
+            weighting=BM25F(
+                B=ranking.b, K1=ranking.k1,
+                **{f"{name}_B": value for name, value in ranking.field_b.items()},
+            )
+        )
+        self._reader = self._searcher.reader()
+        self._speller: Speller | None = None
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def speller(self) -> Speller:
+        if self._speller is None:
+            vocabulary = {
+                text.decode("utf-8") if isinstance(text, bytes) else text: info.doc_frequency()
+                for text, info in self._reader.iter_field("words")
+            }
+            self._speller = Speller(vocabulary)
+        return self._speller
+
+    def _known(self, surface: str, stem: str) -> bool:
+        if surface in self.speller.vocabulary:
+            return True
+        return any(self._reader.doc_frequency(name, stem) for name in TEXT_FIELDS)
+
+    def _alternatives(self, surface: str, stem: str) -> list[tuple[str, float]]:
+        """The stems to search for one query word, with their weights."""
+        if self._known(surface, stem):
+            return [(stem, 1.0)]
+        fixes = self.speller.corrections(surface)
+        weight = self.ranking.typo_weight
+        seen: dict[str, float] = {}
+        for word, distance in fixes:
+            seen.setdefault(porter_stem(word), weight / distance)
+        return list(seen.items())
+
+    def _query(self, query: str) -> tuple[Q.Query | None, set[str]]:
+        ranking = self.ranking
+        weights = ranking.field_weights
+        per_word: list[list[tuple[str, float]]] = []
+        for word in query_words(query[:1000])[:32]:
+            alternatives = self._alternatives(word.text, word.stem)
+            if alternatives:
+                per_word.append(alternatives)
+        if not per_word:
+            return None, set()
+        clauses: list[Q.Query] = []
+        for alternatives in per_word:
+            clauses.append(
+                Q.Or([
+                    Q.Term(name, stem, boost=weight * alt_weight)
+                    for stem, alt_weight in alternatives
+                    for name, weight in weights.items()
+                ])
+            )
+        if ranking.phrase_boost:
+            for left, right in zip(per_word, per_word[1:], strict=False):
+                for name in ("title", "body"):
+                    clauses.append(
+                        Q.Phrase(
+                            name, [left[0][0], right[0][0]], slop=ranking.phrase_slop,
+                            boost=ranking.phrase_boost * weights[name],
+                        )
+                    )
+        stems = {stem for alternatives in per_word for stem, _ in alternatives}
+        return Q.Or(clauses, scale=ranking.coordination), stems
+
+    def search(self, query: str, limit: int = 10) -> list[Hit]:
+        """The best `limit` articles for a customer's query; never raises on odd input."""
+        whoosh_query, stems = self._query(str(query))
+        if whoosh_query is None or limit <= 0:
+            return []
+        results = self._searcher.search(
+            whoosh_query, limit=max(self.ranking.candidates, limit * 4)
+        )
+        hits: list[Hit] = []
+        seen: set[str] = set()
+        for result in results:
+            article = result["article"]
+            if article in seen:
+                continue
+            seen.add(article)
+            hits.append(self._hit(result, result.score, stems))
+            if len(hits) >= limit:
+                break
+        return hits
+
+    def _hit(self, fields, score: float, stems: set[str]) -> Hit:
+        return Hit(
+            id=fields["article"],
+            title=fields["title"],
+            url=fields["url"],
+            score=round(float(score), 4),
+            snippet=snippet(fields.get("body", ""), stems, fields.get("description", "")),
+            category=fields.get("category", ""),
+            anchor=fields.get("anchor") or None,
+        )
+
+    def similar(self, doc: SearchDoc, limit: int = 5) -> list[str]:
+        """Ids of the articles most like `doc` (more-like-this on its distinctive words)."""
+        counts = Counter()
+        for text, weight in ((doc.title, 3), (" ".join(doc.keywords), 2),
+                             (" ".join(doc.headings), 2), (doc.body, 1)):
+            for stem in (w.stem for w in words(text)):
+                counts[stem] += weight
+        total = max(1, self._reader.doc_count())
+        scored = []
+        for stem, tf in counts.items():
+            df = self._reader.doc_frequency("body", stem) + self._reader.doc_frequency(
+                "title", stem
+            )
+            if df:
+                scored.append((tf * math.log(1 + total / df), stem))
+        scored.sort(reverse=True)
+        top = scored[0][0] if scored else 1.0
+        clauses = [
+            Q.Term(name, stem, boost=weight * score / top)
+            for score, stem in scored[:20]
+            for name, weight in (("title", 2.0), ("keywords", 1.5), ("body", 1.0))
+        ]
+        if not clauses:
+            return []
+        related: list[str] = []
+        for result in self._searcher.search(Q.Or(clauses), limit=limit * 4 + 10):
+            article = result["article"]
+            if article != doc.id and article not in related:
+                related.append(article)
+                if len(related) >= limit:
+                    break
+        return related
+
+
+def related_articles(
+    articles: Sequence[object], index_dir: Path, per_article: int = 5
+) -> dict[str, list[str]]:
+    """For each article, the ids of the `per_article` most similar other articles."""
+    docs = _as_docs(articles)
+    with open_index(index_dir) as idx:
+        return {doc.id: idx.similar(doc, per_article) for doc in docs}

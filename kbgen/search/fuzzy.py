@@ -1,0 +1,80 @@
+"""Typo tolerance: correct a query word against the words the help center actually uses.
+
+Plain Python so the browser can mirror it. A vocabulary (word -> number of documents) is
+indexed by its one-letter deletions; a query word's own one-letter deletions then find every
+word within one edit (insert, delete, substitute, swap of neighbours) and most within two,
+and the true distance decides. Short words are never corrected (too many neighbours).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+
+MIN_LENGTH = 4          # words shorter than this are taken as typed
+LONG_WORD = 8           # from this length two edits are allowed
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Optimal-string-alignment distance (a swap of neighbours is one edit), capped at limit."""
+    if abs(len(a) - len(b)) >= limit:
+        return limit
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) >= limit:
+            return limit
+        prev2, prev = prev, cur
+    return min(prev[-1], limit)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))} | {word}
+
+
+def max_edits(word: str) -> int:
+    if len(word) < MIN_LENGTH:
+        return 0
+    return 2 if len(word) >= LONG_WORD else 1
+
+
+class Speller:
+    """Finds the vocabulary words a misspelled query word was meant to be."""
+
+    def __init__(self, vocabulary: Mapping[str, int]):
+        self.vocabulary = dict(vocabulary)
+        self._by_deletion: dict[str, list[str]] | None = None
+
+    def _index(self) -> dict[str, list[str]]:
+        if self._by_deletion is None:
+            index: dict[str, list[str]] = defaultdict(list)
+            for word in self.vocabulary:
+                if len(word) >= MIN_LENGTH - 1 and word.isalpha():
+                    for key in _deletions(word):
+                        index[key].append(word)
+            self._by_deletion = dict(index)
+        return self._by_deletion
+
+    def corrections(self, word: str, limit: int = 3) -> list[tuple[str, int]]:
+        """Up to `limit` (vocabulary word, edits) pairs, closest then most common first."""
+        allowed = max_edits(word)
+        if not allowed or not word.isalpha():
+            return []
+        index = self._index()
+        candidates: set[str] = set()
+        for key in _deletions(word):
+            candidates.update(index.get(key, ()))
+        candidates.discard(word)
+        scored = []
+        for candidate in candidates:
+            distance = edit_distance(word, candidate, allowed + 1)
+            if distance <= allowed:
+                scored.append((distance, -self.vocabulary[candidate], candidate))
+        scored.sort()
+        return [(candidate, distance) for distance, _, candidate in scored[:limit]]
