@@ -22,6 +22,7 @@ from contextlib import contextmanager
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg.adapt import Loader
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.string import StrDumper
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -80,8 +81,7 @@ def _configure(conn: psycopg.Connection) -> None:
 def connect(url: str) -> psycopg.Connection:
     """One configured connection (migrations, admin commands); errors name the fix."""
     try:
-        conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
-                               application_name="kbgen")
+        conn = psycopg.connect(url, autocommit=True, **_defaults(url))
     except psycopg.Error as exc:
         raise KbgenError(
             f"Cannot connect to PostgreSQL at '{redact(url)}': {_first_line(exc)}. Fix: check "
@@ -89,6 +89,19 @@ def connect(url: str) -> psycopg.Connection:
         ) from None
     _configure(conn)
     return conn
+
+
+def _defaults(url: str) -> dict:
+    """Connection settings the URL may override (`?application_name=api-eu-1`)."""
+    try:
+        given = conninfo_to_dict(url)
+    except psycopg.ProgrammingError as exc:
+        raise KbgenError(
+            f"Database URL '{redact(url)}' is not a valid PostgreSQL URL ({_first_line(exc)}). "
+            "Fix: use postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?options]."
+        ) from None
+    defaults = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "kbgen"}
+    return {name: value for name, value in defaults.items() if name not in given}
 
 
 class PostgresStore:
@@ -114,8 +127,7 @@ class PostgresStore:
             url,
             min_size=pool_min,
             max_size=max(pool_min, pool_max),
-            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S,
-                    "application_name": "kbgen"},
+            kwargs={"autocommit": True, **_defaults(url)},
             configure=_configure,
             check=ConnectionPool.check_connection,
             timeout=pool_timeout_s,
