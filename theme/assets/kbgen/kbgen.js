@@ -56,7 +56,9 @@
     failed: "We could not record your feedback right now. Please try again.",
     noService: "Sorry, this help center does not collect feedback, so your answer was not recorded.",
     privacy: "Feedback is off because your browser asks sites not to track you.",
-    tooLong: "Please shorten your comment to 1000 characters or fewer."
+    tooLong: "Please shorten your comment to 1000 characters or fewer.",
+    subjectFirst: "Please tell us what you need help with first. We will suggest articles " +
+      "that may answer it, then you can contact support."
   };
 
   /* ---------------------------------------------------------------- configuration */
@@ -470,7 +472,15 @@
       };
       refresh();
       if (parts.subject) parts.subject.addEventListener("input", refresh);
-      parts.handoff.addEventListener("click", function () {
+      parts.handoff.addEventListener("click", function (clickEvent) {
+        // Suggestions first (SPEC: the contact page suggests articles before the hand-off):
+        // with no subject there is nothing to suggest from yet.
+        if (parts.subject && !parts.subject.value.trim()) {
+          clickEvent.preventDefault();
+          say(parts.status, MESSAGES.subjectFirst);
+          parts.subject.focus();
+          return;
+        }
         refresh(); // the session may have been renewed while the page was open
         recordSearch.now();
         track({
