@@ -73,7 +73,7 @@ def validate_event(
             reason = "missing_field"
         return None, [FieldError(_join(prefix, "type"), f"must be one of {expected}", reason)]
     required, optional = schema.TYPE_FIELDS[kind]
-    allowed = set(schema.COMMON) | set(required) | set(optional)
+    allowed = _ALLOWED[kind]
     for key in value:
         if key not in allowed:
             message = f"unknown field for a {kind} event; allowed: {', '.join(sorted(allowed))}"
@@ -85,7 +85,7 @@ def validate_event(
     clean: dict = {"id": None, "type": kind, "ts": None}
     for key, item in value.items():
         if key in allowed and key != "type" and not (item is None and key in optional):
-            clean[key] = _check(key, item, _join(prefix, key), articles, errors)
+            clean[key] = _check(key, item, prefix, articles, errors)
     if errors:
         return None, errors
     if live:
@@ -105,34 +105,35 @@ def _printable(key: str) -> str:
     return shown.encode("unicode_escape").decode("ascii")
 
 
-def _check(key: str, value: object, path: str, articles, errors: list[FieldError]) -> object:
+def _check(key: str, value: object, prefix: str, articles, errors: list[FieldError]) -> object:
     if isinstance(value, BadNumber):
-        errors.append(FieldError(path, str(value), "bad_number"))
+        errors.append(FieldError(_join(prefix, key), str(value), "bad_number"))
         return None
-    if isinstance(value, str) and not _clean_text(value, path, errors):
+    if isinstance(value, str) and not _clean_text(value, prefix, key, errors):
         return None
     try:
         clean = CHECKS[key](value)
     except _Invalid as exc:
-        errors.append(FieldError(path, exc.message, exc.reason))
+        errors.append(FieldError(_join(prefix, key), exc.message, exc.reason))
         return None
     if key == "article" and articles is not None and clean not in articles:
         message = "unknown article id; it is not in the built site's manifest"
-        errors.append(FieldError(path, message, "unknown_article"))
+        errors.append(FieldError(_join(prefix, key), message, "unknown_article"))
         return None
     return clean
 
 
-def _clean_text(text: str, path: str, errors: list[FieldError]) -> bool:
+def _clean_text(text: str, prefix: str, key: str, errors: list[FieldError]) -> bool:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        errors.append(FieldError(path, "contains a lone surrogate (invalid Unicode)", "bad_text"))
-        return False
-    if "\x00" in text:
-        errors.append(FieldError(path, "contains a NUL character; remove it", "bad_text"))
-        return False
-    return True
+        problem = "contains a lone surrogate (invalid Unicode)"
+    else:
+        if "\x00" not in text:
+            return True
+        problem = "contains a NUL character; remove it"
+    errors.append(FieldError(_join(prefix, key), problem, "bad_text"))
+    return False
 
 
 class _Invalid(Exception):
@@ -200,6 +201,11 @@ def _timestamp(value: object) -> int:
     except TimestampError as exc:
         raise _Invalid(str(exc)) from None
 
+
+_ALLOWED = {
+    kind: frozenset((*schema.COMMON, *required, *optional))
+    for kind, (required, optional) in schema.TYPE_FIELDS.items()
+}
 
 CHECKS: dict[str, Callable[[object], object]] = {
     "id": _pattern(schema.TOKEN_RE, "1-64 letters, digits, '-', '_', '.' or ':' (a UUID)"),
