@@ -328,3 +328,17 @@ def test_health_and_openapi(api):
     document = client.request("GET", "/api/openapi.json").json()
     assert set(document["paths"]) >= {"/api/events", "/api/health"}
     assert document["components"]["schemas"]["vote"]["properties"]["comment"]["maxLength"] == 1000
+
+
+def test_rejection_counters_reach_the_database_without_further_events(api):
+    client, store = api
+    client.post(b"{")
+
+    async def until_written():  # the writer flushes counters about once a second
+        for _ in range(100):
+            if store.rejections():
+                return
+            await asyncio.sleep(0.1)
+
+    client.run(until_written())
+    assert store.rejections() == {"invalid_json": 1}

@@ -50,6 +50,11 @@ class BatchWriter:
     def count(self, reason: str, n: int = 1) -> None:
         """A rejection, written with the next commit (or within a second when idle)."""
         self._rejections[reason] += n
+        if not self._closing:
+            try:
+                self._ensure_running()
+            except RuntimeError:  # no running event loop: aclose() writes them
+                pass
 
     def unwritten_rejections(self) -> dict[str, int]:
         return dict(self._rejections)
