@@ -122,6 +122,8 @@ class EventRecorder:
             status, upstream = self.status, self.upstream
         if upstream:
             return _forward(upstream + "/api/events", raw, headers)
+        if status == 204:  # what the API answers to a DNT/GPC header: nothing stored
+            return status, b""
         if status >= 300:
             return status, b'{"error": "rate limited"}'
         count = len(body) if isinstance(body, list) else 1
@@ -169,7 +171,8 @@ def _recording_handler(recorder: EventRecorder):
             self._cors()
             if status == 429:
                 self.send_header("Retry-After", "30")
-            self.send_header("Content-Type", "application/json")
+            if body:
+                self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

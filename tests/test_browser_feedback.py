@@ -193,7 +193,7 @@ def test_no_vote_with_reason_and_comment_is_thanked_and_recorded(page, site_url,
     assert set(vote) == {"id", "type", "session", "article", "helpful", "reason", "comment"}
 
 
-def test_rate_limited_vote_is_not_thanked_and_can_be_retried(page, site_url, recorder):
+def test_vote_the_api_did_not_store_is_not_thanked_and_can_be_retried(page, site_url, recorder):
     recorder.reset(status=429)
     page.goto(site_url + "payments/refunds/")
     widget = page.locator("[data-kb-feedback]")
@@ -206,10 +206,18 @@ def test_rate_limited_vote_is_not_thanked_and_can_be_retried(page, site_url, rec
     expect(yes).to_be_enabled()
     expect(yes).to_have_attribute("aria-pressed", "false")
 
+    first_try = wait_for_events(page, recorder, "vote")[0]
+
+    recorder.reset(status=204)  # the API honoured a DNT/GPC header the script did not see
+    yes.click()
+    expect(status).to_have_text(re.compile("^Your feedback was not recorded because"))
+
     recorder.reset(status=200)
     yes.click()
     expect(status).to_have_text("Thank you for your feedback.")
-    assert [v["helpful"] for v in wait_for_events(page, recorder, "vote")] == [True]
+    votes = wait_for_events(page, recorder, "vote")
+    assert [v["helpful"] for v in votes] == [True]
+    assert votes[0]["id"] == first_try["id"], "a retried vote keeps its id (stored once)"
 
 
 def test_do_not_track_sends_nothing_and_says_so(browser, site_url, recorder):

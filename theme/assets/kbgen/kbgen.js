@@ -56,6 +56,7 @@
     failed: "We could not record your feedback right now. Please try again.",
     noService: "Sorry, this help center does not collect feedback, so your answer was not recorded.",
     privacy: "Feedback is off because your browser asks sites not to track you.",
+    declined: "Your feedback was not recorded because your browser asks sites not to track you.",
     tooLong: "Please shorten your comment to 1000 characters or fewer.",
     subjectFirst: "Please tell us what you need help with first. We will suggest articles " +
       "that may answer it, then you can contact support."
@@ -222,12 +223,15 @@
     });
   }
 
-  // Send one event right away and wait for the answer: true only when the API stored it.
+  // Send one event right away and wait for the answer: "stored" (2xx with a body: committed,
+  // or a retry of a committed event), "declined" (204: the API honoured a DNT/GPC header and
+  // kept nothing) or "failed" (429, 5xx, network error, timeout).
   function sendNow(event) {
     return post(JSON.stringify([event])).then(function (response) {
-      return response.ok;
+      if (response.status === 204) return "declined";
+      return response.ok ? "stored" : "failed";
     }, function () {
-      return false;
+      return "failed";
     });
   }
 
@@ -372,11 +376,11 @@
     state.busy = true;
     widget.setAttribute("aria-busy", "true");
     say(parts.status, MESSAGES.sending);
-    sendNow(full).then(function (stored) {
+    sendNow(full).then(function (outcome) {
       state.busy = false;
       widget.removeAttribute("aria-busy");
-      if (!stored) {
-        say(parts.status, MESSAGES.failed);
+      if (outcome !== "stored") {
+        say(parts.status, outcome === "declined" ? MESSAGES.declined : MESSAGES.failed);
         if (event.helpful) parts.yes.setAttribute("aria-pressed", "false");
         return;
       }
