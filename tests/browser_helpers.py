@@ -12,6 +12,7 @@ import functools
 import http.server
 import json
 import socket
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -60,6 +61,15 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A browser that leaves a page cancels its downloads: a broken pipe is not an error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def running(server: http.server.HTTPServer) -> Iterator[str]:
     """Serve in a daemon thread; yield the base URL; shut down and close on exit."""
@@ -78,8 +88,7 @@ def running(server: http.server.HTTPServer) -> Iterator[str]:
 def serve_directory(directory: Path, port: int = 0) -> Iterator[str]:
     """A built site over HTTP on 127.0.0.1 (a secure context, like https in production)."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", port), handler)
     with running(server) as url:
         yield url
 
@@ -183,7 +192,6 @@ def _recording_handler(recorder: EventRecorder):
 @contextlib.contextmanager
 def recording_api(recorder: EventRecorder, port: int = 0) -> Iterator[str]:
     """A stand-in for `kbgen api` that records POST /api/events bodies; yields its base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _recording_handler(recorder))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", port), _recording_handler(recorder))
     with running(server) as url:
         yield url

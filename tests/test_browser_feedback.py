@@ -318,6 +318,33 @@ def test_contact_page_sends_open_then_submit_and_hands_off_the_session(page, sit
     assert "kb_article=refunds" in body
 
 
+def test_helpdesk_form_hand_off_gets_session_and_article_parameters(page, built, site_url,
+                                                                     recorder):
+    # A copy of the contact page whose contact_url is a helpdesk form (here: a 404 on the
+    # static server; only its address matters). page.route() would do, but Playwright's
+    # interception cancels beacons when the page is left, which is what this test needs.
+    form_url = site_url + "helpdesk/new?form=2"
+    contact = built[0] / "site" / "contact"
+    html = (contact / "index.html").read_text(encoding="utf-8")
+    html = html.replace('"contact": "mailto:support@pennant.example"', f'"contact": "{form_url}"')
+    (contact.parent / "contact-form").mkdir(exist_ok=True)
+    (contact.parent / "contact-form" / "index.html").write_text(html, encoding="utf-8")
+
+    page.goto(site_url + "payments/refunds/")
+    page.goto(site_url + "contact-form/")
+    page.get_by_label("What do you need help with?").fill("card declined")
+    handoff = page.get_by_role("link", name="Continue to contact support")
+    expect(handoff).to_have_attribute("href", re.compile(r"kb_article=refunds"))
+    handoff.click()
+    expect(page).to_have_url(re.compile(r"/helpdesk/new\?"))
+
+    query = parse_qs(urlsplit(page.url).query)
+    contacts = wait_for_events(page, recorder, "contact", count=2)
+    submit = contacts[-1]
+    assert (submit["stage"], submit["channel"], submit["article"]) == ("submit", "web", "refunds")
+    assert query == {"form": ["2"], "kb_session": [submit["session"]], "kb_article": ["refunds"]}
+
+
 def test_contact_suggestions_are_text_and_a_click_is_recorded(page, site_url, recorder):
     page.add_init_script(FAKE_SEARCH)
     page.goto(site_url + "contact/")

@@ -307,12 +307,15 @@
     }
     var state = { busy: false, pending: null };
 
+    // While a vote is on its way the buttons wait, so the answer shown is the one sent.
     parts.yes.addEventListener("click", function () {
+      if (state.busy) return;
       choose(parts, true);
       showContact(parts, false);
       vote(widget, parts, state, { type: "vote", article: article, helpful: true });
     });
     parts.no.addEventListener("click", function () {
+      if (state.busy) return;
       choose(parts, false);
       if (!config.endpoint) {
         // Asking for reasons that cannot be recorded would waste the customer's time.
