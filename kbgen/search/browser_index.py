@@ -4,10 +4,12 @@ Written by `kbgen build` into the site (`search/kb/`), so search works on any st
 Nothing is downloaded until a customer starts searching, and then only what the query needs:
 
 - `meta.json`: ranking parameters, stop words, shard counts, the FAQ-question -> article map;
-- `t/<n>.json`: term shards. A stem lives in shard `fnv1a(stem) % terms`; its postings give,
-  per field, the entries holding it with their BM25F score for that field (idf, term
-  frequency and field length folded in at build time, exactly as Whoosh computes them) and,
-  for title and body, the word positions the phrase boost needs;
+- `t/<prefix>.json`: term shards. A stem lives in the shard of its longest prefix that
+  `meta.terms` lists (`_` is the empty prefix), so the words a customer is still typing
+  ("expo", "export") keep hitting the same shard; big prefixes are split a letter further.
+  A stem's postings give, per field, the entries holding it with their BM25F score for that
+  field (idf, term frequency and field length folded in at build time, exactly as Whoosh
+  computes them) and, for title and body, the word positions the phrase boost needs;
 - `v/<letter>.json`: the vocabulary typo correction draws from (word -> entries holding it),
   by first letter;
 - `d/<n>.json`: the result rows (title, url, category, snippet, anchor) in chunks of entries.
@@ -41,7 +43,8 @@ log = logging.getLogger(__name__)
 FORMAT = 1
 INDEX_DIR = ("search", "kb")          # site_dir/search/kb/
 POSITION_FIELDS = ("title", "body")   # the fields the engine's phrase boost looks at
-SHARD_BYTES = 24_000                  # average term shard size to aim for
+SHARD_BYTES = 24_000                  # a term shard above this is split by the next letter
+MAX_PREFIX = 8                        # ...unless its prefix is this long already
 DOC_CHUNK = 48                        # result rows per d/<n>.json
 SCORE_SCALE = 1000                    # scores are stored as integers in thousandths
 
@@ -56,12 +59,31 @@ def stored_length(length: int) -> int:
     return _STORED_LENGTHS[min(i, 255)]
 
 
-def fnv1a(text: str) -> int:
-    """32-bit FNV-1a of the UTF-8 bytes; search.js computes the same to find a shard."""
-    value = 0x811C9DC5
-    for byte in text.encode("utf-8"):
-        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return value
+def shard_of(stem: str, prefixes: Iterable[str]) -> str:
+    """The shard holding `stem`: its longest prefix among `prefixes` (search.js does the same)."""
+    known = set(prefixes)
+    return next(stem[:k] for k in range(len(stem), -1, -1) if stem[:k] in known)
+
+
+def plan_shards(sizes: Mapping[str, int], prefix: str = "") -> dict[str, list[str]]:
+    """Prefix -> stems: split a prefix by its next letter while it holds over SHARD_BYTES;
+    letters too small to stand alone stay with the prefix (so does a stem equal to it)."""
+    if sum(sizes.values()) <= SHARD_BYTES or len(prefix) >= MAX_PREFIX:
+        return {prefix: sorted(sizes)}
+    groups: dict[str, dict[str, int]] = defaultdict(dict)
+    own = [stem for stem in sizes if len(stem) == len(prefix)]
+    for stem, size in sizes.items():
+        if len(stem) > len(prefix):
+            groups[stem[: len(prefix) + 1]][stem] = size
+    plan: dict[str, list[str]] = {}
+    for child, members in sorted(groups.items()):
+        if sum(members.values()) < SHARD_BYTES // 4:
+            own += members
+        else:
+            plan.update(plan_shards(members, child))
+    if own or not prefix:
+        plan[prefix] = sorted(own)
+    return plan
 
 
 @dataclass
@@ -138,13 +160,11 @@ class KbIndex:
             positions[name] = places
         return result + [positions[name] for name in POSITION_FIELDS]
 
-    def term_shards(self) -> list[dict[str, list]]:
+    def term_shards(self) -> dict[str, dict[str, list]]:
+        """Prefix -> {stem: postings}."""
         sizes = {stem: self._size_guess(stem) for stem in self.postings}
-        count = max(1, math.ceil(sum(sizes.values()) / SHARD_BYTES))
-        shards: list[dict[str, list]] = [{} for _ in range(count)]
-        for stem in sorted(self.postings):
-            shards[fnv1a(stem) % count][stem] = self._field_scores(stem)
-        return shards
+        return {prefix: {stem: self._field_scores(stem) for stem in stems}
+                for prefix, stems in plan_shards(sizes).items()}
 
     def _size_guess(self, stem: str) -> int:
         return sum(12 + 4 * p.tf for f in self.postings[stem].values() for p in f.values())
@@ -169,7 +189,7 @@ class KbIndex:
             ])
         return result
 
-    def meta(self, term_count: int, letters: Iterable[str]) -> dict:
+    def meta(self, prefixes: Iterable[str], letters: Iterable[str]) -> dict:
         r = self.ranking
         return {
             "format": FORMAT,
@@ -178,7 +198,7 @@ class KbIndex:
             # entry number - articles -> article number, for FAQ questions
             "questions": [self.article_index[e.article]
                           for e in self.entries[len(self.article_index):]],
-            "terms": term_count,
+            "terms": sorted(prefixes),
             "letters": "".join(sorted(letters)),
             "chunk": DOC_CHUNK,
             "scale": SCORE_SCALE,
@@ -200,8 +220,8 @@ class KbIndex:
         terms = self.term_shards()
         vocabulary = self.vocabulary_shards()
         rows = self.rows()
-        files: dict[str, object] = {"meta.json": self.meta(len(terms), vocabulary)}
-        files.update({f"t/{i}.json": shard for i, shard in enumerate(terms)})
+        files: dict[str, object] = {"meta.json": self.meta(terms, vocabulary)}
+        files.update({f"t/{prefix or '_'}.json": shard for prefix, shard in terms.items()})
         files.update({f"v/{letter}.json": shard for letter, shard in vocabulary.items()})
         for i in range(0, len(rows), DOC_CHUNK):
             files[f"d/{i // DOC_CHUNK}.json"] = rows[i:i + DOC_CHUNK]

@@ -239,14 +239,13 @@
 
   /* ---------------------------------------------------------------- the index */
 
-  function fnv1a(text) {
-    var bytes = new TextEncoder().encode(text);
-    var hash = 0x811c9dc5;
-    for (var i = 0; i < bytes.length; i++) {
-      hash ^= bytes[i];
-      hash = Math.imul(hash, 0x01000193) >>> 0;
+  // The term shard of a stem: its longest prefix that the index lists ("_" = empty prefix).
+  function shardOf(meta, stemText) {
+    if (!meta.shards) meta.shards = new Set(meta.terms);
+    for (var k = stemText.length; k > 0; k--) {
+      if (meta.shards.has(stemText.slice(0, k))) return stemText.slice(0, k);
     }
-    return hash >>> 0;
+    return "_";
   }
 
   // Index files are fetched once per page load and kept (a Map of promises).
@@ -279,7 +278,7 @@
   };
 
   Index.prototype.postings = function (meta, stemText) {
-    return this.file("t/" + (fnv1a(stemText) % meta.terms) + ".json").then(function (shard) {
+    return this.file("t/" + shardOf(meta, stemText) + ".json").then(function (shard) {
       return Object.prototype.hasOwnProperty.call(shard, stemText) ? shard[stemText] : null;
     });
   };
@@ -466,7 +465,7 @@
 
   var core = {
     fold: fold, words: words, stem: stem, editDistance: editDistance,
-    corrections: corrections, fnv1a: fnv1a, Index: Index, search: search,
+    corrections: corrections, shardOf: shardOf, Index: Index, search: search,
     queryStems: queryStems
   };
 
