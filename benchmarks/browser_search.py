@@ -145,14 +145,16 @@ MEASURE = """() => new Promise((resolve) => {
 })"""
 
 
-def scale_part(playwright, count: int) -> dict:
+def scale_part(playwright, count: int, built: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="kbgen-browser-scale-") as tmp:
-        root = Path(tmp)
-        subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate_articles.py"),
-                        str(root), "--count", str(count)], check=True, capture_output=True)
+        root = built or Path(tmp)
+        if built is None:
+            subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate_articles.py"),
+                            str(root), "--count", str(count)], check=True, capture_output=True)
         server, url = serve(root / "site")
-        (root / "mkdocs.yml").write_text(CONFIG.format(name="Scale help", url=url), "utf-8")
-        build_seconds = kbgen_build(root)
+        if built is None:
+            (root / "mkdocs.yml").write_text(CONFIG.format(name="Scale help", url=url), "utf-8")
+        build_seconds = kbgen_build(root) if built is None else float("nan")
         index = root / "site" / "search" / "kb"
         index_bytes = sum(p.stat().st_size for p in index.rglob("*") if p.is_file())
         index_files = sum(1 for p in index.rglob("*") if p.is_file())
@@ -241,12 +243,16 @@ def main() -> None:
     parser.add_argument("--part", choices=("relevance", "scale", "both"), default="both")
     parser.add_argument("--count", type=int, default=5000, help="articles for the scale part")
     parser.add_argument("--no-write", action="store_true", help="do not update results/")
+    parser.add_argument("--built", type=Path, help="scale part: a help center already built "
+                        "with `kbgen build` (its folder) instead of generating one")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         rel = relevance_part(playwright) if args.part in ("relevance", "both") else None
-        scale = scale_part(playwright, args.count) if args.part in ("scale", "both") else None
+        scale = None
+        if args.part in ("scale", "both"):
+            scale = scale_part(playwright, args.count, args.built)
     text = report(rel, scale)
     print(text)
     if not args.no_write:
