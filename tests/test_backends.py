@@ -23,7 +23,8 @@ from kbgen.store import open_store
 from kbgen.store.migrations import LATEST
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=[pytest.param(name, marks=[pytest.mark.postgres] if name != "sqlite"
+                                      else []) for name in BACKENDS])
 def backend(request, tmp_path):
     found = Backend(request.param, tmp_path)
     yield found

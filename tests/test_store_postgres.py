@@ -28,6 +28,8 @@ from kbgen.store import open_store, versions
 from kbgen.store.migrations import LATEST
 from kbgen.store.placeholders import to_pyformat
 
+pytestmark = pytest.mark.postgres
+
 
 def kbgen(*args: str):
     return CliRunner().invoke(cli, list(args))
@@ -154,6 +156,7 @@ async def _send_everywhere(ports: list[int], batches: list[list[dict]]) -> list[
     return [count for answer in answers for count in answer]
 
 
+@pytest.mark.slow
 def test_two_api_processes_store_thousands_of_overlapping_events_exactly_once(tmp_path):
     config = make_project(tmp_path, "      rate_limit: 0\n")
     events = [vote(session=f"s-{n % 97}", helpful=n % 2 == 0) for n in range(3000)]

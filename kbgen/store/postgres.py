@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 5
 DEFAULT_POOL_TIMEOUT_S = 3.0
 DEFAULT_POOL_MAX = 8
+# The pool's background reconnection backs off exponentially; giving up after this long
+# makes the next request start a fresh attempt, so recovery after a long outage takes
+# about a second instead of up to half the outage.
+RECONNECT_TIMEOUT_S = 10.0
 EXPORT_BATCH = 5000
 WRITE_ATTEMPTS = 3  # a deadlock or serialization failure is retried this many times
 
@@ -114,7 +118,7 @@ class PostgresStore:
         pool_min: int = 1,
         pool_max: int = DEFAULT_POOL_MAX,
         pool_timeout_s: float = DEFAULT_POOL_TIMEOUT_S,
-        reconnect_timeout_s: float = 300.0,
+        reconnect_timeout_s: float = RECONNECT_TIMEOUT_S,
     ) -> None:
         self.url = url
         self.path = redact(url)  # what logs and messages show, like SQLiteStore.path
