@@ -107,7 +107,7 @@ def search_in_process(root: Path, queries: list[str], ranking=None) -> list[list
     from kbgen.search import open_index
 
     with open_index(root / ".kbgen" / "search-index", ranking) as idx:
-        return [[hit.id for hit in idx.search(q, 10)] for q in queries]
+        return [[hit.id for hit in idx.search(q, 10, snippets=False)] for q in queries]
 
 
 def metrics(ranked: list[list[str]], relevant: list[set[str]]) -> dict[str, float]:

@@ -26,7 +26,10 @@ def api_command(config_file, db_url, host, port, manifest) -> None:
     from kbgen.api.server import serve
 
     project = load_project(config_file)
-    app = create_app(project, db_url=db_url, manifest_path=manifest)
+    from kbgen.api.search_routes import search_routes
+
+    app = create_app(project, db_url=db_url, manifest_path=manifest,
+                     extra_routes=search_routes(project.index_dir))
     store = app.state.help_api.store
     log.info("Help API on http://%s:%d/api/ (database: %s)", host, port,
              getattr(store, "path", "configured store"))

@@ -29,7 +29,8 @@ def run_batch(idx: SearchIndex, lines: Iterable[str], out: TextIO, limit: int) -
     """One JSON object per input line, in order, flushed as it goes."""
     for line in lines:
         query = line.rstrip("\r\n")
-        out.write(json.dumps(result_object(query, idx.search(query, limit))) + "\n")
+        hits = idx.search(query, limit, snippets=False)
+        out.write(json.dumps(result_object(query, hits)) + "\n")
         out.flush()
 
 
@@ -67,7 +68,7 @@ def search(query: str, limit: int, as_json: bool, config_file: str | None) -> No
                 click.echo(f"# {text}")
                 _print_hits(text, idx.search(text, limit))
             return
-        hits = idx.search(query, limit)
+        hits = idx.search(query, limit, snippets=not as_json)
         if as_json:
             click.echo(json.dumps(result_object(query, hits)))
         else:

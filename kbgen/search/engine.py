@@ -52,14 +52,17 @@ class Ranking:
             "title": 2.5, "keywords": 2.0, "description": 1.5, "headings": 1.2, "body": 1.0,
         }
     )
-    k1: float = 1.2
+    k1: float = 2.0
     b: float = 0.75
     field_b: dict[str, float] = field(default_factory=lambda: {"title": 0.3, "keywords": 0.3})
     coordination: float | None = 0.5   # Whoosh Or(scale=): bonus for more query words matched
-    phrase_boost: float = 1.0           # adjacent query words found close together
+    phrase_boost: float = 0.0           # adjacent query words close together (hurt on StackFAQ)
     phrase_slop: int = 2
     typo_weight: float = 0.6            # weight of a correction relative to a typed word
     candidates: int = 60                # entries fetched before collapsing to articles
+    feedback_docs: int = 0              # pseudo-relevance feedback: expand the query with
+    feedback_terms: int = 8             # the commonest title words of the top entries,
+    feedback_weight: float = 0.3        # at this weight
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,16 @@ class SearchIndex:
     def close(self) -> None:
         self._searcher.close()
 
+    def refresh(self) -> bool:
+        """Pick up a rebuilt index (e.g. under a running API); True if it changed."""
+        fresh = self._searcher.refresh()
+        if fresh is self._searcher:
+            return False
+        self._searcher = fresh
+        self._reader = fresh.reader()
+        self._speller = None
+        return True
+
     def __enter__(self) -> SearchIndex:
         return self
 
@@ -272,10 +285,34 @@ class SearchIndex:
                         )
                     )
         stems = {stem for alternatives in per_word for stem, _ in alternatives}
-        return Q.Or(clauses, scale=ranking.coordination), stems
+        whoosh_query = Q.Or(clauses, scale=ranking.coordination)
+        if ranking.feedback_docs:
+            whoosh_query = self._with_feedback(whoosh_query, stems)
+        return whoosh_query, stems
 
-    def search(self, query: str, limit: int = 10) -> list[Hit]:
-        """The best `limit` articles for a customer's query; never raises on odd input."""
+    def _with_feedback(self, whoosh_query: Q.Query, stems: set[str]) -> Q.Query:
+        """Add the words the best-matching titles share (pseudo-relevance feedback)."""
+        ranking = self.ranking
+        top = self._searcher.search(whoosh_query, limit=ranking.feedback_docs)
+        if not top:
+            return whoosh_query
+        best = top[0].score or 1.0
+        votes: Counter[str] = Counter()
+        for result in top:
+            for term in {w.stem for w in words(result["title"])} - stems:
+                votes[term] += result.score / best
+        extra = [
+            Q.Term(name, term, boost=ranking.feedback_weight * weight * vote / len(top))
+            for term, vote in votes.most_common(ranking.feedback_terms)
+            for name, weight in ranking.field_weights.items()
+        ]
+        return Q.Or([whoosh_query, *extra]) if extra else whoosh_query
+
+    def search(self, query: str, limit: int = 10, *, snippets: bool = True) -> list[Hit]:
+        """The best `limit` articles for a customer's query; never raises on odd input.
+
+        `snippets=False` skips building snippets (scripts that only need ids).
+        """
         whoosh_query, stems = self._query(str(query))
         if whoosh_query is None or limit <= 0:
             return []
@@ -289,18 +326,19 @@ class SearchIndex:
             if article in seen:
                 continue
             seen.add(article)
-            hits.append(self._hit(result, result.score, stems))
+            hits.append(self._hit(result, result.score, stems if snippets else None))
             if len(hits) >= limit:
                 break
         return hits
 
-    def _hit(self, fields, score: float, stems: set[str]) -> Hit:
+    def _hit(self, fields, score: float, stems: set[str] | None) -> Hit:
+        text = fields.get("body", "")
         return Hit(
             id=fields["article"],
             title=fields["title"],
             url=fields["url"],
             score=round(float(score), 4),
-            snippet=snippet(fields.get("body", ""), stems, fields.get("description", "")),
+            snippet="" if stems is None else snippet(text, stems, fields.get("description", "")),
             category=fields.get("category", ""),
             anchor=fields.get("anchor") or None,
         )

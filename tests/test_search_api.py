@@ -1,0 +1,88 @@
+"""`GET /api/search`: same ranking as the CLI, server-side search events."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from kbgen.api.app import create_app
+from kbgen.api.search_routes import search_routes
+from kbgen.project import load_project
+from kbgen.search import build_index
+from kbgen.store import open_store
+from tests.api_helpers import ApiClient
+from tests.search_helpers import fixture_docs
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: Help\ndocs_dir: content\n", "utf-8")
+    project = load_project(tmp_path / "mkdocs.yml")
+    project.state_dir.mkdir()
+    project.manifest_path.write_text(json.dumps({
+        "site_name": "Help", "site_url": None, "built": "2026-11-24T00:00:00Z",
+        "articles": [{"id": d.id, "title": d.title, "url": d.url} for d in fixture_docs()],
+        "categories": [],
+    }), "utf-8")
+    return project
+
+
+class client_for:  # noqa: N801 - used like a function in `with`
+    def __init__(self, project):
+        app = create_app(project, extra_routes=search_routes(project.index_dir))
+        self.client = ApiClient(app)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.client.close()
+
+    def get(self, path, params):
+        return self.client.request("GET", path, params=params)
+
+
+def test_search_answers_ranked_results_and_records_an_api_search_event(project):
+    build_index(fixture_docs(), project.index_dir)
+    with client_for(project) as client:
+        response = client.get("/api/search", params={"q": "charged twice", "limit": 3})
+        assert response.status_code == 200
+        data = response.json()
+    assert data["query"] == "charged twice"
+    first = data["results"][0]
+    assert first["id"] == "billing-faq"
+    assert first["url"] == "billing/billing-faq/#why-was-i-charged-twice"
+    assert first["anchor"] == "why-was-i-charged-twice"
+    assert "second charge" in first["snippet"]
+    assert len(data["results"]) <= 3
+    store = open_store(project.db_url())
+    try:
+        events = [e for e in store.iter_events() if e["type"] == "search"]
+    finally:
+        store.close()
+    assert [(e["query"], e["results"], e["source"]) for e in events] == [
+        ("charged twice", len(data["results"]), "api")]
+
+
+@pytest.mark.parametrize("limit", ["0", "51", "ten", "-1"])
+def test_bad_limit_is_a_400_naming_the_parameter(project, limit):
+    build_index(fixture_docs(), project.index_dir)
+    with client_for(project) as client:
+        response = client.get("/api/search", params={"q": "invoice", "limit": limit})
+    assert response.status_code == 400
+    assert "limit" in response.json()["error"]
+
+
+def test_syntax_characters_in_the_query_are_fine(project):
+    build_index(fixture_docs(), project.index_dir)
+    with client_for(project) as client:
+        response = client.get("/api/search", params={"q": 'AND OR "( *? title:'})
+    assert response.status_code == 200
+
+
+def test_missing_index_is_a_503_telling_to_build(project):
+    with client_for(project) as client:
+        response = client.get("/api/search", params={"q": "invoice"})
+    assert response.status_code == 503
+    assert "run kbgen build" in response.json()["error"]
