@@ -122,8 +122,15 @@ def client_process(port, batch, seconds, connections, out_path) -> None:
                                           "errors": errors[:20], "n_errors": len(errors)}))
 
 
-def run_phase(port: int, batch: int, args, tmp: Path) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (all its threads) so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_phase(port: int, batch: int, args, tmp: Path, server_pid: int) -> dict:
     outs = [tmp / f"client-{batch}-{i}.json" for i in range(args.processes)]
+    cpu_before = cpu_seconds(server_pid)
     started = time.monotonic()
     procs = [multiprocessing.Process(target=client_process, args=(
         port, batch, args.seconds, args.connections // args.processes, out)) for out in outs]
@@ -132,12 +139,16 @@ def run_phase(port: int, batch: int, args, tmp: Path) -> dict:
     for proc in procs:
         proc.join()
     elapsed = time.monotonic() - started
+    server_cpu = cpu_seconds(server_pid) - cpu_before
     results = [json.loads(out.read_text()) for out in outs]
     acked = [i for r in results for i in r["acked"]]
     latencies = sorted(x for r in results for x in r["latencies"])
     return {
         "batch": batch, "seconds": round(elapsed, 1), "requests": len(latencies),
         "acked_events": len(acked), "events_per_s": round(len(acked) / elapsed),
+        # Load-independent capacity: events per second of CPU the server process used.
+        "server_cpu_s": round(server_cpu, 1),
+        "events_per_server_cpu_s": round(len(acked) / server_cpu) if server_cpu else None,
         "p50_ms": round(statistics.quantiles(latencies, n=100)[49] * 1000, 1),
         "p99_ms": round(statistics.quantiles(latencies, n=100)[98] * 1000, 1),
         "errors": sum(r["n_errors"] for r in results),
@@ -168,12 +179,13 @@ def record(path: Path, args, phases: list[dict], check: dict, load: tuple) -> No
         f"in total, {args.seconds:g} s per phase, server and clients on the same machine. "
         f"Load average before/after: {load[0]:.1f} / {load[1]:.1f}.\n",
         "| events per request | requests | events acknowledged | events/s | p50 ms | p99 ms "
-        "| errors |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| errors | server CPU s | events per server CPU s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for p in phases:
         lines.append(f"| {p['batch']} | {p['requests']} | {p['acked_events']} | "
-                     f"{p['events_per_s']} | {p['p50_ms']} | {p['p99_ms']} | {p['errors']} |")
+                     f"{p['events_per_s']} | {p['p50_ms']} | {p['p99_ms']} | {p['errors']} | "
+                     f"{p['server_cpu_s']} | {p['events_per_server_cpu_s']} |")
     lines.append(f"\nCheck: {check['acked']} acknowledged ids, {check['missing']} missing, "
                  f"{check['duplicate_rows']} duplicate rows, integrity_check "
                  f"{check['integrity']}.\n")
@@ -197,7 +209,8 @@ def main() -> None:
         port = free_port()
         server = start_server(tmp / "site", db, port)
         try:
-            phases = [run_phase(port, batch, args, tmp) for batch in args.batch or [1, 25]]
+            phases = [run_phase(port, batch, args, tmp, server.pid)
+                      for batch in args.batch or [1, 25]]
         finally:
             server.terminate()
             server.wait(timeout=15)
