@@ -76,7 +76,9 @@ ORDER BY wk
 """
 
 # One row per article: views, sessions that viewed it, and those of them with a contact
-# after their first view of it, within :day ms, in the same session.
+# after their first view of it, within :day ms, in the same session. The contacts are few:
+# MATERIALIZED (SQLite >= 3.35, PostgreSQL >= 12) makes them one small indexed table
+# instead of a correlated scan per viewing session.
 ARTICLE_VIEWS = f"""
 WITH fv AS (
     SELECT article, session, MIN(ts) AS first_ts, COUNT(*) AS n
@@ -84,7 +86,10 @@ WITH fv AS (
     WHERE type = 'view' AND {SCAN_WINDOW}
     GROUP BY article, session
 ),
-t AS (
+c AS MATERIALIZED (
+    SELECT session, ts FROM events
+    WHERE type = 'contact' AND stage = 'submit' AND {SCAN_WINDOW}
+    UNION ALL
     SELECT session, ts FROM tickets
     WHERE session IS NOT NULL AND {WINDOW}
 )
@@ -92,14 +97,9 @@ SELECT fv.article,
        SUM(fv.n),
        COUNT(*),
        SUM(CASE WHEN EXISTS (
-               SELECT 1 FROM events c
+               SELECT 1 FROM c
                WHERE c.session = fv.session
-                 AND c.ts > fv.first_ts AND c.ts <= fv.first_ts + :day AND c.ts < :until
-                 AND c.type = 'contact' AND c.stage = 'submit'
-           ) OR EXISTS (
-               SELECT 1 FROM t
-               WHERE t.session = fv.session
-                 AND t.ts > fv.first_ts AND t.ts <= fv.first_ts + :day AND t.ts < :until
+                 AND c.ts > fv.first_ts AND c.ts <= fv.first_ts + :day
            ) THEN 1 ELSE 0 END)
 FROM fv
 GROUP BY fv.article
