@@ -125,7 +125,7 @@ def relevance_part(playwright) -> dict:
 
 # -- 2. scale -------------------------------------------------------------------------------
 
-MEASURE = """() => new Promise((resolve) => {
+MEASURE = """() => { window.kbMeasured = new Promise((resolve) => {
   let first = null;
   document.addEventListener('keydown', () => { if (first === null) first = performance.now(); },
                             {capture: true});
@@ -142,7 +142,7 @@ MEASURE = """() => new Promise((resolve) => {
   new MutationObserver((changes, observer) => {
     if (document.querySelector('dialog [role=option]')) { observer.disconnect(); done(); }
   }).observe(document.body, {childList: true, subtree: true});
-})"""
+}); }"""
 
 
 def scale_part(playwright, count: int, built: Path | None = None) -> dict:
@@ -172,10 +172,10 @@ def scale_part(playwright, count: int, built: Path | None = None) -> dict:
                 idle_search_files = page.evaluate(
                     "performance.getEntriesByType('resource')"
                     ".filter((e) => e.name.includes('/search/')).length")
-            measured = page.evaluate_handle(MEASURE)
+            page.evaluate(MEASURE)
             page.keyboard.press("/")
             page.keyboard.type(query)
-            runs.append({"query": query, **measured.json_value()})
+            runs.append({"query": query, **page.evaluate("window.kbMeasured")})
             context.close()
         browser.close()
         server.shutdown()
