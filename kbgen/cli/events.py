@@ -67,11 +67,12 @@ def _write_lines(store, handle) -> int:
 
 
 @events_group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @config_option
 @db_option
 def import_command(file, config_file, db_url) -> None:
-    """Import events from a JSON lines file; they keep their `ts`, known ids are skipped."""
+    """Import events from a JSON lines FILE (`-` for standard input); they keep their `ts`,
+    known ids are skipped."""
     from kbgen.events import BodyError, decode_json, validate_event
 
     store = open_store(resolve_db_url(config_file, db_url))
@@ -79,7 +80,7 @@ def import_command(file, config_file, db_url) -> None:
     problems: list[str] = []
     pending: list[dict] = []
     try:
-        with open(file, "rb") as handle:
+        with click.open_file(file, "rb") as handle:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue

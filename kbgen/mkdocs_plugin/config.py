@@ -21,6 +21,10 @@ class KbgenConfig(base.Config):
     """Where "Contact support" hands off: a mailto: address or a helpdesk form URL."""
     allowed_origins = c.ListOfItems(c.Type(str), default=[])
     """Extra origins the help API accepts events from (site_url's origin is always allowed)."""
+    trusted_proxies = c.ListOfItems(c.Type(str), default=[])
+    """IPs or networks of reverse proxies whose X-Forwarded-For the help API believes."""
+    rate_limit = c.Type(int, default=600)
+    """Events per minute per client the help API accepts (burst: half of it); 0 turns it off."""
 
     # Home and article pages
     popular = c.ListOfItems(c.Type(str), default=[])

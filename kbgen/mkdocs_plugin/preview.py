@@ -97,7 +97,9 @@ class Preview:
             seen = int(request.query_params.get("epoch", "0"))
         except ValueError:
             seen = 0
-        for _ in range(100):  # answer within ~25 s so proxies do not cut the request
+        # Answer within 2 s: the page asks again at once, and a stopping server never waits
+        # long for open long-polls.
+        for _ in range(8):
             if self.epoch != seen:
                 break
             await asyncio.sleep(0.25)
