@@ -67,7 +67,8 @@ def write_help_center(root: Path, articles: list[dict]) -> None:
         text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n\n"
         (folder / f"{article['id']}.md").write_text(text + article["body"] + "\n", "utf-8")
     (root / "mkdocs.yml").write_text(
-        "site_name: StackFAQ help\ndocs_dir: content\nplugins:\n  - kbgen\n", "utf-8"
+        "site_name: StackFAQ help\ndocs_dir: content\ntheme:\n  name: material\n"
+        "plugins:\n  - kbgen\n", "utf-8"
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from kbgen.api.app import create_app
 from kbgen.api.search_routes import search_routes
 from kbgen.project import load_project
@@ -28,7 +29,7 @@ def project(tmp_path):
     return project
 
 
-class client_for:  # noqa: N801 - used like a function in `with`
+class SearchClient:
     def __init__(self, project):
         app = create_app(project, extra_routes=search_routes(project.index_dir))
         self.client = ApiClient(app)
@@ -45,7 +46,7 @@ class client_for:  # noqa: N801 - used like a function in `with`
 
 def test_search_answers_ranked_results_and_records_an_api_search_event(project):
     build_index(fixture_docs(), project.index_dir)
-    with client_for(project) as client:
+    with SearchClient(project) as client:
         response = client.get("/api/search", params={"q": "charged twice", "limit": 3})
         assert response.status_code == 200
         data = response.json()
@@ -68,7 +69,7 @@ def test_search_answers_ranked_results_and_records_an_api_search_event(project):
 @pytest.mark.parametrize("limit", ["0", "51", "ten", "-1"])
 def test_bad_limit_is_a_400_naming_the_parameter(project, limit):
     build_index(fixture_docs(), project.index_dir)
-    with client_for(project) as client:
+    with SearchClient(project) as client:
         response = client.get("/api/search", params={"q": "invoice", "limit": limit})
     assert response.status_code == 400
     assert "limit" in response.json()["error"]
@@ -76,13 +77,13 @@ def test_bad_limit_is_a_400_naming_the_parameter(project, limit):
 
 def test_syntax_characters_in_the_query_are_fine(project):
     build_index(fixture_docs(), project.index_dir)
-    with client_for(project) as client:
+    with SearchClient(project) as client:
         response = client.get("/api/search", params={"q": 'AND OR "( *? title:'})
     assert response.status_code == 200
 
 
 def test_missing_index_is_a_503_telling_to_build(project):
-    with client_for(project) as client:
+    with SearchClient(project) as client:
         response = client.get("/api/search", params={"q": "invoice"})
     assert response.status_code == 503
     assert "run kbgen build" in response.json()["error"]

@@ -27,16 +27,16 @@ INDEX_STOP_WORDS = frozenset(
     those to was we were which with you your""".split()
 )
 
+# Negations ("cant", "not", "wont") stay: "can't log in" and "won't open" are the topic.
 QUERY_STOP_WORDS = INDEX_STOP_WORDS | frozenset(
     """about after again all also am any anybody anyone anything anyway able because
-    before being both can cant could did didnt do does doesnt doing done dont each else
-    ever few get gets getting go going had hasnt havent here how however id im ive just
-    know knows let like likes lot many maybe might more most much must need needs not now
-    off once only other otherwise ought out over own please possible possibly same seem
-    seems should shouldnt some somebody someone something somehow still such sure tell
-    thanks thing things think through too trying try us use using very want wanted wants
-    way ways well what whats when where whether while who whom whose why will wish wont
-    would wouldnt yes yet""".split()
+    before being both can could did do does doing done each else ever few get gets getting
+    go going had here how however id im ive just know knows let like likes lot many maybe
+    might more most much must need needs now off once only other otherwise ought out over
+    own please possible possibly same seem seems should some somebody someone something
+    somehow still such sure tell thanks thing things think through too trying try us use
+    using very want wanted wants way ways well what whats when where whether while who
+    whom whose why will wish would yes yet""".split()
 )
 
 

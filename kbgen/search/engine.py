@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 INDEX_VERSION = "kbgen-search-1"
 _VERSION_FILE = "kbgen-index.json"
 TEXT_FIELDS = ("title", "keywords", "description", "headings", "body")
+QUESTION_SHARE = 0.5  # a question entry this close to its FAQ page's score is shown instead
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,9 @@ class Ranking:
     coordination: float | None = 0.5   # Whoosh Or(scale=): bonus for more query words matched
     phrase_boost: float = 0.0           # adjacent query words close together (hurt on StackFAQ)
     phrase_slop: int = 2
-    typo_weight: float = 0.6            # weight of a correction relative to a typed word
+    typo_weight: float = 0.8            # weight of a correction relative to a typed word
+    rare_word_df: int = 1               # a known word in at most this many entries is
+    rare_word_ratio: float = 5.0        # also corrected to words this many times commoner
     candidates: int = 60                # entries fetched before collapsing to articles
     feedback_docs: int = 0              # pseudo-relevance feedback: expand the query with
     feedback_terms: int = 8             # the commonest title words of the top entries,
@@ -246,14 +249,26 @@ class SearchIndex:
         return any(self._reader.doc_frequency(name, stem) for name in TEXT_FIELDS)
 
     def _alternatives(self, surface: str, stem: str) -> list[tuple[str, float]]:
-        """The stems to search for one query word, with their weights."""
-        if self._known(surface, stem):
-            return [(stem, 1.0)]
-        fixes = self.speller.corrections(surface)
-        weight = self.ranking.typo_weight
+        """The stems to search for one query word, with their weights.
+
+        A word the help center never uses is replaced by its corrections; a word it uses
+        only rarely (maybe a typo in an article) also searches for much commoner neighbours.
+        """
+        ranking = self.ranking
         seen: dict[str, float] = {}
+        if self._known(surface, stem):
+            seen[stem] = 1.0
+            frequency = self.speller.vocabulary.get(surface, 0)
+            if not ranking.rare_word_df or frequency > ranking.rare_word_df:
+                return [(stem, 1.0)]
+            fixes = [
+                (word, distance) for word, distance in self.speller.corrections(surface)
+                if self.speller.vocabulary[word] >= ranking.rare_word_ratio * max(1, frequency)
+            ]
+        else:
+            fixes = self.speller.corrections(surface)
         for word, distance in fixes:
-            seen.setdefault(porter_stem(word), weight / distance)
+            seen.setdefault(porter_stem(word), ranking.typo_weight / distance)
         return list(seen.items())
 
     def _query(self, query: str) -> tuple[Q.Query | None, set[str]]:
@@ -319,16 +334,21 @@ class SearchIndex:
         results = self._searcher.search(
             whoosh_query, limit=max(self.ranking.candidates, limit * 4)
         )
-        hits: list[Hit] = []
-        seen: set[str] = set()
+        best: dict[str, tuple] = {}     # article -> (its best entry, its best question)
         for result in results:
-            article = result["article"]
-            if article in seen:
-                continue
-            seen.add(article)
-            hits.append(self._hit(result, result.score, stems if snippets else None))
-            if len(hits) >= limit:
-                break
+            entry, question = best.get(result["article"], (None, None))
+            if entry is None:
+                entry = result
+            if question is None and result["anchor"]:
+                question = result
+            best[result["article"]] = (entry, question)
+        hits: list[Hit] = []
+        for entry, question in list(best.values())[:limit]:
+            # An FAQ page whose matching question scores nearly as well links to the question.
+            shown = entry
+            if question is not None and question.score >= QUESTION_SHARE * entry.score:
+                shown = question
+            hits.append(self._hit(shown, entry.score, stems if snippets else None))
         return hits
 
     def _hit(self, fields, score: float, stems: set[str] | None) -> Hit:
