@@ -83,22 +83,31 @@ def category(site: ContentSite, slug: str, updated: dict[str, dt.date],
 def related(site: ContentSite, article: Article, computed: list[str] | None = None,
             limit: int = 5, drafts: bool = False) -> list[dict[str, Any]]:
     """The writer's `related` first, then computed ones, then shared tags, then the category."""
-    published = {a.id: a for a in site.published(drafts)}
-    ids = [*article.related, *(computed or [])]
-    tags = set(article.tags)
-    if tags:
-        sharing = [a for a in published.values() if a.id != article.id and tags & set(a.tags)]
-        sharing.sort(key=lambda a: (-len(tags & set(a.tags)), a.title.casefold()))
-        ids += [a.id for a in sharing]
-    ids += [a.id for a in site.in_category(article.category, drafts)]
+    shown = ("published", "draft") if drafts else ("published",)
+    by_id = site.by_id
     chosen: list[Article] = []
-    for rid in ids:
-        candidate = published.get(rid)
-        if candidate and candidate.id != article.id and candidate not in chosen:
+    for rid in _related_ids(site, article, computed, drafts):  # lazy: stops once full
+        candidate = by_id.get(rid)
+        if candidate is None or candidate.status not in shown:
+            continue
+        if candidate.id != article.id and candidate not in chosen:
             chosen.append(candidate)
         if len(chosen) == limit:
             break
     return [summary(a) for a in chosen]
+
+
+def _related_ids(site: ContentSite, article: Article, computed: list[str] | None,
+                 drafts: bool):
+    yield from article.related
+    yield from computed or []
+    tags = set(article.tags)
+    if tags:
+        sharing = [a for a in site.published(drafts)
+                   if a.id != article.id and tags & set(a.tags)]
+        sharing.sort(key=lambda a: (-len(tags & set(a.tags)), a.title.casefold()))
+        yield from (a.id for a in sharing)
+    yield from (a.id for a in site.in_category(article.category, drafts))
 
 
 def breadcrumbs(site: ContentSite, article: Article) -> list[dict[str, str]]:

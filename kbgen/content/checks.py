@@ -41,7 +41,7 @@ def check_site(site: ContentSite, name, today: dt.date) -> None:
                             "remove it; the page at that address would be overwritten",
                             line("redirect_from")))
         if article.status == "published":
-            _check_links(site, article, name, add)
+            check_links(site, article, name, add)
             _check_review(article, file, line, today, add)
 
 
@@ -61,7 +61,8 @@ def _check_ids(site: ContentSite, name, add) -> None:
                         "older one", article.key_lines.get("id")))
 
 
-def _check_links(site: ContentSite, article: Article, name, add) -> None:
+def check_links(site: ContentSite, article: Article, name, add) -> None:
+    """Report links and snippets of `article` whose file or anchor does not exist."""
     by_src = site.by_src
     file = name(article.src)
     for link in links_mod.links_in(article.body, article.body_line):

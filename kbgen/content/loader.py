@@ -95,6 +95,24 @@ def _load_article(path: Path, rel: str, site: ContentSite, name) -> None:
         site.articles.append(article)
 
 
+def load_article(site: ContentSite, rel: str, root: Path | None = None):
+    """(article or None, problems) of one file re-read for an already loaded site, its links
+    checked against that site: the live preview's fast path for an edited article."""
+    docs_dir = site.docs_dir
+    root = (root or docs_dir.parent).resolve()
+    scratch = ContentSite(docs_dir)
+
+    def name(rel_: str) -> str:
+        path = docs_dir / rel_
+        return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+    _load_article(docs_dir / rel, rel, scratch, name)
+    article = scratch.articles[0] if scratch.articles else None
+    if article is not None and article.status == "published":
+        checks.check_links(site, article, name, scratch.problems.append)
+    return article, scratch.problems
+
+
 def _load_category(path: Path, rel: str, site: ContentSite, name) -> None:
     slug = rel.rsplit("/", 1)[0] if "/" in rel else ""
     try:

@@ -23,33 +23,55 @@ class Category:
 
 @dataclass
 class ContentSite:
+    """Articles are added while loading; lookups below are memoised per number of articles
+    (10,000-article sites ask for them once per page). Replace an article with `replace`."""
+
     docs_dir: Path
     articles: list[Article] = field(default_factory=list)
     categories: dict[str, Category] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     other_files: set[str] = field(default_factory=set)  # non-article files, relative paths
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _cached(self, key, compute):
+        if self._memo.get("size") != len(self.articles):
+            self._memo.clear()
+            self._memo["size"] = len(self.articles)
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def replace(self, old: Article, new: Article) -> None:
+        """Swap one article for a re-read version of it (the live preview's fast path)."""
+        self.articles[self.articles.index(old)] = new
+        self._memo.clear()
 
     @property
     def by_id(self) -> dict[str, Article]:
-        return {article.id: article for article in self.articles}
+        return self._cached("by_id", lambda: {a.id: a for a in self.articles})
 
     @property
     def by_src(self) -> dict[str, Article]:
-        return {article.src: article for article in self.articles}
+        return self._cached("by_src", lambda: {a.src: a for a in self.articles})
 
     def published(self, drafts: bool = False) -> list[Article]:
         shown = ("published", "draft") if drafts else ("published",)
-        return [article for article in self.articles if article.status in shown]
+        return list(self._cached(
+            ("published", drafts), lambda: [a for a in self.articles if a.status in shown]))
 
     def in_category(self, slug: str, drafts: bool = False) -> list[Article]:
-        return sorted(
-            (a for a in self.published(drafts) if a.category == slug),
-            key=lambda a: a.title.casefold(),
-        )
+        return list(self._cached(("in_category", drafts), lambda: self._by_category(drafts))
+                    .get(slug, []))
+
+    def _by_category(self, drafts: bool) -> dict[str, list[Article]]:
+        groups: dict[str, list[Article]] = {}
+        for article in sorted(self.published(drafts), key=lambda a: a.title.casefold()):
+            groups.setdefault(article.category, []).append(article)
+        return groups
 
     def used_categories(self, drafts: bool = False) -> list[Category]:
         """Categories that have at least one published article, in display order."""
-        slugs = {article.category for article in self.published(drafts)}
+        slugs = self._cached(("in_category", drafts), lambda: self._by_category(drafts))
         cats = [self.categories.get(slug) or default_category(slug) for slug in slugs]
         return sorted(cats, key=lambda c: (c.order, c.title.casefold()))
 

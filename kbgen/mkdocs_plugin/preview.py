@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
 from kbgen.errors import KbgenError
+from kbgen.mkdocs_plugin.incremental import Capture, LastBuild, rerender
 from kbgen.mkdocs_plugin.runner import _config
 from kbgen.project import Project
 
@@ -47,6 +48,7 @@ class Preview:
         self.site_dir = project.state_dir / "preview-site"
         self.epoch = 0
         self.lock = threading.Lock()
+        self.last: LastBuild | None = None  # kept for the fast path (incremental.py)
 
     def build(self) -> bool:
         """Build into a staging folder and swap it in; False (and a log line) on failure."""
@@ -57,7 +59,10 @@ class Preview:
             config, plugin = _config(self.project.config_file, drafts=True, api_url=self.origin)
             config.site_dir = str(staging)
             config.site_url = self.origin + "/"
+            capture = Capture()
+            config.plugins["kbgen-preview"] = capture
             with self.lock:
+                self.last = None
                 mkdocs_build(config)
         except (PluginError, Abort, ConfigurationError, KbgenError) as exc:
             log.error("Build failed; still serving the last good build.\n%s", exc)
@@ -69,6 +74,7 @@ class Preview:
             os.replace(self.site_dir, old)
         os.replace(staging, self.site_dir)
         shutil.rmtree(old, ignore_errors=True)
+        self.last = LastBuild(config, plugin, capture, self.site_dir)
         self.epoch += 1
         log.info("Preview rebuilt in %.1f s", time.monotonic() - started)
         return True
@@ -80,16 +86,44 @@ class Preview:
             time.sleep(interval)
             current = self._snapshot()
             if current != last:
+                changed = {Path(p) for p in current.keys() | last.keys()
+                           if current.get(p) != last.get(p)}
+                same_files = current.keys() == last.keys()
                 last = current
-                self.build()
+                if not (same_files and self.refresh(changed)):
+                    self.build()
+
+    def refresh(self, changed: set[Path]) -> bool:
+        """Re-render just the edited articles; False when a full rebuild is needed."""
+        if self.last is None or self.project.config_file in changed:
+            return False
+        started = time.monotonic()
+        try:
+            with self.lock:
+                done = rerender(self.last, changed, self.project.root)
+        except Exception as exc:  # noqa: BLE001 - the full rebuild reports it properly
+            log.debug("Fast preview update failed (%s); rebuilding everything.", exc)
+            self.last = None
+            return False
+        if done:
+            self.epoch += 1
+            log.info("Preview updated %d page(s) in %.2f s", len(changed),
+                     time.monotonic() - started)
+        return done
 
     def _snapshot(self) -> dict[str, int]:
         stamps = {}
-        for path in [self.project.config_file, *self.project.docs_dir.rglob("*")]:
-            try:
-                stamps[str(path)] = path.stat().st_mtime_ns
-            except OSError:
-                continue
+        try:
+            stamps[str(self.project.config_file)] = self.project.config_file.stat().st_mtime_ns
+        except OSError:
+            pass
+        for folder, dirs, files in os.walk(self.project.docs_dir):  # cheap at 10,000 files
+            for name in [*dirs, *files]:
+                path = os.path.join(folder, name)
+                try:
+                    stamps[path] = os.stat(path).st_mtime_ns
+                except OSError:
+                    continue
         return stamps
 
     async def livereload(self, request: Request) -> Response:

@@ -1,0 +1,108 @@
+"""The live preview's fast path: re-render only the articles whose body changed.
+
+A full MkDocs build of a 5,000-article help center takes tens of seconds, most of it spent
+on pages the writer did not touch. After a full build, the preview keeps MkDocs' config,
+files, navigation and template environment. When the only changes are edits to existing
+articles that keep their front matter and headings (so no other page, the navigation, the
+related lists or any link check can change), just those pages are rendered again with
+MkDocs' own page pipeline (all plugin events for that page run) and swapped in atomically.
+Anything else (a new, moved or deleted file, changed front matter or headings, mkdocs.yml,
+a broken link) returns False, and the caller does a full rebuild.
+
+Known trade-off: search indexes (kbgen's and the browser's) catch up on the next full
+rebuild; the page itself is always current.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.commands import build as mkdocs_build_module
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import InclusionLevel
+
+from kbgen.content.loader import load_article
+
+log = logging.getLogger("kbgen.serve")
+
+# Article fields that other pages, the navigation or the search index depend on.
+SHAPE_FIELDS = ("id", "title", "description", "type", "category", "tags", "keywords",
+                "journey", "audience", "owner", "reviewed", "review_every_days", "status",
+                "redirect_from", "redirect_to", "related")
+
+
+class Capture(BasePlugin):
+    """Registered next to the kbgen plugin for preview builds: remembers what the build made."""
+
+    def __init__(self) -> None:
+        self.files = None
+        self.nav = None
+        self.env = None
+
+    def on_nav(self, nav, config, files):
+        self.nav, self.files = nav, files
+        return nav
+
+    def on_env(self, env, config, files):
+        self.env = env
+        return env
+
+
+@dataclass
+class LastBuild:
+    config: object
+    plugin: object  # the KbgenPlugin that built it (holds the content model)
+    capture: Capture
+    site_dir: Path  # where the build now lives (it was built into a staging folder)
+
+
+def shape(article) -> tuple:
+    headings = tuple((h.level, h.text, h.anchor) for h in article.headings)
+    return tuple(repr(getattr(article, name)) for name in SHAPE_FIELDS) + (headings,)
+
+
+def rerender(last: LastBuild, changed: set[Path], root: Path) -> bool:
+    """Re-render the changed articles in place; False if a full rebuild is needed."""
+    site = last.plugin.site
+    capture = last.capture
+    if site is None or capture.files is None or capture.env is None:
+        return False
+    docs_dir = site.docs_dir
+    edits = []
+    for path in changed:
+        if path.is_dir():
+            continue  # a save by rename touches the folder; the file itself is listed too
+        if not path.is_file() or not path.resolve().is_relative_to(docs_dir):
+            return False
+        rel = path.resolve().relative_to(docs_dir).as_posix()
+        old = site.by_src.get(rel)
+        file = capture.files.get_file_from_path(rel)
+        if old is None or file is None or file.page is None:
+            return False
+        new, problems = load_article(site, rel, root)
+        if new is None or problems or shape(new) != shape(old):
+            return False  # the full build reports the problems or re-shapes the site
+        edits.append((old, new, file))
+    if not edits:
+        return False
+    for old, new, file in edits:
+        site.replace(old, new)
+        last.plugin.updated[new.src] = dt.datetime.now(dt.UTC).date()
+        _render(last, file)
+    return True
+
+
+def _render(last: LastBuild, file) -> None:
+    config, capture = last.config, last.capture
+    dest = last.site_dir / file.dest_uri
+    temporary = dest.with_name(dest.name + ".kbgen-new")
+    file.abs_dest_path = str(temporary)
+    page = file.page
+    doc_files = capture.files.documentation_pages(inclusion=InclusionLevel.is_included)
+    mkdocs_build_module._populate_page(page, config, capture.files)
+    mkdocs_build_module._build_page(page, config, doc_files, capture.nav, capture.env)
+    os.replace(temporary, dest)
