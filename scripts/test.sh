@@ -14,5 +14,11 @@ if [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get install -y -qq chromium >/dev/null || {
     $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null; }
 fi
+# axe-core for the accessibility tests, from the npm registry into .cache/npm (kept there; an
+# offline run uses what an earlier run installed).
+if [ ! -f .cache/npm/node_modules/axe-core/axe.min.js ]; then
+  npm install --no-audit --no-fund --prefix .cache/npm axe-core@4 >/dev/null ||
+    echo "npm could not install axe-core: tests/test_accessibility.py will fail" >&2
+fi
 .venv/bin/ruff check kbgen tests benchmarks
 .venv/bin/pytest -q "$@"

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import logging
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from kbgen.site_data import script_json
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
+_SITEMAP_URL = re.compile(r"<url>\s*<loc>([^<]*)</loc>.*?</url>\s*", re.DOTALL)
 
 
 def write_redirects(redirects: dict[str, str], site_dir: Path, site_url: str) -> None:
@@ -46,6 +49,18 @@ def write_robots(site_dir: Path, site_url: str | None) -> None:
     if site_url:
         lines.append(f"Sitemap: {site_url.rstrip('/')}/sitemap.xml")
     (site_dir / "robots.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def drop_from_sitemap(site_dir: Path, locations: set[str]) -> None:
+    """Take pages that are not for search engines (noindex) out of sitemap.xml and its .gz."""
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.exists():
+        return
+    text = sitemap.read_text(encoding="utf-8")
+    kept = _SITEMAP_URL.sub(
+        lambda m: "" if html.unescape(m.group(1)) in locations else m.group(0), text)
+    sitemap.write_text(kept, encoding="utf-8")
+    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(kept.encode("utf-8"), mtime=0))
 
 
 def write_manifest(manifest: dict, state_dir: Path) -> None:

@@ -15,6 +15,8 @@ SEARCH = "search.md"
 
 _H2 = re.compile(r"<h2\b[^>]*\bid=\"([^\"]+)\"[^>]*>.*?</h2>", re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")
+# toc's permalink; a link inside <summary> is a control inside a control (axe nested-interactive).
+_PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
 
 
 def navigation(site: ContentSite, drafts: bool) -> list[dict[str, str]]:
@@ -58,8 +60,9 @@ def collapsible_faq(html: str) -> tuple[str, dict[str, str]]:
         end = matches[number + 1].start() if number + 1 < len(matches) else len(html)
         answer = html[match.end():end]
         answers[match.group(1)] = " ".join(html_lib.unescape(_TAGS.sub(" ", answer)).split())
+        question = _PERMALINK.sub("", match.group(0))
         out.append(
-            f'<details class="kb-faq">\n<summary>{match.group(0)}</summary>\n'
+            f'<details class="kb-faq">\n<summary>{question}</summary>\n'
             f'<div class="kb-faq__answer">{answer}</div>\n</details>\n'
         )
     return "".join(out), answers
@@ -79,6 +82,7 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
     if src_uri == HOME:
         data["page_type"] = "home"
         data["home"] = site_data.home(site, config.popular, updated, config.list_count, drafts)
+        data["jsonld"] = [site_data.script_json(website_jsonld(site_url, page_url))]
     elif src_uri == CONTACT:
         data["page_type"] = "contact"
     elif src_uri == SEARCH:
@@ -86,6 +90,8 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
     elif src_uri.endswith("/index.md") and src_uri.count("/") == 1:
         data["page_type"] = "category"
         data["category"] = site_data.category(site, src_uri.split("/")[0], updated, drafts)
+        data["jsonld"] = [site_data.script_json(
+            category_jsonld(data["category"]["title"], site_url, page_url))]
     article = site.by_src.get(src_uri)
     if article is None:
         return data
@@ -103,3 +109,19 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
         jsonld.append(site_data.faq_jsonld(article, faq_answers, page_url))
     data["jsonld"] = [site_data.script_json(item) for item in jsonld]
     return data
+
+
+def website_jsonld(site_url: str, page_url: str) -> dict[str, Any]:
+    """The home page as a schema.org WebSite whose search box search engines may offer."""
+    return {"@context": "https://schema.org", "@type": "WebSite", "url": page_url,
+            "potentialAction": {"@type": "SearchAction",
+                                "target": f"{site_url}search/?q={{search_term_string}}",
+                                "query-input": "required name=search_term_string"}}
+
+
+def category_jsonld(title: str, site_url: str, page_url: str) -> dict[str, Any]:
+    """Help Center > category, as on the page's breadcrumb trail."""
+    crumbs = [("Help Center", site_url), (title, page_url)]
+    return {"@context": "https://schema.org", "@type": "BreadcrumbList",
+            "itemListElement": [{"@type": "ListItem", "position": n, "name": name, "item": url}
+                                for n, (name, url) in enumerate(crumbs, 1)]}

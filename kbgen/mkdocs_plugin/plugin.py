@@ -113,6 +113,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         outputs.write_redirects(site_data.redirects(self.site, self.config.drafts), site_dir,
                                 config.site_url or "")
         outputs.write_robots(site_dir, config.site_url)
+        # The search page is noindex (main.html): a sitemap must not list it.
+        outputs.drop_from_sitemap(site_dir, {(config.site_url or "") + "search/"})
         write_browser_index(self.site.published(self.config.drafts), site_dir, self.site.categories)
         outputs.write_manifest(
             site_data.manifest(self.site, config.site_name, config.site_url, self.config.drafts),

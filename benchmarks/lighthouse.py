@@ -1,0 +1,151 @@
+"""Lighthouse audit of the sample help center: home, an article and an FAQ page, mobile and
+desktop, with the system Chromium.
+
+    .venv/bin/python benchmarks/lighthouse.py                  # build, audit, print a table
+    .venv/bin/python benchmarks/lighthouse.py --built site     # audit an already built site
+    .venv/bin/python benchmarks/lighthouse.py --json-dir /tmp/lh   # also keep the full reports
+
+Lighthouse comes from the npm registry into .cache/npm (installed on first use:
+`npm install --prefix .cache/npm lighthouse@12`). The repository's content/ and mkdocs.yml are
+built with `kbgen build` in a temporary folder and served by a plain static file server
+(no compression, no cache headers). Targets: accessibility, SEO and best practices 100,
+performance at least 95. Failing audits are listed under the table so they can be fixed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+NPM_PREFIX = REPO / ".cache" / "npm"
+LIGHTHOUSE = NPM_PREFIX / "node_modules" / "lighthouse" / "cli" / "index.js"
+CHROME = "/usr/bin/chromium"
+CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+                "--disable-component-update --disable-sync")
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+PAGES = {"home": "", "article": "payments/refunds/", "faq": "billing/billing-faq/"}
+PRESETS = ("mobile", "desktop")
+TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(_Quiet, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def ensure_lighthouse() -> None:
+    if LIGHTHOUSE.exists():
+        return
+    result = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix",
+                             str(NPM_PREFIX), "lighthouse@12"], capture_output=True, text=True)
+    if result.returncode or not LIGHTHOUSE.exists():
+        raise SystemExit("Lighthouse is not installed and npm could not install it:\n"
+                         f"{result.stderr[-2000:]}\nRun: npm install --prefix .cache/npm "
+                         "lighthouse@12")
+
+
+def build(root: Path) -> Path:
+    """The repository's help center, built in `root` (search tests are not the point here)."""
+    shutil.copytree(REPO / "content", root / "content",
+                    ignore=shutil.ignore_patterns("search-tests.yml"))
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    result = subprocess.run([sys.executable, "-m", "kbgen", "build"], cwd=root,
+                            capture_output=True, text=True)
+    if result.returncode:
+        raise SystemExit(f"kbgen build failed:\n{result.stderr[-2000:]}")
+    return root / "site"
+
+
+def audit(url: str, preset: str) -> dict:
+    """One Lighthouse run; returns the JSON report."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        command = ["node", str(LIGHTHOUSE), url, "--output=json", f"--output-path={out}",
+                   "--quiet", f"--chrome-flags={CHROME_FLAGS}",
+                   f"--only-categories={','.join(CATEGORIES)}"]
+        if preset == "desktop":
+            command.append("--preset=desktop")
+        env = {**os.environ, "CHROME_PATH": CHROME}
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        if result.returncode or not out.exists():
+            raise SystemExit(f"Lighthouse failed on {url} ({preset}):\n{result.stderr[-2000:]}")
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+def scores(report: dict) -> dict[str, int]:
+    return {name: round((report["categories"][name]["score"] or 0) * 100) for name in CATEGORIES}
+
+
+def failing(report: dict) -> list[str]:
+    """Audits counted in a category score that did not pass, with their titles."""
+    out = []
+    for name in CATEGORIES:
+        for ref in report["categories"][name]["auditRefs"]:
+            result = report["audits"][ref["id"]]
+            if ref["weight"] and result["score"] is not None and result["score"] < 1:
+                out.append(f"{name}: {ref['id']} ({result['score']:.2f}) {result['title']}")
+    return out
+
+
+def transferred_kb(report: dict) -> float:
+    return report["audits"]["total-byte-weight"]["numericValue"] / 1024
+
+
+def run(site: Path, json_dir: Path | None) -> list[str]:
+    server, base = serve(site)
+    lines = ["| page | preset | performance | accessibility | best practices | SEO | KB |",
+             "|---|---|---|---|---|---|---|"]
+    problems = []
+    try:
+        for page, path in PAGES.items():
+            for preset in PRESETS:
+                report = audit(base + path, preset)
+                if json_dir:
+                    (json_dir / f"{page}-{preset}.json").write_text(json.dumps(report))
+                got = scores(report)
+                lines.append(f"| {page} /{path} | {preset} | "
+                             + " | ".join(str(got[c]) for c in CATEGORIES)
+                             + f" | {transferred_kb(report):.0f} |")
+                problems += [f"{page} {preset}: {item}" for item in failing(report)]
+    finally:
+        server.shutdown()
+    return lines + [""] + (problems or ["All weighted audits passed."])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--built", type=Path, help="audit this built site folder instead")
+    parser.add_argument("--json-dir", type=Path, help="keep each full Lighthouse report here")
+    args = parser.parse_args()
+    ensure_lighthouse()
+    if args.json_dir:
+        args.json_dir.mkdir(parents=True, exist_ok=True)
+    version = json.loads((LIGHTHOUSE.parent.parent / "package.json").read_text())["version"]
+    chrome = subprocess.run([CHROME, "--version"], capture_output=True, text=True).stdout
+    print(f"Lighthouse {version}, {chrome.strip()}; targets {TARGETS}")
+    if args.built:
+        print("\n".join(run(args.built.resolve(), args.json_dir)))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        print("\n".join(run(build(Path(tmp)), args.json_dir)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,293 @@
+"""Accessibility of the sample help center in the system Chromium: axe-core on every page type
+in the light and dark schemes and on the feedback widget and contact form in every state;
+keyboard-only use (skip link, search, widget, contact form) with visible focus; reduced
+motion; reading without JavaScript.
+
+axe-core comes from the npm registry: scripts/test.sh installs it into .cache/npm.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from browser_helpers import (
+    EventRecorder,
+    free_port,
+    launch_chromium,
+    new_context,
+    recording_api,
+    serve_directory,
+)
+from playwright.sync_api import expect, sync_playwright
+
+REPO = Path(__file__).resolve().parent.parent
+AXE = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = ("serious", "critical")
+ARTICLE = "payments/refunds/"
+FAQ = "billing/billing-faq/"
+PAGES = {
+    "home": "",
+    "category": "billing/",
+    "article": ARTICLE,
+    "faq": FAQ,
+    "troubleshooting": "troubleshooting/cant-log-in/",
+    "contact": "contact/",
+    "404": "404.html",  # what a static host serves for a missing page
+}
+SCHEMES = ("light", "dark")
+
+pytestmark = pytest.mark.browser
+
+
+def axe_source() -> str:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} not found: the accessibility tests need axe-core from npm. "
+                    "Run scripts/test.sh, or: npm install --prefix .cache/npm axe-core@4")
+    return AXE.read_text(encoding="utf-8")
+
+
+def build_site(root: Path, site_url: str, api_url: str) -> Path:
+    """The repository's help center, to be served at `site_url`, sending to `api_url`."""
+    shutil.copytree(REPO / "content", root / "content",
+                    ignore=shutil.ignore_patterns("search-tests.yml"))
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["site_url"] = site_url
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "kbgen" in plugin:
+            plugin["kbgen"] = {**(plugin["kbgen"] or {}), "api_url": api_url}
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "kbgen", "build"], cwd=root,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    port = free_port()
+    root = tmp_path_factory.mktemp("a11y")
+    with recording_api(EventRecorder()) as api:
+        site = build_site(root, f"http://127.0.0.1:{port}/", api.rstrip("/"))
+        with serve_directory(site, port) as url:
+            yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def axe() -> str:
+    return axe_source()
+
+
+@pytest.fixture(params=SCHEMES)
+def page(request, browser):
+    """A page in the light or dark scheme, as the visitor's system asks for."""
+    context = new_context(browser, "a11y", color_scheme=request.param)
+    tab = context.new_page()
+    tab.scheme = request.param
+    yield tab
+    context.close()
+
+
+def open_page(tab, url: str) -> None:
+    tab.goto(url)
+    tab.wait_for_load_state("load")
+    expected = "slate" if getattr(tab, "scheme", "light") == "dark" else "default"
+    assert tab.locator("body").get_attribute("data-md-color-scheme") == expected
+
+
+def assert_no_violations(tab, axe: str, what: str) -> None:
+    tab.add_script_tag(content=axe)
+    result = tab.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    found = [v for v in result["violations"] if v["impact"] in BLOCKING]
+    report = "\n".join(
+        f"  {v['impact']} {v['id']}: {v['help']} -> "
+        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        + "\n    " + " ".join(v["nodes"][0]["failureSummary"].split())[:400]
+        for v in found)
+    assert not found, f"axe-core found serious/critical violations on {what}:\n{report}"
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_page_types_have_no_serious_violations(page, site_url, axe, kind):
+    open_page(page, site_url + PAGES[kind])
+    assert_no_violations(page, axe, f"the {kind} page ({page.scheme})")
+
+
+def test_search_results_have_no_serious_violations(page, site_url, axe):
+    open_page(page, site_url + "search/")
+    page.locator("#kb-q").fill("refund a payment")
+    page.locator("#kb-q").press("Enter")
+    expect(page.locator("[data-kb-results] a").first).to_be_visible()
+    assert_no_violations(page, axe, f"search results ({page.scheme})")
+
+
+def test_feedback_widget_states_have_no_serious_violations(page, site_url, axe):
+    open_page(page, site_url + ARTICLE)
+    widget = page.locator("[data-kb-feedback]")
+    widget.get_by_role("button", name="Yes").click()
+    expect(widget.locator("[data-kb-status]")).to_have_text("Thank you for your feedback.")
+    assert_no_violations(page, axe, f"the widget after Yes ({page.scheme})")
+
+    open_page(page, site_url + FAQ)
+    widget.get_by_role("button", name="No").click()
+    expect(widget.get_by_role("group", name="What went wrong?")).to_be_visible()
+    assert_no_violations(page, axe, f"the widget with reasons open ({page.scheme})")
+
+    widget.get_by_label("It is out of date").check()
+    widget.get_by_label("Tell us more (optional)").fill("The screenshots are old.")
+    widget.get_by_role("button", name="Send feedback").click()
+    expect(widget.locator("[data-kb-status]")).to_contain_text("Thank you for telling us")
+    assert_no_violations(page, axe, f"the widget after sending ({page.scheme})")
+
+
+def test_contact_form_with_suggestions_has_no_serious_violations(page, site_url, axe):
+    open_page(page, site_url + "contact/")
+    page.get_by_label("What do you need help with?").fill("refund a payment")
+    expect(page.locator("#kb-suggestions a").first).to_be_visible()
+    assert_no_violations(page, axe, f"the contact form with suggestions ({page.scheme})")
+
+
+# ----------------------------------------------------------------------- keyboard only
+
+FOCUS_STATE = """() => {
+  let el = document.activeElement;
+  if (!el || el === document.body) return null;
+  // material's palette toggle: a zero-size radio button whose label shows the focus.
+  if (el.classList.contains("md-option")) el = el.nextElementSibling;
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  return {tag: el.tagName, id: el.id, text: (el.innerText || el.value || "").trim().slice(0, 40),
+          label: el.getAttribute("aria-label") || "",
+          outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+          shadow: style.boxShadow !== "none",
+          inContent: !!el.closest(".md-content"),
+          visible: box.width > 0 && box.height > 0 && box.bottom > 0 && box.top < innerHeight};
+}"""
+
+
+@pytest.fixture
+def keyboard_page(browser):
+    context = new_context(browser, "a11y-keys")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def tab_until(tab, matches, limit: int = 80) -> list[dict]:
+    """Press Tab until `matches(focus)`; every element focused on the way must show focus."""
+    seen = []
+    for _ in range(limit):
+        tab.keyboard.press("Tab")
+        focus = tab.evaluate(FOCUS_STATE)
+        assert focus is not None, f"Tab left the page after {[f['text'] for f in seen]}"
+        assert focus["visible"], f"focused element is off screen: {focus}"
+        assert focus["outline"] or focus["shadow"], f"focus is not visible on {focus}"
+        seen.append(focus)
+        if matches(focus):
+            return seen
+    raise AssertionError(f"Tab never reached the element; went through {seen}")
+
+
+def test_skip_link_is_first_and_moves_to_the_content(keyboard_page, site_url):
+    for path in ("", ARTICLE, "contact/"):
+        keyboard_page.goto(site_url + path)
+        keyboard_page.keyboard.press("Tab")
+        focus = keyboard_page.evaluate(FOCUS_STATE)
+        assert focus["text"] == "Skip to content" and focus["visible"] and focus["outline"]
+        keyboard_page.keyboard.press("Enter")
+        keyboard_page.wait_for_function("document.activeElement.id === 'kb-main'")
+        assert keyboard_page.evaluate("location.hash") == "#kb-main"
+        keyboard_page.keyboard.press("Tab")
+        focus = keyboard_page.evaluate(FOCUS_STATE)
+        assert focus["inContent"], f"after the skip link Tab went to {focus} on /{path}"
+
+
+def test_keyboard_reaches_search_and_gets_results(keyboard_page, site_url):
+    keyboard_page.goto(site_url)
+    tab_until(keyboard_page, lambda focus: focus["id"] == "kb-q")
+    keyboard_page.keyboard.type("refund")
+    keyboard_page.keyboard.press("Enter")
+    expect(keyboard_page.locator("[data-kb-results] a").first).to_be_visible()
+    tab_until(keyboard_page, lambda focus: focus["inContent"] and focus["tag"] == "A"
+              and "search" not in focus["text"].lower())
+
+
+def test_keyboard_votes_no_with_a_reason(keyboard_page, site_url):
+    keyboard_page.goto(site_url + ARTICLE)
+    tab_until(keyboard_page, lambda focus: focus["tag"] == "BUTTON" and focus["text"] == "Yes")
+    keyboard_page.keyboard.press("Tab")
+    assert keyboard_page.evaluate(FOCUS_STATE)["text"] == "No"
+    keyboard_page.keyboard.press("Enter")
+    first = keyboard_page.evaluate(FOCUS_STATE)
+    assert first["tag"] == "INPUT" and first["outline"], "No must move focus to the reasons"
+    keyboard_page.keyboard.press("ArrowDown")  # radio buttons: arrows choose
+    tab_until(keyboard_page, lambda focus: focus["tag"] == "TEXTAREA")
+    keyboard_page.keyboard.type("Missing a step.")
+    tab_until(keyboard_page, lambda focus: focus["text"] == "Send feedback")
+    keyboard_page.keyboard.press("Enter")
+    expect(keyboard_page.locator("[data-kb-status]")).to_contain_text("Thank you for telling us")
+
+
+def test_keyboard_uses_the_contact_form(keyboard_page, site_url):
+    keyboard_page.goto(site_url + "contact/")
+    tab_until(keyboard_page, lambda focus: focus["id"] == "kb-subject")
+    keyboard_page.keyboard.type("refund a payment")
+    expect(keyboard_page.locator("#kb-suggestions a").first).to_be_visible()
+    tab_until(keyboard_page, lambda focus: focus["tag"] == "A" and focus["inContent"])
+    tab_until(keyboard_page, lambda focus: focus["text"] == "Continue to contact support")
+
+
+def test_reduced_motion_turns_off_transitions(browser, site_url):
+    context = new_context(browser, "a11y-motion", reduced_motion="reduce")
+    try:
+        tab = context.new_page()
+        tab.goto(site_url + FAQ)
+        moving = tab.evaluate("""() => [...document.querySelectorAll('*')].filter(el => {
+            const s = getComputedStyle(el);
+            return parseFloat(s.transitionDuration) > 0 || parseFloat(s.animationDuration) > 0;
+        }).map(el => el.className).slice(0, 5)""")
+        assert moving == [], f"elements still animate under prefers-reduced-motion: {moving}"
+    finally:
+        context.close()
+
+
+# ------------------------------------------------------------------------- without JS
+
+@pytest.fixture
+def no_js_page(browser):
+    context = new_context(browser, "a11y-nojs", java_script_enabled=False)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def test_article_reads_without_javascript(no_js_page, site_url):
+    no_js_page.goto(site_url + ARTICLE)
+    expect(no_js_page.get_by_role("heading", level=1)).to_have_text("Refund a payment")
+    expect(no_js_page.locator(".kb-page p").nth(1)).to_be_visible()
+    # No dead buttons: the widget needs JavaScript, so it is not shown at all.
+    expect(no_js_page.get_by_role("button", name="Yes")).to_be_hidden()
+    expect(no_js_page.get_by_role("link", name="Contact support").last).to_be_visible()
+
+
+def test_faq_answers_open_without_javascript(no_js_page, site_url):
+    no_js_page.goto(site_url + FAQ)
+    no_js_page.keyboard.press("Tab")  # the skip link works without JavaScript too
+    assert no_js_page.evaluate(FOCUS_STATE)["text"] == "Skip to content"
+    question = no_js_page.locator("details.kb-faq").first
+    answer = question.locator(".kb-faq__answer")
+    expect(answer).to_be_hidden()
+    question.locator("summary").click()
+    expect(answer).to_be_visible()
