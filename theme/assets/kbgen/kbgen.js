@@ -170,7 +170,13 @@
     if (!full) return false;
     queue.push(full);
     if (flushTimer === null) flushTimer = setTimeout(flush, FLUSH_DELAY_MS);
-    return true;
+    return full;
+  }
+
+  // Take a queued event back if it has not been sent yet.
+  function unqueue(event) {
+    var index = queue.indexOf(event);
+    if (index >= 0) queue.splice(index, 1);
   }
 
   // Send everything queued. sendBeacon survives the page being closed or left.
@@ -305,7 +311,7 @@
       parts.status.textContent = MESSAGES.privacy;
       return;
     }
-    var state = { busy: false, pending: null };
+    var state = { busy: false, pending: null, noQueued: null };
 
     // While a vote is on its way the buttons wait, so the answer shown is the one sent.
     parts.yes.addEventListener("click", function () {
@@ -323,6 +329,12 @@
         say(parts.status, MESSAGES.noService);
         showContact(parts, true);
         return;
+      }
+      // Count the "No" even if the customer leaves without sending reasons (it goes out
+      // with the next batch); a sent reason or comment follows as a later vote of the same
+      // session, and the metrics keep each session's last vote.
+      if (!state.noQueued) {
+        state.noQueued = track({ type: "vote", article: article, helpful: false });
       }
       parts.form.hidden = false;
       say(parts.status, "");
@@ -375,6 +387,9 @@
       JSON.stringify(withoutId(state.pending)) === JSON.stringify(withoutId(event));
     var full = stamp(same ? Object.assign({}, event, { id: state.pending.id }) : event);
     if (!full) return;
+    // A vote sent now supersedes the queued "No": if it is still waiting, it must not reach
+    // the API after this one (the server orders votes by arrival).
+    if (state.noQueued) unqueue(state.noQueued);
     state.pending = full;
     state.busy = true;
     widget.setAttribute("aria-busy", "true");
