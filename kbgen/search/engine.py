@@ -7,8 +7,8 @@ index and turns a customer's query into a weighted BM25F query:
 - each content word of the query is searched in every field (title, keywords, description,
   headings, body) with the field's weight; a word the help center never uses is replaced by
   the vocabulary words within one or two typing mistakes;
-- articles that contain more of the query's words are lifted (coordination), and so are
-  articles with query words next to each other (phrase proximity);
+- entries that contain more of the query's words are lifted (query-word coverage), and so
+  can be entries with query words next to each other (phrase proximity);
 - an article is returned once, as its best entry: the article itself or one FAQ question.
 """
 
@@ -56,7 +56,10 @@ class Ranking:
     k1: float = 2.0
     b: float = 0.75
     field_b: dict[str, float] = field(default_factory=lambda: {"title": 0.3, "keywords": 0.3})
-    coordination: float | None = 0.5   # Whoosh Or(scale=): bonus for more query words matched
+    coverage: float = 0.0               # score x (share of query words matched) ** coverage
+    # Whoosh's Or ignores a coordination scale, so the engine never applied one; kept (off)
+    # for the browser index, which mirrors these settings.
+    coordination: float | None = None
     phrase_boost: float = 0.0           # adjacent query words close together (hurt on StackFAQ)
     phrase_slop: int = 2
     typo_weight: float = 0.8            # weight of a correction relative to a typed word
@@ -271,7 +274,7 @@ class SearchIndex:
             seen.setdefault(porter_stem(word), ranking.typo_weight / distance)
         return list(seen.items())
 
-    def _query(self, query: str) -> tuple[Q.Query | None, set[str]]:
+    def _query(self, query: str) -> tuple[Q.Query | None, list[list[tuple[str, float]]]]:
         ranking = self.ranking
         weights = ranking.field_weights
         per_word: list[list[tuple[str, float]]] = []
@@ -280,7 +283,7 @@ class SearchIndex:
             if alternatives:
                 per_word.append(alternatives)
         if not per_word:
-            return None, set()
+            return None, []
         clauses: list[Q.Query] = []
         for alternatives in per_word:
             clauses.append(
@@ -299,11 +302,11 @@ class SearchIndex:
                             boost=ranking.phrase_boost * weights[name],
                         )
                     )
-        stems = {stem for alternatives in per_word for stem, _ in alternatives}
-        whoosh_query = Q.Or(clauses, scale=ranking.coordination)
+        whoosh_query = Q.Or(clauses)
         if ranking.feedback_docs:
+            stems = {stem for alternatives in per_word for stem, _ in alternatives}
             whoosh_query = self._with_feedback(whoosh_query, stems)
-        return whoosh_query, stems
+        return whoosh_query, per_word
 
     def _with_feedback(self, whoosh_query: Q.Query, stems: set[str]) -> Q.Query:
         """Add the words the best-matching titles share (pseudo-relevance feedback)."""
@@ -328,28 +331,42 @@ class SearchIndex:
 
         `snippets=False` skips building snippets (scripts that only need ids).
         """
-        whoosh_query, stems = self._query(str(query))
+        whoosh_query, per_word = self._query(str(query))
         if whoosh_query is None or limit <= 0:
             return []
+        stems = {stem for alternatives in per_word for stem, _ in alternatives}
         results = self._searcher.search(
-            whoosh_query, limit=max(self.ranking.candidates, limit * 4)
+            whoosh_query, limit=max(self.ranking.candidates, limit * 4),
+            terms=bool(self.ranking.coverage),
         )
-        best: dict[str, tuple] = {}     # article -> (its best entry, its best question)
-        for result in results:
-            entry, question = best.get(result["article"], (None, None))
-            if entry is None:
-                entry = result
-            if question is None and result["anchor"]:
-                question = result
-            best[result["article"]] = (entry, question)
+        scored = sorted(
+            ((self._score(result, per_word), n, result) for n, result in enumerate(results)),
+            key=lambda item: (-item[0], item[1]),
+        )
+        best: dict[str, list] = {}  # article -> [score, its best entry, its best question]
+        for score, _, result in scored:
+            slot = best.setdefault(result["article"], [score, result, None])
+            if slot[2] is None and result["anchor"]:
+                slot[2] = (score, result)
         hits: list[Hit] = []
-        for entry, question in list(best.values())[:limit]:
+        for score, entry, question in list(best.values())[:limit]:
             # An FAQ page whose matching question scores nearly as well links to the question.
             shown = entry
-            if question is not None and question.score >= QUESTION_SHARE * entry.score:
-                shown = question
-            hits.append(self._hit(shown, entry.score, stems if snippets else None))
+            if question is not None and question[0] >= QUESTION_SHARE * score:
+                shown = question[1]
+            hits.append(self._hit(shown, score, stems if snippets else None))
         return hits
+
+    def _score(self, result, per_word: list[list[tuple[str, float]]]) -> float:
+        if not self.ranking.coverage:
+            return result.score
+        matched = {
+            text.decode("utf-8") if isinstance(text, bytes) else text
+            for _, text in result.matched_terms()
+        }
+        covered = sum(1 for alternatives in per_word
+                      if any(stem in matched for stem, _ in alternatives))
+        return result.score * (covered / len(per_word)) ** self.ranking.coverage
 
     def _hit(self, fields, score: float, stems: set[str] | None) -> Hit:
         text = fields.get("body", "")
