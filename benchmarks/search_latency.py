@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import random
 import statistics
 import sys
@@ -41,9 +42,14 @@ def vocabulary(rng: random.Random, size: int = 8000) -> list[str]:
     return COMMON + sorted(words)
 
 
+_CUMULATIVE: dict[int, list[float]] = {}
+
+
 def zipf_words(rng: random.Random, vocab: list[str], n: int) -> list[str]:
-    weights = [1 / (rank + 1) for rank in range(len(vocab))]
-    return rng.choices(vocab, weights=weights, k=n)
+    if len(vocab) not in _CUMULATIVE:
+        _CUMULATIVE[len(vocab)] = list(
+            itertools.accumulate(1 / (rank + 1) for rank in range(len(vocab))))
+    return rng.choices(vocab, cum_weights=_CUMULATIVE[len(vocab)], k=n)
 
 
 def make_docs(count: int, seed: int = 7) -> list[SearchDoc]:
