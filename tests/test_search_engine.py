@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kbgen.errors import KbgenError
-from kbgen.search import build_index, open_index, related_articles
+from kbgen.search import Ranking, build_index, open_index, related_articles
 from kbgen.search.analysis import query_words
 from kbgen.search.fuzzy import Speller, edit_distance
 from kbgen.search.porter import stem
@@ -146,3 +146,12 @@ def test_speller_prefers_the_closest_then_most_common_word():
     assert speller.corrections("pasword") == [("password", 1)]
     assert speller.corrections("tax") == []
     assert edit_distance("facebok", "facebook") == 1
+
+
+def test_common_word_pruning_keeps_the_best_answer_on_top(index_dir):
+    # Pruning is for big indexes; force it on the small fixture to see what it changes.
+    pruned = Ranking(common_share=0.2, common_min_entries=1)
+    with open_index(index_dir, pruned) as idx:
+        assert "AndMaybe" in repr(idx._query("client invoice with line items")[0])
+        assert ids(idx, "client invoice with line items")[0] == "send-an-invoice"
+        assert ids(idx, "password")[0] == "reset-password"  # only common words: still found

@@ -75,6 +75,9 @@ class Ranking:
     rare_word_df: int = 1               # a known word in at most this many entries is
     rare_word_ratio: float = 5.0        # also corrected to words this many times commoner
     candidates: int = 60                # entries fetched before collapsing to articles
+    common_share: float = 0.3           # in indexes of common_min_entries or more, a word
+    common_min_entries: int = 2000      # in over this share of entries only adds to the
+                                        # score of entries matching a rarer query word
     feedback_docs: int = 0              # pseudo-relevance feedback: expand the query with
     feedback_terms: int = 8             # the commonest title words of the top entries,
     feedback_weight: float = 0.3        # at this weight
@@ -298,15 +301,19 @@ class SearchIndex:
         if not per_word:
             return None, []
         clauses: list[Q.Query] = []
+        common: list[Q.Query] = []
         fields = {"all": 1.0, **ranking.combined_extra} if ranking.combined else weights
+        entries = self._reader.doc_count()
+        prune = ranking.common_share and entries >= ranking.common_min_entries
+        common_df = ranking.common_share * entries
         for alternatives in per_word:
-            clauses.append(
-                Q.Or([
-                    Q.Term(name, stem, boost=weight * alt_weight)
-                    for stem, alt_weight in alternatives
-                    for name, weight in fields.items()
-                ])
-            )
+            clause = Q.Or([
+                Q.Term(name, stem, boost=weight * alt_weight)
+                for stem, alt_weight in alternatives
+                for name, weight in fields.items()
+            ])
+            df = max(self._reader.doc_frequency("all", stem) for stem, _ in alternatives)
+            (common if prune and df > common_df else clauses).append(clause)
         if ranking.phrase_boost:
             for left, right in zip(per_word, per_word[1:], strict=False):
                 for name in ("title", "body"):
@@ -316,7 +323,12 @@ class SearchIndex:
                             boost=ranking.phrase_boost * weights[name],
                         )
                     )
-        whoosh_query = Q.Or(clauses)
+        if clauses and common:
+            # Words in most articles only add to the score of entries that match a rarer
+            # word: the same ranking near the top without scoring every entry.
+            whoosh_query = Q.AndMaybe(Q.Or(clauses), Q.Or(common))
+        else:
+            whoosh_query = Q.Or(clauses or common)
         if ranking.feedback_docs:
             stems = {stem for alternatives in per_word for stem, _ in alternatives}
             whoosh_query = self._with_feedback(whoosh_query, stems)
@@ -349,10 +361,9 @@ class SearchIndex:
         if whoosh_query is None or limit <= 0:
             return []
         stems = {stem for alternatives in per_word for stem, _ in alternatives}
+        depth = max(self.ranking.candidates, limit * 4)
         results = self._searcher.search(
-            whoosh_query, limit=max(self.ranking.candidates, limit * 4),
-            terms=bool(self.ranking.coverage),
-        )
+            whoosh_query, limit=depth, terms=bool(self.ranking.coverage))
         scored = sorted(
             ((self._score(result, per_word), n, result) for n, result in enumerate(results)),
             key=lambda item: (-item[0], item[1]),
