@@ -4,18 +4,21 @@ desktop, with the system Chromium.
     .venv/bin/python benchmarks/lighthouse.py                  # build, audit, print a table
     .venv/bin/python benchmarks/lighthouse.py --built site     # audit an already built site
     .venv/bin/python benchmarks/lighthouse.py --json-dir /tmp/lh   # also keep the full reports
+    .venv/bin/python benchmarks/lighthouse.py --gzip           # compressed, like a real host
 
 Lighthouse comes from the npm registry into .cache/npm (installed on first use:
 `npm install --prefix .cache/npm lighthouse@12`). The repository's content/ and mkdocs.yml are
 built with `kbgen build` in a temporary folder and served by a plain static file server
-(no compression, no cache headers). Targets: accessibility, SEO and best practices 100,
-performance at least 95. Failing audits are listed under the table so they can be fixed.
+(no compression, no cache headers; --gzip compresses text files as production hosts do).
+Targets: accessibility, SEO and best practices 100, performance at least 95. Failing audits
+are listed under the table so they can be fixed.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -35,6 +38,7 @@ CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 PAGES = {"home": "", "article": "payments/refunds/", "faq": "billing/billing-faq/"}
 PRESETS = ("mobile", "desktop")
+COMPRESSED = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt"}
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
 
 
@@ -43,8 +47,27 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(_Quiet, directory=str(directory))
+class _Gzip(_Quiet):
+    """Compresses text files like any production static host (nginx gzip, Pages, Netlify)."""
+
+    def do_GET(self):
+        path = Path(self.translate_path(self.path))
+        if self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not accepts or path.suffix not in COMPRESSED or not path.is_file():
+            return super().do_GET()
+        body = gzip.compress(path.read_bytes())
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def serve(directory: Path, compress: bool) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(_Gzip if compress else _Quiet, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
@@ -108,8 +131,8 @@ def transferred_kb(report: dict) -> float:
     return report["audits"]["total-byte-weight"]["numericValue"] / 1024
 
 
-def run(site: Path, json_dir: Path | None) -> list[str]:
-    server, base = serve(site)
+def run(site: Path, json_dir: Path | None, compress: bool) -> list[str]:
+    server, base = serve(site, compress)
     lines = ["| page | preset | performance | accessibility | best practices | SEO | KB |",
              "|---|---|---|---|---|---|---|"]
     problems = []
@@ -133,6 +156,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--built", type=Path, help="audit this built site folder instead")
     parser.add_argument("--json-dir", type=Path, help="keep each full Lighthouse report here")
+    parser.add_argument("--gzip", action="store_true",
+                        help="serve text files gzip-compressed, as a production host does")
     args = parser.parse_args()
     ensure_lighthouse()
     if args.json_dir:
@@ -141,10 +166,10 @@ def main() -> None:
     chrome = subprocess.run([CHROME, "--version"], capture_output=True, text=True).stdout
     print(f"Lighthouse {version}, {chrome.strip()}; targets {TARGETS}")
     if args.built:
-        print("\n".join(run(args.built.resolve(), args.json_dir)))
+        print("\n".join(run(args.built.resolve(), args.json_dir, args.gzip)))
         return
     with tempfile.TemporaryDirectory() as tmp:
-        print("\n".join(run(build(Path(tmp)), args.json_dir)))
+        print("\n".join(run(build(Path(tmp)), args.json_dir, args.gzip)))
 
 
 if __name__ == "__main__":
