@@ -155,3 +155,13 @@ def test_common_word_pruning_keeps_the_best_answer_on_top(index_dir):
         assert "AndMaybe" in repr(idx._query("client invoice with line items")[0])
         assert ids(idx, "client invoice with line items")[0] == "send-an-invoice"
         assert ids(idx, "password")[0] == "reset-password"  # only common words: still found
+
+
+def test_index_from_an_older_kbgen_is_rebuilt_from_scratch(tmp_path, caplog):
+    build_index(fixture_docs(), tmp_path)
+    (tmp_path / "kbgen-index.json").write_text('{"version": "kbgen-search-0"}', "utf-8")
+    with caplog.at_level(logging.INFO, logger="kbgen.search.engine"):
+        build_index(fixture_docs(), tmp_path)
+    assert "6 articles re-indexed, 0 removed, 0 unchanged" in caplog.text
+    with open_index(tmp_path) as idx:
+        assert ids(idx, "reset password")[0] == "reset-password"
