@@ -23,11 +23,17 @@ SCAN_WINDOW = "+ts >= :since AND +ts < :until"
 # collapse (each space gets a :mark, then "mark space" pairs vanish), trim, lower-case.
 # SQLite's lower() only folds ASCII; Python re-normalises each group (stats.normalise_query),
 # so this only decides which searches and clicks of one session are joined.
-NORMALISED_QUERY = (
-    "lower(trim(replace(replace(replace("
-    "replace(replace(replace(query, :tab, ' '), :lf, ' '), :cr, ' '),"
-    " ' ', ' ' || :mark), :mark || ' ', ''), :mark, '')))"
-)
+
+
+def normalised(column: str) -> str:
+    return (
+        "lower(trim(replace(replace(replace("
+        f"replace(replace(replace({column}, :tab, ' '), :lf, ' '), :cr, ' '),"
+        " ' ', ' ' || :mark), :mark || ' ', ''), :mark, '')))"
+    )
+
+
+NORMALISED_QUERY = normalised("query")
 
 # One row per week (of each session's first event): sessions, events read, help sessions,
 # contact sessions, help sessions without a contact, contact-page sessions, and those of
@@ -41,7 +47,7 @@ WITH s AS (
            MAX(CASE WHEN type = 'contact' AND stage = 'submit' THEN 1 ELSE 0 END) AS submitted,
            MAX(CASE WHEN type = 'contact' AND stage = 'open' THEN 1 ELSE 0 END) AS opened
     FROM events
-    WHERE {WINDOW}
+    WHERE {SCAN_WINDOW}
     GROUP BY session
 ),
 t AS (
@@ -76,72 +82,85 @@ ORDER BY wk
 """
 
 # One row per article: views, sessions that viewed it, and those of them with a contact
-# after their first view of it, within :day ms, in the same session. The contacts are few:
-# MATERIALIZED (SQLite >= 3.35, PostgreSQL >= 12) makes them one small indexed table
-# instead of a correlated scan per viewing session.
+# after their first view of it, within :day ms, in the same session. Few sessions contact:
+# `IN (cs)` is one small lookup table built once, so the per-session index probes for the
+# contact's time only run for sessions that contacted at all.
 ARTICLE_VIEWS = f"""
 WITH fv AS (
     SELECT article, session, MIN(ts) AS first_ts, COUNT(*) AS n
     FROM events
     WHERE type = 'view' AND {SCAN_WINDOW}
     GROUP BY article, session
-),
-c AS MATERIALIZED (
-    SELECT session, ts FROM events
-    WHERE type = 'contact' AND stage = 'submit' AND {SCAN_WINDOW}
-    UNION ALL
-    SELECT session, ts FROM tickets
-    WHERE session IS NOT NULL AND {WINDOW}
 )
 SELECT fv.article,
        SUM(fv.n),
        COUNT(*),
-       SUM(CASE WHEN EXISTS (
-               SELECT 1 FROM c
+       SUM(CASE WHEN fv.session IN (
+               SELECT session FROM events
+               WHERE type = 'contact' AND stage = 'submit' AND {SCAN_WINDOW}
+               UNION
+               SELECT session FROM tickets
+               WHERE session IS NOT NULL AND {WINDOW}
+           ) AND (EXISTS (
+               SELECT 1 FROM events c
                WHERE c.session = fv.session
                  AND c.ts > fv.first_ts AND c.ts <= fv.first_ts + :day
-           ) THEN 1 ELSE 0 END)
+                 AND c.ts >= :since AND c.ts < :until
+                 AND c.type = 'contact' AND c.stage = 'submit'
+           ) OR EXISTS (
+               SELECT 1 FROM tickets t
+               WHERE t.session = fv.session
+                 AND t.ts > fv.first_ts AND t.ts <= fv.first_ts + :day
+                 AND t.ts >= :since AND t.ts < :until
+           )) THEN 1 ELSE 0 END)
 FROM fv
 GROUP BY fv.article
 """
 
-_LAST_VOTES = f"""
-WITH v AS (
-    SELECT article, session, ts, helpful, reason, comment,
-           ROW_NUMBER() OVER (
-               PARTITION BY article, session ORDER BY ts DESC, received DESC, id DESC
-           ) AS rn
-    FROM events
-    WHERE type = 'vote' AND {SCAN_WINDOW}
+# A vote `e` that is its session's last on the article: no later vote, and no other vote at
+# the same ts that wins the tie (later received, then larger id). Each test is an index
+# probe on (type, article, session, ts); the row itself is read only when a tie exists.
+_IS_LAST_VOTE = """
+NOT EXISTS (
+    SELECT 1 FROM events l
+    WHERE l.type = 'vote' AND l.article = e.article AND l.session = e.session
+      AND l.ts > e.ts AND l.ts < :until
 )
+AND ((SELECT COUNT(*) FROM events l
+      WHERE l.type = 'vote' AND l.article = e.article AND l.session = e.session
+        AND l.ts = e.ts) = 1
+     OR NOT EXISTS (
+         SELECT 1 FROM events l
+         WHERE l.type = 'vote' AND l.article = e.article AND l.session = e.session
+           AND l.ts = e.ts
+           AND (l.received > e.received OR (l.received = e.received AND l.id > e.id))
+     ))
 """
 
 # One row per article and week of the session's last vote on it: helpful, not helpful.
-VOTES_BY_ARTICLE_WEEK = (
-    _LAST_VOTES
-    + """
-SELECT article,
-       (ts - :monday) / :week AS wk,
-       SUM(CASE WHEN helpful = 1 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN helpful = 0 THEN 1 ELSE 0 END)
-FROM v
-WHERE rn = 1
-GROUP BY article, (ts - :monday) / :week
+VOTES_BY_ARTICLE_WEEK = f"""
+SELECT e.article,
+       (e.ts - :monday) / :week AS wk,
+       SUM(CASE WHEN e.helpful = 1 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN e.helpful = 0 THEN 1 ELSE 0 END)
+FROM events e
+WHERE e.type = 'vote' AND +e.ts >= :since AND +e.ts < :until
+  AND {_IS_LAST_VOTE}
+GROUP BY e.article, (e.ts - :monday) / :week
 """
-)
 
-# The feedback inbox: sessions whose last vote on an article is negative and says why.
-NEGATIVE_FEEDBACK = (
-    _LAST_VOTES
-    + """
-SELECT article, ts, reason, comment
-FROM v
-WHERE rn = 1 AND helpful = 0
-  AND ((reason IS NOT NULL AND reason <> '') OR (comment IS NOT NULL AND comment <> ''))
-ORDER BY ts DESC, article
+# The feedback inbox: sessions whose last vote on an article is negative and says why,
+# newest first. Written as "no later vote" rather than with the window function: walking the
+# ts index backwards stops after :limit rows, so it costs the same at any table size.
+NEGATIVE_FEEDBACK = f"""
+SELECT e.article, e.ts, e.reason, e.comment
+FROM events e
+WHERE e.type = 'vote' AND e.helpful = 0 AND e.ts >= :since AND e.ts < :until
+  AND ((e.reason IS NOT NULL AND e.reason <> '') OR (e.comment IS NOT NULL AND e.comment <> ''))
+  AND {_IS_LAST_VOTE}
+ORDER BY e.ts DESC, e.article
 LIMIT :limit
 """
-)
 
 # One row per week of each session's last NPS answer: promoters, detractors, answers.
 NPS_BY_WEEK = f"""
@@ -162,30 +181,41 @@ WHERE rn = 1
 GROUP BY (ts - :monday) / :week
 """
 
-# One row per normalised query and week: searches, zero-result searches, and searches that
-# a search_click with the same normalised query followed in the same session.
+# One row per query (as typed: Python merges them by normalised query) and week: searches,
+# zero-result searches, and searches that a search_click with the same normalised query
+# followed in the same session. Only searches of sessions that clicked are normalised in SQL:
+# the click side (few rows) drives the join through the (session, ts, type) index.
 SEARCHES_BY_QUERY_WEEK = f"""
-WITH s AS (
-    SELECT session, ts, results, {NORMALISED_QUERY} AS nq
-    FROM events
-    WHERE type = 'search' AND {SCAN_WINDOW}
-),
-k AS (
+WITH k AS MATERIALIZED (
     SELECT session, nq, MAX(ts) AS last_click
     FROM (
         SELECT session, ts, {NORMALISED_QUERY} AS nq
         FROM events
         WHERE type = 'search_click' AND {SCAN_WINDOW}
     ) AS clicks
-    GROUP BY session, nq
+    GROUP BY nq, session
+),
+hits AS (
+    SELECT query, ts, 0 AS n, 0 AS zero, 1 AS clicked
+    FROM k CROSS JOIN events s
+    WHERE s.session = k.session AND s.type = 'search'
+      AND s.ts >= :since AND s.ts <= k.last_click
+      AND {normalised("s.query")} = k.nq
+),
+rows_ AS (
+    SELECT query, ts, 1 AS n, CASE WHEN results = 0 THEN 1 ELSE 0 END AS zero, 0 AS clicked
+    FROM events
+    WHERE type = 'search' AND {SCAN_WINDOW}
+    UNION ALL
+    SELECT query, ts, n, zero, clicked FROM hits
 )
-SELECT s.nq,
-       (s.ts - :monday) / :week AS wk,
-       COUNT(*),
-       SUM(CASE WHEN s.results = 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN k.last_click >= s.ts THEN 1 ELSE 0 END)
-FROM s LEFT JOIN k ON k.session = s.session AND k.nq = s.nq
-GROUP BY s.nq, (s.ts - :monday) / :week
+SELECT query,
+       (ts - :monday) / :week AS wk,
+       SUM(n),
+       SUM(zero),
+       SUM(clicked)
+FROM rows_
+GROUP BY query, (ts - :monday) / :week
 """
 
 TICKETS_IN_WINDOW = f"""

@@ -12,8 +12,11 @@ from importlib import resources
 from kbgen.errors import KbgenError
 from kbgen.store import sql
 
-# (version, file in kbgen/store/) — version 1 is the original schema.
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "schema.sql"),)
+# (version, file in kbgen/store/) — version 1 is the original schema; never edit a shipped step.
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (1, "schema.sql"),
+    (2, "0002_covering_indexes.sql"),  # covering indexes for `kbgen report`
+)
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -18,8 +18,11 @@ import psycopg
 from kbgen.errors import KbgenError
 from kbgen.store import migrations, sql
 
-# (version, file in kbgen/store/) — version 1 is the original schema.
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "schema_postgres.sql"),)
+# (version, file in kbgen/store/) — version 1 is the original schema; never edit a shipped step.
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (1, "schema_postgres.sql"),
+    (2, "0002_covering_indexes_postgres.sql"),  # covering indexes for `kbgen report`
+)
 LATEST = MIGRATIONS[-1][0]
 assert LATEST == migrations.LATEST, "PostgreSQL and SQLite schema versions must move together"
 
