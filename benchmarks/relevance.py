@@ -258,6 +258,7 @@ What was measured on half A while tuning (MRR@10 / Hit@1; same analysis througho
 | combined field + title field, K1 3.0 | 0.832 / 0.752 |
 | combined field + title field x1.5, K1 5.0 (chosen) | 0.839 / 0.762 |
 | chosen + phrase boost 0.3 / + coverage factor 0.5 | 0.821 / 0.743, 0.813 / 0.720 |
+| framing words ("how", "way") at weight 0.3 / 0.6 (chosen) / 1 | .847/.775, .849/.772, .843/.762 |
 
 The remaining misses are mostly paraphrases with no word in common with the article
 ("crossed out" for strikethrough, "get rid of" for delete, "fb" for Facebook): a lexical

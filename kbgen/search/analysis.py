@@ -6,7 +6,8 @@ lower-case, accents folded, possessives and contractions folded ("google's" -> "
 
 Two stop lists: `INDEX_STOP_WORDS` (function words dropped everywhere) and
 `QUERY_STOP_WORDS` (also the words that frame a question, "how do I", "is there a way to",
-which say nothing about the topic). A query made only of stop words keeps them.
+which say little about the topic: `query_words` drops them, `weighted_query_words` keeps them
+at a lower weight). A query made only of stop words keeps them.
 """
 
 from __future__ import annotations
@@ -80,6 +81,20 @@ def words(text: str, stop_words: frozenset[str] = INDEX_STOP_WORDS) -> Iterator[
 def stems(text: str) -> list[str]:
     """The stems of the non-stop words of an indexed text."""
     return [w.stem for w in words(text)]
+
+
+def weighted_query_words(query: str, framing_weight: float) -> list[tuple[Word, float]]:
+    """Every word of the query with its weight: 1 for topic words, `framing_weight` for the
+    question-framing words of QUERY_STOP_WORDS (0 drops them, as `query_words` does)."""
+    if not framing_weight:
+        return [(word, 1.0) for word in query_words(query)]
+    seen: set[str] = set()
+    weighted = []
+    for word in words(query, INDEX_STOP_WORDS):
+        if word.text not in seen:
+            seen.add(word.text)
+            weighted.append((word, framing_weight if word.text in QUERY_STOP_WORDS else 1.0))
+    return weighted or [(word, 1.0) for word in query_words(query)]
 
 
 def query_words(query: str) -> list[Word]:

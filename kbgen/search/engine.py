@@ -29,7 +29,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 
 from kbgen.errors import KbgenError
-from kbgen.search.analysis import query_words, words
+from kbgen.search.analysis import weighted_query_words, words
 from kbgen.search.docs import IndexEntry, SearchDoc, doc_from_article, entries
 from kbgen.search.fuzzy import Speller
 from kbgen.search.porter import stem as porter_stem
@@ -71,6 +71,7 @@ class Ranking:
     coordination: float | None = None
     phrase_boost: float = 0.0           # adjacent query words close together (hurt on StackFAQ)
     phrase_slop: int = 2
+    framing_weight: float = 0.6         # weight of question-framing words ("how", "way")
     typo_weight: float = 0.8            # weight of a correction relative to a typed word
     rare_word_df: int = 1               # a known word in at most this many entries is
     rare_word_ratio: float = 5.0        # also corrected to words this many times commoner
@@ -294,10 +295,10 @@ class SearchIndex:
         ranking = self.ranking
         weights = ranking.field_weights
         per_word: list[list[tuple[str, float]]] = []
-        for word in query_words(query[:1000])[:32]:
+        for word, word_weight in weighted_query_words(query[:1000], ranking.framing_weight)[:32]:
             alternatives = self._alternatives(word.text, word.stem)
             if alternatives:
-                per_word.append(alternatives)
+                per_word.append([(stem, w * word_weight) for stem, w in alternatives])
         if not per_word:
             return None, []
         clauses: list[Q.Query] = []
