@@ -165,3 +165,10 @@ def test_index_from_an_older_kbgen_is_rebuilt_from_scratch(tmp_path, caplog):
     assert "6 articles re-indexed, 0 removed, 0 unchanged" in caplog.text
     with open_index(tmp_path) as idx:
         assert ids(idx, "reset password")[0] == "reset-password"
+
+
+def test_searching_an_index_from_another_version_asks_for_a_rebuild(tmp_path):
+    build_index(fixture_docs(), tmp_path)
+    (tmp_path / "kbgen-index.json").write_text('{"version": "kbgen-search-0"}', "utf-8")
+    with pytest.raises(KbgenError, match="built by another version of kbgen; run kbgen build"):
+        open_index(tmp_path)

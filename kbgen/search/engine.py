@@ -161,19 +161,23 @@ def _entry_fields(entry: IndexEntry, content_hash: str) -> dict[str, str]:
     return values
 
 
-def _open_for_writing(index_dir: Path):
+def _is_current(index_dir: Path) -> bool:
+    """True if the index exists and was written by this version of the engine."""
     version_file = index_dir / _VERSION_FILE
-    current = whoosh_index.exists_in(str(index_dir)) and version_file.is_file()
-    if current:
-        try:
-            current = json.loads(version_file.read_text("utf-8")).get("version") == INDEX_VERSION
-        except (OSError, ValueError):
-            current = False
-    if current:
+    if not (whoosh_index.exists_in(str(index_dir)) and version_file.is_file()):
+        return False
+    try:
+        return json.loads(version_file.read_text("utf-8")).get("version") == INDEX_VERSION
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _open_for_writing(index_dir: Path):
+    if _is_current(index_dir):
         return whoosh_index.open_dir(str(index_dir))
     index_dir.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(index_dir), _schema())
-    version_file.write_text(json.dumps({"version": INDEX_VERSION}), "utf-8")
+    (index_dir / _VERSION_FILE).write_text(json.dumps({"version": INDEX_VERSION}), "utf-8")
     return ix
 
 
@@ -216,6 +220,11 @@ def open_index(index_dir: Path, ranking: Ranking | None = None) -> SearchIndex:
     index_dir = Path(index_dir)
     if not whoosh_index.exists_in(str(index_dir)):
         raise KbgenError(f"no search index at {index_dir}; run kbgen build")
+    if not _is_current(index_dir):
+        raise KbgenError(
+            f"the search index at {index_dir} was built by another version of kbgen; "
+            "run kbgen build to rebuild it"
+        )
     return SearchIndex(whoosh_index.open_dir(str(index_dir)), ranking or Ranking())
 
 
