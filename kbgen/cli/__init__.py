@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "kbgen.cli.tickets",
     "kbgen.cli.demo",
     "kbgen.cli.db",
+    "kbgen.cli.stats",
 )
 
 

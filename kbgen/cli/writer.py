@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kbgen import scaffold
+from kbgen import scaffold, stats_file
 from kbgen.cli.options import config_option, db_option
 from kbgen.content import errors_in
 from kbgen.errors import KbgenError
@@ -59,6 +59,10 @@ def run_checks(project, strict: bool, search_tests: bool = True) -> int:
     errors = errors_in(site.problems, strict)
     for problem in sorted(site.problems, key=lambda p: (p.file, p.line or 0)):
         click.secho(str(problem), err=True, fg="red" if problem in errors else "yellow")
+    # Evidence-triggered review (plugin option stats_file): warnings, never failures.
+    for line in stats_file.check_warnings(project.options, project.config_file,
+                                          site.published()):
+        click.secho(line, err=True, fg="yellow")
     failed = len(errors)
     if search_tests and not errors:
         failed += _search_tests(project, strict)

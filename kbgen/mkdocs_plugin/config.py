@@ -28,8 +28,17 @@ class KbgenConfig(base.Config):
 
     # Home and article pages
     popular = c.ListOfItems(c.Type(str), default=[])
-    """Article ids shown as popular on the home page (default: the most linked articles)."""
+    """Article ids shown as popular on the home page (default: most deflected, stats_file;
+    else the most linked articles)."""
     list_count = c.Type(int, default=6)
     """How many popular and recent articles the home page lists."""
     related_count = c.Type(int, default=5)
     """How many related articles an article page lists."""
+
+    # Analytics fed back into the site (`kbgen stats export`)
+    stats_file = c.Type(str, default="")
+    """Stats JSON from `kbgen stats export`, relative to mkdocs.yml; empty: not used."""
+    helpful_threshold = c.Type(int, default=10)
+    """Votes an article needs before its page shows "N of M found this helpful"."""
+    review_csat_below = c.Type((int, float), default=0.5)
+    """`kbgen check` warns about articles whose CSAT lower bound is below this."""

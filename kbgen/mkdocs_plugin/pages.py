@@ -6,7 +6,7 @@ import html as html_lib
 import re
 from typing import Any
 
-from kbgen import site_data
+from kbgen import site_data, stats_file
 from kbgen.content import ContentSite
 
 HOME = "index.md"
@@ -69,7 +69,8 @@ def collapsible_faq(html: str) -> tuple[str, dict[str, str]]:
 
 
 def context(site: ContentSite, src_uri: str, config, updated: dict, related: dict,
-            site_url: str, page_url: str, faq_answers: dict[str, str]) -> dict[str, Any]:
+            site_url: str, page_url: str, faq_answers: dict[str, str],
+            stats: dict[str, stats_file.ArticleStats] | None = None) -> dict[str, Any]:
     drafts = config.drafts
     data: dict[str, Any] = {
         "api_url": config.api_url.rstrip("/"),
@@ -81,7 +82,9 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
     }
     if src_uri == HOME:
         data["page_type"] = "home"
-        data["home"] = site_data.home(site, config.popular, updated, config.list_count, drafts)
+        # Written `popular` first, then what deflected most (stats_file), then most linked.
+        popular = config.popular or stats_file.popular_ids(stats or {})
+        data["home"] = site_data.home(site, popular, updated, config.list_count, drafts)
         data["jsonld"] = [site_data.script_json(website_jsonld(site_url, page_url))]
     elif src_uri == CONTACT:
         data["page_type"] = "contact"
@@ -103,6 +106,7 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
         related=site_data.related(site, article, related.get(article.id), config.related_count,
                                   drafts),
         draft=article.status == "draft",
+        helpful=stats_file.helpful_line((stats or {}).get(article.id), config.helpful_threshold),
     )
     jsonld = site_data.article_jsonld(site, article, page_url, site_url, date)
     if article.type == "faq":

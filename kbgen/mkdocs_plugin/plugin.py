@@ -11,9 +11,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from kbgen import site_data
+from kbgen import site_data, stats_file
 from kbgen.content import ContentSite, errors_in, load_content
 from kbgen.content.dates import last_updated
+from kbgen.errors import KbgenError
 from kbgen.mkdocs_plugin import outputs, pages
 from kbgen.mkdocs_plugin.config import KbgenConfig
 from kbgen.search.browser_index import write_browser_index
@@ -43,6 +44,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.updated: dict = {}
         self.related: dict[str, list[str]] = {}
         self.problems_reported = False  # kbgen build prints them itself before building
+        self.stats: dict[str, stats_file.ArticleStats] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -62,6 +64,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.site = site
         self.updated = last_updated(site.docs_dir, [a.src for a in site.articles])
         self.state_dir = root / ".kbgen"
+        self.stats = self._load_stats(root)
         custom = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(custom, str(theme_dir()))
         config.theme["font"] = False  # builds fully offline: no Google Fonts
@@ -102,7 +105,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         context["kb"] = pages.context(
             self.site, page.file.src_uri, self.config, self.updated, self.related,
             site_url=config.site_url or "", page_url=page.canonical_url or page.url,
-            faq_answers=getattr(page, "kb_faq_answers", {}),
+            faq_answers=getattr(page, "kb_faq_answers", {}), stats=self.stats,
         )
         return context
 
@@ -120,6 +123,15 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             site_data.manifest(self.site, config.site_name, config.site_url, self.config.drafts),
             self.state_dir,
         )
+
+    def _load_stats(self, root: Path) -> dict[str, stats_file.ArticleStats]:
+        """The stats_file option's numbers, or none when it is empty."""
+        if not self.config.stats_file:
+            return {}
+        try:
+            return stats_file.load(root / self.config.stats_file)
+        except KbgenError as exc:
+            raise PluginError(str(exc)) from None
 
     def _article(self, page: Page):
         return self.site.by_src.get(page.file.src_uri) if self.site else None
