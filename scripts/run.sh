@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 
 if [ ! -x .venv/bin/kbgen ]; then
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --upgrade pip
-  .venv/bin/pip install --quiet -e .
+  # (this machine's pip config names local mirrors that may be absent: hide that noise)
+  .venv/bin/pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
+  .venv/bin/pip install --quiet -e . 2>&1 | grep -v "is ignored" || true
+  .venv/bin/kbgen --version >/dev/null
 fi
 kbgen=.venv/bin/kbgen
 

@@ -6,9 +6,11 @@ cd "$(dirname "$0")/.."
 
 if [ ! -x .venv/bin/pytest ]; then
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --upgrade pip
+  .venv/bin/pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
 fi
-.venv/bin/pip install --quiet -e ".[test,postgres]"
+# (this machine's pip config names local mirrors that may be absent: hide that noise)
+.venv/bin/pip install --quiet -e ".[test,postgres]" 2>&1 | grep -v "is ignored" || true
+.venv/bin/python -c "import kbgen, playwright, psycopg, hypothesis"
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get install -y -qq chromium >/dev/null || {
@@ -19,6 +21,11 @@ fi
 if [ ! -f .cache/npm/node_modules/axe-core/axe.min.js ]; then
   npm install --no-audit --no-fund --prefix .cache/npm axe-core@4 >/dev/null ||
     echo "npm could not install axe-core: tests/test_accessibility.py will fail" >&2
+fi
+# The PostgreSQL half of the suite needs the server on 127.0.0.1:5432 (trust auth, db test).
+if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start ||
+    echo "PostgreSQL is not running: the PostgreSQL tests will fail" >&2
 fi
 .venv/bin/ruff check kbgen tests benchmarks
 .venv/bin/pytest -q "$@"
