@@ -20,7 +20,8 @@ $kbgen report --format html --out site-report.html
 $kbgen report
 echo
 echo "Dashboard for support leads: $(pwd)/site-report.html"
-if [ -z "${CI:-}" ] && [ -t 0 ]; then
+# Then serve the site and the help API for a browser (skipped with --no-serve or CI=true).
+if [ -z "${CI:-}" ] && [ "${1:-}" != "--no-serve" ]; then
   echo "Serving the help center at http://127.0.0.1:8000/ (Ctrl-C to stop)"
   exec $kbgen serve
 fi
