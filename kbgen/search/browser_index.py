@@ -3,13 +3,14 @@
 Written by `kbgen build` into the site (`search/kb/`), so search works on any static host.
 Nothing is downloaded until a customer starts searching, and then only what the query needs:
 
-- `meta.json`: ranking parameters, stop words, shard counts, the FAQ-question -> article map;
+- `meta.json`: ranking parameters, stop words, shard counts, which entries are FAQ questions;
 - `t/<prefix>.json`: term shards. A stem lives in the shard of its longest prefix that
   `meta.terms` lists (`_` is the empty prefix), so the words a customer is still typing
   ("expo", "export") keep hitting the same shard; big prefixes are split a letter further.
-  A stem's postings give, per field, the entries holding it with their BM25F score for that
-  field (idf, term frequency and field length folded in at build time, exactly as Whoosh
-  computes them) and, for title and body, the word positions the phrase boost needs;
+  A stem's postings give its entry count, its common surface words (the engine's rare-word
+  typo rule) and, per scored field (the combined `all` field and the title), the entries
+  holding it with their BM25F score (idf, term frequency and field length folded in at build
+  time, exactly as Whoosh computes them);
 - `v/<letter>.json`: the vocabulary typo correction draws from (word -> entries holding it),
   by first letter;
 - `d/<n>.json`: the result rows (title, url, category, snippet, anchor) in chunks of entries.
@@ -29,20 +30,19 @@ import shutil
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbgen.search.analysis import INDEX_STOP_WORDS, QUERY_STOP_WORDS, words
 from kbgen.search.docs import IndexEntry, SearchDoc, doc_from_article, entries
-from kbgen.search.engine import TEXT_FIELDS, Ranking
+from kbgen.search.engine import FIELD_REPEATS, QUESTION_SHARE, TEXT_FIELDS, Ranking
 from kbgen.search.fuzzy import LONG_WORD, MIN_LENGTH
+from kbgen.search.porter import stem as porter_stem
 from kbgen.search.snippet import MAX_CHARS
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 INDEX_DIR = ("search", "kb")          # site_dir/search/kb/
-POSITION_FIELDS = ("title", "body")   # the fields the engine's phrase boost looks at
 SHARD_BYTES = 24_000                  # a term shard above this is split by the next letter
 MAX_PREFIX = 8                        # ...unless its prefix is this long already
 DOC_CHUNK = 48                        # result rows per d/<n>.json
@@ -86,14 +86,29 @@ def plan_shards(sizes: Mapping[str, int], prefix: str = "") -> dict[str, list[st
     return plan
 
 
-@dataclass
-class _Posting:
-    tf: int = 0
-    positions: list[int] = field(default_factory=list)
-
-
 def bm25(idf: float, tf: int, length: int, avg: float, b: float, k1: float) -> float:
     return idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / avg))
+
+
+def scored_fields(ranking: Ranking) -> dict[str, float]:
+    """The fields a query word is searched in, with their weights (as the engine does)."""
+    if ranking.combined:
+        return {"all": 1.0, **ranking.combined_extra}
+    return dict(ranking.field_weights)
+
+
+def _field_counts(entry: IndexEntry) -> tuple[dict[str, Counter[str]], set[str]]:
+    """Stem counts per field, `all` included (fields repeated as FIELD_REPEATS says), and
+    the entry's surface words."""
+    counts: dict[str, Counter[str]] = {"all": Counter()}
+    surfaces: set[str] = set()
+    for name in TEXT_FIELDS:
+        found = list(words(getattr(entry, name)))
+        counts[name] = Counter(word.stem for word in found)
+        surfaces.update(word.text for word in found)
+        for _ in range(FIELD_REPEATS.get(name, 0)):
+            counts["all"].update(counts[name])
+    return counts, surfaces
 
 
 class KbIndex:
@@ -102,72 +117,73 @@ class KbIndex:
     def __init__(self, docs: list[SearchDoc], categories: Mapping[str, str] | None = None,
                  ranking: Ranking | None = None):
         self.ranking = ranking or Ranking()
+        _warn_unmirrored(self.ranking)
         self.categories = dict(categories or {})
-        articles, questions = [], []
-        for doc in docs:
-            first, *faq = entries(doc)
-            articles.append(first)
-            questions.extend(faq)
-        # Article entries first, so entry i < len(articles) is article i.
-        self.entries: list[IndexEntry] = articles + questions
-        self.article_index = {entry.article: i for i, entry in enumerate(articles)}
-        self.postings: dict[str, dict[str, dict[int, _Posting]]] = defaultdict(
-            lambda: defaultdict(dict))
-        self.lengths: dict[str, list[int]] = {name: [] for name in TEXT_FIELDS}
+        self.fields = scored_fields(self.ranking)
+        # Entries in the engine's order (each article, then its FAQ questions), so ties
+        # break the same way; faq = [article number, its questions] for FAQ pages.
+        self.entries: list[IndexEntry] = []
+        self.faq: list[list[int]] = []
+        for number, doc in enumerate(docs):
+            first, *questions = entries(doc)
+            self.entries += [first, *questions]
+            if questions:
+                self.faq.append([number, len(questions)])
+        self.articles = len(docs)
+        self.tf: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+        self.lengths: dict[str, list[int]] = {name: [] for name in self.fields}
         self.vocabulary: Counter[str] = Counter()
+        self.surfaces: dict[str, set[str]] = defaultdict(set)
         for number, entry in enumerate(self.entries):
-            self._add(number, entry)
-
-    def _add(self, number: int, entry: IndexEntry) -> None:
-        surfaces: set[str] = set()
-        for name in TEXT_FIELDS:
-            count = 0
-            for word in words(getattr(entry, name)):
-                posting = self.postings[word.stem][name].setdefault(number, _Posting())
-                posting.tf += 1
-                posting.positions.append(word.pos)
-                surfaces.add(word.text)
-                count += 1
-            self.lengths[name].append(count)
-        self.vocabulary.update(surfaces)
+            counts, surfaces = _field_counts(entry)
+            for name in self.fields:
+                self.lengths[name].append(sum(counts[name].values()))
+                for stem_text, tf in counts[name].items():
+                    self.tf[stem_text][name][number] = tf
+            for stem_text in counts["all"]:
+                self.tf[stem_text]["all"].setdefault(number, 0)
+            self.vocabulary.update(surfaces)
+            for word in surfaces:
+                self.surfaces[porter_stem(word)].add(word)
 
     # -- shards -------------------------------------------------------------------------
 
-    def _field_scores(self, stem: str) -> list:
-        """[f0..f4, p_title, p_body]: per field [entry delta, score, ...]; positions."""
+    def postings(self, stem_text: str) -> list:
+        """[entries holding the stem, its common surface words, per scored field
+        [entry delta, score, entry delta, score, ...]] (scores in 1/SCORE_SCALE)."""
         n = len(self.entries)
         ranking = self.ranking
-        result: list = []
-        positions: dict[str, list[int]] = {}
-        for name in TEXT_FIELDS:
-            postings = self.postings[stem].get(name, {})
+        by_field = self.tf[stem_text]
+        result: list = [len(by_field["all"]), self._common_surfaces(stem_text)]
+        for name in self.fields:
+            postings = by_field.get(name, {})
             total = sum(self.lengths[name])
             avg = total / n if total else 1
             idf = math.log(n / (len(postings) + 1)) + 1
             b = ranking.field_b.get(name, ranking.b)
             flat: list[int] = []
-            places: list[int] = []
             previous = 0
             for number in sorted(postings):
-                posting = postings[number]
                 length = stored_length(self.lengths[name][number])
-                score = bm25(idf, posting.tf, length, avg, b, ranking.k1)
+                score = bm25(idf, postings[number], length, avg, b, ranking.k1)
                 flat += [number - previous, round(score * SCORE_SCALE)]
                 previous = number
-                if name in POSITION_FIELDS:
-                    places += [len(posting.positions), *_deltas(posting.positions)]
             result.append(flat)
-            positions[name] = places
-        return result + [positions[name] for name in POSITION_FIELDS]
+        return result
+
+    def _common_surfaces(self, stem_text: str) -> list[str]:
+        """The stem's words in more entries than the engine's rare-word typo rule looks at
+        (a typed word not listed here is rare or unknown: search.js checks its typo fixes)."""
+        limit = self.ranking.rare_word_df
+        if not limit:
+            return []
+        return sorted(w for w in self.surfaces.get(stem_text, ()) if self.vocabulary[w] > limit)
 
     def term_shards(self) -> dict[str, dict[str, list]]:
         """Prefix -> {stem: postings}."""
-        sizes = {stem: self._size_guess(stem) for stem in self.postings}
-        return {prefix: {stem: self._field_scores(stem) for stem in stems}
+        sizes = {s: sum(9 * len(f) for f in self.tf[s].values()) for s in self.tf}
+        return {prefix: {s: self.postings(s) for s in stems}
                 for prefix, stems in plan_shards(sizes).items()}
-
-    def _size_guess(self, stem: str) -> int:
-        return sum(12 + 4 * p.tf for f in self.postings[stem].values() for p in f.values())
 
     def vocabulary_shards(self) -> dict[str, dict[str, int]]:
         """Words typo correction may suggest (alphabetic, 3+ letters), by first letter."""
@@ -191,25 +207,27 @@ class KbIndex:
 
     def meta(self, prefixes: Iterable[str], letters: Iterable[str]) -> dict:
         r = self.ranking
+        count = len(self.entries)
+        prune = bool(r.common_share) and count >= r.common_min_entries
         return {
             "format": FORMAT,
-            "entries": len(self.entries),
-            "articles": len(self.article_index),
-            # entry number - articles -> article number, for FAQ questions
-            "questions": [self.article_index[e.article]
-                          for e in self.entries[len(self.article_index):]],
+            "entries": count,
+            "articles": self.articles,
+            "faq": self.faq,
             "terms": sorted(prefixes),
             "letters": "".join(sorted(letters)),
             "chunk": DOC_CHUNK,
             "scale": SCORE_SCALE,
-            "fields": list(TEXT_FIELDS),
-            "weights": [r.field_weights[name] for name in TEXT_FIELDS],
-            "positions": [TEXT_FIELDS.index(name) for name in POSITION_FIELDS],
-            "coordination": r.coordination,
-            "phrase_boost": r.phrase_boost,
-            "phrase_slop": r.phrase_slop,
+            "fields": list(self.fields),
+            "weights": list(self.fields.values()),
+            "coverage": r.coverage,
+            "framing_weight": r.framing_weight,
             "typo_weight": r.typo_weight,
+            "rare_word_df": r.rare_word_df,
+            "rare_word_ratio": r.rare_word_ratio,
             "candidates": r.candidates,
+            "common_df": r.common_share * count if prune else None,
+            "question_share": QUESTION_SHARE,
             "min_length": MIN_LENGTH,
             "long_word": LONG_WORD,
             "index_stop": sorted(INDEX_STOP_WORDS),
@@ -228,8 +246,12 @@ class KbIndex:
         return files
 
 
-def _deltas(numbers: list[int]) -> list[int]:
-    return [b - a for a, b in zip([0, *numbers], numbers, strict=False)]
+def _warn_unmirrored(ranking: Ranking) -> None:
+    unmirrored = [name for name in ("phrase_boost", "feedback_docs", "coordination")
+                  if getattr(ranking, name)]
+    if unmirrored:
+        log.warning("browser search: %s not mirrored; the site's search box ranks without "
+                    "them", ", ".join(unmirrored))
 
 
 def _trim(text: str) -> str:

@@ -1,10 +1,12 @@
 /*
  * search.js: the help center's search, run entirely in the browser (no server).
  *
- * It ranks like `kbgen search`: the same words, stop words, Porter stems, typo correction,
- * field weights, BM25F scores (computed at build time by kbgen/search/browser_index.py),
- * coordination and phrase boosts. Nothing is downloaded until the customer starts to search;
- * then only search/kb/meta.json and the shards the typed words need.
+ * It ranks like `kbgen search`: the same words, stop words and question-framing weights,
+ * Porter stems, typo correction (rare-word rule included), BM25F scores of the combined field
+ * and the title (computed at build time by kbgen/search/browser_index.py), common words that
+ * only add to entries matching a rarer word, and FAQ questions shown for their page. Nothing
+ * is downloaded until the customer starts to search; then only search/kb/meta.json and the
+ * shards the typed words need.
  *
  *   window.KbgenSearch.search(query, limit) -> Promise<[{id, title, url, category, snippet,
  *                                               anchor, score}]>     (url is site-relative)
@@ -23,7 +25,7 @@
   "use strict";
 
   /* ---------------------------------------------------------------- analysis */
-  // Mirrors kbgen/search/analysis.py: fold, words, query_words.
+  // Mirrors kbgen/search/analysis.py: fold, words, query_words, weighted_query_words.
 
   var WORD = /[a-z0-9]+(?:'[a-z]+)*/g;
   var CONTRACTION = /'(?:s|d|ll|ve|re|m)$/;
@@ -56,6 +58,22 @@
       seen.add(word.text);
       return true;
     });
+  }
+
+  // [[word, weight]]: topic words 1, question-framing words meta.framing_weight.
+  function weightedQueryWords(query, meta) {
+    var plain = function () {
+      return queryWords(query, meta).map(function (word) { return [word, 1]; });
+    };
+    if (!meta.framing_weight) return plain();
+    var seen = new Set();
+    var weighted = [];
+    words(query, meta.indexStop).forEach(function (word) {
+      if (seen.has(word.text)) return;
+      seen.add(word.text);
+      weighted.push([word, meta.queryStop.has(word.text) ? meta.framing_weight : 1]);
+    });
+    return weighted.length ? weighted : plain();
   }
 
   /* ---------------------------------------------------------------- Porter stemmer */
@@ -269,14 +287,35 @@
 
   Index.prototype.meta = function () {
     return this.file("meta.json").then(function (meta) {
-      if (!meta.indexStop) {
-        meta.indexStop = new Set(meta.index_stop);
-        meta.queryStop = new Set(meta.index_stop.concat(meta.query_stop));
-      }
+      if (!meta.owner) prepare(meta);
       return meta;
     });
   };
 
+  // Stop-word sets, and for every entry its article (entries are in the engine's order:
+  // each article, then its FAQ questions; meta.faq = [[article, questions], ...]).
+  function prepare(meta) {
+    meta.indexStop = new Set(meta.index_stop);
+    meta.queryStop = new Set(meta.index_stop.concat(meta.query_stop));
+    var owner = new Int32Array(meta.entries);
+    var question = new Uint8Array(meta.entries);
+    var entry = 0;
+    var next = 0;
+    for (var article = 0; article < meta.articles; article++) {
+      owner[entry++] = article;
+      if (next < meta.faq.length && meta.faq[next][0] === article) {
+        for (var q = 0; q < meta.faq[next][1]; q++) {
+          question[entry] = 1;
+          owner[entry++] = article;
+        }
+        next++;
+      }
+    }
+    meta.question = question;
+    meta.owner = owner;
+  }
+
+  // [entries holding the stem, its common surface words, per field [delta, score, ...]]
   Index.prototype.postings = function (meta, stemText) {
     return this.file("t/" + shardOf(meta, stemText) + ".json").then(function (shard) {
       return Object.prototype.hasOwnProperty.call(shard, stemText) ? shard[stemText] : null;
@@ -295,161 +334,131 @@
   };
 
   /* ---------------------------------------------------------------- ranking */
-  // Mirrors SearchIndex._query and SearchIndex.search in kbgen/search/engine.py.
+  // Mirrors SearchIndex._alternatives, _query and search in kbgen/search/engine.py.
 
-  // The stems to search for one query word, with weights (typo fixes weigh less).
+  // The stems to search for one query word: [[stem, weight, postings], ...]. A word the
+  // help center never uses is replaced by its typo fixes; a word it uses in at most
+  // rare_word_df entries also searches for fixes rare_word_ratio times commoner.
   function alternatives(index, meta, word) {
     return index.postings(meta, word.stem).then(function (known) {
-      if (known) return [[word.stem, 1, known]];
-      if (maxEdits(word.text, meta) === 0) return [];
+      var seen = new Map();
+      if (known) {
+        seen.set(word.stem, 1);
+        if (!meta.rare_word_df || known[1].indexOf(word.text) >= 0 ||
+            !maxEdits(word.text, meta) || !/^[a-z]+$/.test(word.text)) {
+          return [[word.stem, 1, known]];
+        }
+      } else if (!maxEdits(word.text, meta) || !/^[a-z]+$/.test(word.text)) {
+        return [];
+      }
       var letters = [word.text[0], word.text[1]];
       return Promise.all(letters.map(function (letter) {
         return index.vocabulary(meta, letter);
       })).then(function (shards) {
-        var seen = new Map();
-        corrections(word.text, shards, meta).forEach(function (fix) {
+        var fixes = corrections(word.text, shards, meta);
+        if (known) {
+          var floor = meta.rare_word_ratio * Math.max(1, shards[0][word.text] || 0);
+          fixes = fixes.filter(function (fix) { return frequency(shards, fix[0]) >= floor; });
+        }
+        fixes.forEach(function (fix) {
           var s = stem(fix[0]);
           if (!seen.has(s)) seen.set(s, meta.typo_weight / fix[1]);
         });
         var stems = Array.from(seen.keys());
-        return Promise.all(stems.map(function (s) { return index.postings(meta, s); }))
-          .then(function (lists) {
-            return stems.map(function (s, i) { return [s, seen.get(s), lists[i]]; })
-              .filter(function (alt) { return alt[2]; });
-          });
+        return Promise.all(stems.map(function (s) {
+          return s === word.stem ? known : index.postings(meta, s);
+        })).then(function (lists) {
+          return stems.map(function (s, i) { return [s, seen.get(s), lists[i]]; })
+            .filter(function (alt) { return alt[2]; });
+        });
       });
     });
   }
 
-  // Decode one field's postings: Map(entry -> score).
-  function fieldScores(flat, scale) {
-    var scores = new Map();
-    var entry = 0;
-    for (var i = 0; i < flat.length; i += 2) {
-      entry += flat[i];
-      scores.set(entry, flat[i + 1] / scale);
+  function frequency(shards, word) {
+    for (var i = 0; i < shards.length; i++) {
+      if (Object.prototype.hasOwnProperty.call(shards[i], word)) return shards[i][word];
     }
-    return scores;
+    return 0;
   }
 
-  // Decode one field's positions, aligned with its postings: Map(entry -> [positions]).
-  function fieldPositions(flat, places) {
-    var result = new Map();
-    var entry = 0;
-    var k = 0;
-    for (var i = 0; i < flat.length; i += 2) {
-      entry += flat[i];
-      var count = places[k++];
-      var list = [];
-      var pos = 0;
-      for (var c = 0; c < count; c++) {
-        pos += places[k++];
-        list.push(pos);
-      }
-      result.set(entry, list);
-    }
-    return result;
-  }
-
-  function near(left, right, slop) {
-    for (var i = 0; i < left.length; i++) {
-      for (var j = 0; j < right.length; j++) {
-        var distance = right[j] - left[i];
-        if (distance >= 1 && distance <= slop) return true;
-      }
-    }
-    return false;
-  }
-
-  // Score every entry: the sum of its matching leaves (field terms and phrases), then the
-  // coordination bonus over the leaves that exist in the index.
+  // Score every entry: per query word, its stems' BM25F field scores times the field's
+  // weight, the stem's and the word's weight. In a big index a word in most entries
+  // (df > meta.common_df) only adds to entries that match a rarer word.
   function score(meta, perWord) {
     var scores = new Map();
-    var matched = new Map();
-    var leaves = 0;
-    function add(entry, value) {
-      scores.set(entry, (scores.get(entry) || 0) + value);
-      matched.set(entry, (matched.get(entry) || 0) + 1);
-    }
-    perWord.forEach(function (alts) {
+    var covered = new Map();
+    function add(alts, known) {
+      var hit = new Set();
       alts.forEach(function (alt) {
         meta.fields.forEach(function (name, f) {
-          if (!alt[2][f].length) return;
-          leaves++;
-          var boost = meta.weights[f] * alt[1];
-          fieldScores(alt[2][f], meta.scale).forEach(function (value, entry) {
-            add(entry, value * boost);
-          });
+          var flat = alt[2][2 + f];
+          var boost = meta.weights[f] * alt[1] / meta.scale;
+          var entry = 0;
+          for (var i = 0; i < flat.length; i += 2) {
+            entry += flat[i];
+            if (known && !scores.has(entry)) continue;
+            scores.set(entry, (scores.get(entry) || 0) + flat[i + 1] * boost);
+            hit.add(entry);
+          }
         });
       });
-    });
-    var clauses = perWord.length;
-    if (meta.phrase_boost) {
-      for (var w = 0; w + 1 < perWord.length; w++) {
-        meta.positions.forEach(function (f, p) {
-          clauses++;
-          leaves += phrase(meta, perWord[w][0][2], perWord[w + 1][0][2], f, p, add);
-        });
-      }
+      hit.forEach(function (entry) { covered.set(entry, (covered.get(entry) || 0) + 1); });
     }
-    if (meta.coordination && clauses > 1 && leaves > 0) {
-      var scale = meta.coordination;
+    var rare = [];
+    var common = [];
+    perWord.forEach(function (alts) {
+      var df = Math.max.apply(null, alts.map(function (alt) { return alt[2][0]; }));
+      (meta.common_df !== null && df > meta.common_df ? common : rare).push(alts);
+    });
+    (rare.length ? rare : common).forEach(function (alts) { add(alts, false); });
+    if (rare.length) common.forEach(function (alts) { add(alts, true); });
+    if (meta.coverage) {
       scores.forEach(function (value, entry) {
-        var bonus = (matched.get(entry) - 1) / Math.pow(leaves - scale, 2);
-        scores.set(entry, (value + bonus) * (leaves - 1) / leaves);
+        scores.set(entry, value * Math.pow(covered.get(entry) / perWord.length, meta.coverage));
       });
     }
     return scores;
   }
 
-  // Adds the phrase matches of two stems in field f; returns the leaves it contributes.
-  function phrase(meta, a, b, f, p, add) {
-    if (!a[f].length || !b[f].length) return 0;
-    var scoresA = fieldScores(a[f], meta.scale);
-    var scoresB = fieldScores(b[f], meta.scale);
-    var placesA = fieldPositions(a[f], a[meta.fields.length + p]);
-    var placesB = fieldPositions(b[f], b[meta.fields.length + p]);
-    var boost = meta.phrase_boost * meta.weights[f];
-    scoresA.forEach(function (valueA, entry) {
-      if (!scoresB.has(entry) || !near(placesA.get(entry), placesB.get(entry), meta.phrase_slop)) {
-        return;
-      }
-      add(entry, (valueA + scoresB.get(entry)) * boost);
-      add(entry, 0); // two leaves matched: the phrase's two terms
+  // The best `limit` articles as [score, shown entry]: an article is ranked by its best
+  // entry among the top candidates; an FAQ page whose best matching question scores at
+  // least question_share of that links to the question.
+  function collapse(meta, scores, limit) {
+    var ranked = Array.from(scores).sort(function (x, y) {
+      return y[1] - x[1] || x[0] - y[0];
+    }).slice(0, Math.max(meta.candidates, limit * 4));
+    var best = new Map();
+    ranked.forEach(function (pair) {
+      var article = meta.owner[pair[0]];
+      var slot = best.get(article);
+      if (!slot) best.set(article, slot = [pair[1], pair[0], null]);
+      if (slot[2] === null && meta.question[pair[0]]) slot[2] = pair;
     });
-    return 2;
-  }
-
-  function articleOf(meta, entry) {
-    return entry < meta.articles ? entry : meta.questions[entry - meta.articles];
+    return Array.from(best.values()).slice(0, limit).map(function (slot) {
+      var question = slot[2];
+      var shown = question && question[1] >= meta.question_share * slot[0] ? question[0] : slot[1];
+      return [slot[0], shown];
+    });
   }
 
   function search(index, query, limit) {
     limit = Math.max(0, Math.floor(Number(limit) || 10));
     return index.meta().then(function (meta) {
-      var typed = queryWords(String(query || "").slice(0, 1000), meta).slice(0, 32);
+      var typed = weightedQueryWords(String(query || "").slice(0, 1000), meta).slice(0, 32);
       if (!typed.length || !limit) return [];
-      return Promise.all(typed.map(function (word) {
-        return alternatives(index, meta, word);
+      return Promise.all(typed.map(function (pair) {
+        return alternatives(index, meta, pair[0]).then(function (alts) {
+          return alts.map(function (alt) { return [alt[0], alt[1] * pair[1], alt[2]]; });
+        });
       })).then(function (found) {
         var perWord = found.filter(function (alts) { return alts.length; });
         if (!perWord.length) return [];
-        var ranked = Array.from(score(meta, perWord)).sort(function (x, y) {
-          return y[1] - x[1] || x[0] - y[0];
-        }).slice(0, Math.max(meta.candidates, limit * 4));
-        var seen = new Set();
-        var best = [];
-        ranked.forEach(function (pair) {
-          var article = articleOf(meta, pair[0]);
-          if (seen.has(article) || best.length >= limit) return;
-          seen.add(article);
-          best.push(pair);
-        });
-        return Promise.all(best.map(function (pair) {
-          return index.row(meta, pair[0]).then(function (row) {
+        return Promise.all(collapse(meta, score(meta, perWord), limit).map(function (hit) {
+          return index.row(meta, hit[1]).then(function (row) {
             return {
               id: row[0], title: row[1], url: row[2], category: row[3], snippet: row[4],
-              anchor: row[5] || null, score: Math.round(pair[1] * 10000) / 10000
+              anchor: row[5] || null, score: Math.round(hit[0] * 10000) / 10000
             };
           });
         }));
