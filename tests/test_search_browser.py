@@ -24,9 +24,10 @@ from browser_helpers import (
 )
 from playwright.sync_api import expect, sync_playwright
 
-from kbgen.search import SearchDoc
+from kbgen.search import FaqQuestion, SearchDoc
 from kbgen.search.analysis import query_words
 from kbgen.search.browser_index import build_browser_index, shard_of, write_browser_index
+from kbgen.search.engine import Ranking, build_index, open_index
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -79,8 +80,6 @@ def test_a_large_help_center_is_split_so_a_query_needs_few_bytes():
 
 
 def test_faq_questions_are_rows_of_their_own_linking_to_their_anchor(tmp_path):
-    from kbgen.search import FaqQuestion
-
     faq = doc("billing-faq", "Billing FAQ", "", category="billing",
               faq=[FaqQuestion("Can I pay yearly?", "can-i-pay-yearly", "Yes, save 20%.")])
     write_browser_index([faq], tmp_path, {"billing": "Plans and billing"})
@@ -203,3 +202,86 @@ def test_search_page_lists_results_for_the_address_query(page, site_url):
     expect(results.first).to_contain_text("password")
     expect(page.locator("[data-kb-search-status]")).to_contain_text("found")
     expect(page.locator("#kb-q")).to_have_value("reset password")
+
+
+# -- ranking: search.js against the engine on the same documents ----------------------------
+
+RANKED_DOCS = [
+    doc("refunds", "Refund a payment", "Open the payment and choose Refund. Refunds take five "
+        "days to reach the client's account.", description="Give money back to a client.",
+        keywords=["chargeback", "money back"]),
+    doc("partial", "Partial refunds", "Refund part of a payment, for example one line of "
+        "the invoice. The client sees the refund on their statement.", keywords=["refund"]),
+    doc("invoice", "Create an invoice", "Click New invoice, add lines for the client and "
+        "send it. Each invoice gets a number."),
+    doc("recurring", "Recurring invoices", "Send the same invoice to a client every month. "
+        "Recurring invoices are sent at 9:00 in your time zone."),
+    doc("export", "Export invoices to PDF", "Choose Export, then PDF. The client's address "
+        "is printed on every page of the invoice export."),
+    doc("password", "Reset your password", "Use the forgot password link on the sign-in "
+        "page. The link works for one hour for your account."),
+    doc("two-factor", "Two-step sign-in", "Protect your account with a code from an "
+        "authenticator app when you sign in."),
+    doc("tax", "Tax rates", "Add a tax rate to invoice lines. A client can be exempt from "
+        "tax; the invoice shows the tax number."),
+    doc("payments-faq", "Payments FAQ", "How long does a refund take? Refunds reach the "
+        "client's bank in five to ten days. Which cards can clients pay with? Visa, "
+        "Mastercard and American Express.", type="faq",
+        headings=["How long does a refund take?", "Which cards can clients pay with?"], faq=[
+        FaqQuestion("How long does a refund take?", "refund-time",
+                    "Refunds reach the client's bank in five to ten days."),
+        FaqQuestion("Which cards can clients pay with?", "cards",
+                    "Visa, Mastercard and American Express, on any invoice."),
+    ]),
+    doc("team", "Invite your team", "Add a team member to your account from Settings. Each "
+        "member gets an email with an invitation link."),
+    doc("bank", "Connect a bank account", "Bank feeds import transactions from your bank "
+        "account every night so payments match invoices."),
+    doc("delete", "Delete your account", "Deleting the account removes every invoice, "
+        "client and payment. Export what you need first, every invoce."),
+]
+RANKED_QUERIES = [
+    "refund", "how do i refund a client", "refnd paymnt", "invoice", "client invoice pdf",
+    "recurring invoices not sent", "how long does a refund take", "reset password link",
+    "delete my acount", "tax number on invoice", "which cards can i pay with", "the",
+    "connect bank", "invite team member to account", "money back", "invoce", "cards", "payments faq",
+]
+
+
+@pytest.mark.browser
+def test_search_js_ranks_like_the_engine(tmp_path, browser):
+    # A word in over a third of these entries counts as common, as at 2,000+ entries.
+    ranking = Ranking(common_min_entries=10, common_share=0.3)
+    build_index(RANKED_DOCS, tmp_path / "ix")
+    with open_index(tmp_path / "ix", ranking) as engine:
+        expected = [[(h.id, h.anchor, h.score) for h in engine.search(q)]
+                    for q in RANKED_QUERIES]
+    site = tmp_path / "site"
+    (site / "assets" / "kbgen").mkdir(parents=True)
+    shutil.copy(REPO / "theme" / "assets" / "kbgen" / "search.js", site / "assets" / "kbgen")
+    (site / "index.html").write_text('<!doctype html><title>t</title><script src="assets/'
+                                     'kbgen/search.js"></script>', encoding="utf-8")
+    for name, value in build_browser_index(RANKED_DOCS, {}, ranking).items():
+        path = site / "search" / "kb" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value), encoding="utf-8")
+    context = new_context(browser, tag="test/ranks_like_the_engine")
+    page = context.new_page()
+    with serve_directory(site) as url:
+        page.goto(url)
+        got = page.evaluate("""async (queries) => {
+          const out = [];
+          for (const q of queries) {
+            out.push((await KbgenSearch.search(q, 10)).map((h) => [h.id, h.anchor, h.score]));
+          }
+          return out;
+        }""", RANKED_QUERIES)
+    context.close()
+    # an FAQ page shown as its question and as itself
+    assert {hits[0][:2] for hits in expected if hits} >= {("payments-faq", "cards"),
+                                                  ("payments-faq", None)}
+    assert [[hit[:2] for hit in hits] for hits in expected] == [
+        [tuple(hit[:2]) for hit in hits] for hits in got]
+    # the same scores, up to the index's rounding to thousandths
+    assert [[hit[2] for hit in hits] for hits in got] == [
+        pytest.approx([hit[2] for hit in hits], rel=1e-3, abs=5e-3) for hits in expected]

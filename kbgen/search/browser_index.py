@@ -45,7 +45,7 @@ FORMAT = 2
 INDEX_DIR = ("search", "kb")          # site_dir/search/kb/
 SHARD_BYTES = 24_000                  # a term shard above this is split by the next letter
 MAX_PREFIX = 8                        # ...unless its prefix is this long already
-DOC_CHUNK = 48                        # result rows per d/<n>.json
+DOC_CHUNK = 16                        # result rows per d/<n>.json (a hit fetches its chunk)
 SCORE_SCALE = 1000                    # scores are stored as integers in thousandths
 
 # Whoosh stores a field length as one byte: the smallest of these >= the true length

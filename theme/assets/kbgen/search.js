@@ -466,6 +466,18 @@
     });
   }
 
+  // While the customer types: fetch meta.json and the shards of the words already finished
+  // (a space or punctuation follows them), so the search after the typing pause has less to
+  // wait for. The word still being typed is left alone: its shard can still change.
+  function prefetch(index, text) {
+    return index.meta().then(function (meta) {
+      var finished = String(text || "").slice(0, 1000).replace(/[\p{L}\p{N}'\u2019`]*$/u, "");
+      words(finished, meta.indexStop).slice(0, 32).forEach(function (word) {
+        index.postings(meta, word.stem).catch(function () { /* the search will retry */ });
+      });
+    }).catch(function () { /* the search will retry and say so */ });
+  }
+
   // The stems a result should highlight: the query's stems and their typo fixes.
   function queryStems(query) {
     var stops = new Set(["a", "an", "and", "the", "to", "of", "in", "on", "for", "is", "i"]);
@@ -475,7 +487,7 @@
   var core = {
     fold: fold, words: words, stem: stem, editDistance: editDistance,
     corrections: corrections, shardOf: shardOf, Index: Index, search: search,
-    queryStems: queryStems
+    prefetch: prefetch, queryStems: queryStems
   };
 
   if (typeof module === "object" && module.exports) {
@@ -507,8 +519,15 @@
   window.KbgenSearch = {
     search: function (query, limit) {
       return search(index, query, limit === undefined ? LIMIT : limit);
-    }
+    },
+    prefetch: function (text) { prefetch(index, text); }
   };
+
+  // (KbgenSearch may be replaced by a stand-in without prefetch.)
+  function prefetchTyped(text) {
+    var api = window.KbgenSearch;
+    if (api && typeof api.prefetch === "function") api.prefetch(text);
+  }
 
   function track(event) {
     if (window.kbgen && typeof window.kbgen.track === "function") window.kbgen.track(event);
@@ -652,8 +671,10 @@
     this.list.insertAdjacentElement("afterend", this.status);
     var self = this;
     var timer = null;
+    input.addEventListener("focus", function () { prefetchTyped(""); });
     input.addEventListener("input", function () {
       clearTimeout(timer);
+      prefetchTyped(input.value);
       timer = setTimeout(function () { self.update(); }, DELAY_MS);
     });
     input.addEventListener("keydown", function (event) { self.key(event); });
@@ -848,8 +869,10 @@
       session.run(input.value, 50, show);
     }
     var timer = null;
+    input.addEventListener("focus", function () { prefetchTyped(""); });
     input.addEventListener("input", function () {
       clearTimeout(timer);
+      prefetchTyped(input.value);
       timer = setTimeout(run, DELAY_MS);
     });
     if (form) {
