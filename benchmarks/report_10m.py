@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import sqlite3
@@ -122,14 +123,16 @@ def project(root: Path) -> Path:
     return root / "mkdocs.yml"
 
 
-def run_report(config: Path, db: Path) -> tuple[float, float, dict]:
+def run_report(config: Path, db: Path) -> tuple[float, float, float, dict]:
     cmd = [sys.executable, "-m", "kbgen", "report", "-f", str(config), "--db", f"sqlite:///{db}",
            "--since", "2026-10-25", "--until", "2026-11-24", "--format", "json"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)
     elapsed = time.perf_counter() - started
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return elapsed, peak_mib, json.loads(done.stdout)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return elapsed, cpu, after.ru_maxrss / 1024, json.loads(done.stdout)
 
 
 def main() -> None:
@@ -146,8 +149,9 @@ def main() -> None:
     config = project(args.dir / "project")
     print(f"database {db} ({db.stat().st_size / 2**30:.2f} GiB), {args.events:,} events")
     for run in range(1, args.runs + 1):
-        elapsed, peak, report = run_report(config, db)
-        print(f"run {run}: {elapsed:.2f} s wall, peak RSS {peak:.0f} MiB (max over runs so far), "
+        elapsed, cpu, peak, report = run_report(config, db)
+        print(f"run {run}: {elapsed:.2f} s wall, {cpu:.2f} s CPU, load {os.getloadavg()[0]:.1f}, "
+              f"peak RSS {peak:.0f} MiB (max over runs so far), "
               f"events read {report['events']:,}, sessions {report['site']['sessions']:,}, "
               f"searches {len(report['searches']):,} distinct")
 

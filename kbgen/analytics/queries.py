@@ -12,20 +12,21 @@ Conventions shared by all queries:
 """
 
 WINDOW = "ts >= :since AND ts < :until"
-# The same test written so that SQLite does not pick the ts index for it, for queries on one
-# event type: a report window usually covers most of the table, and walking the ts index
-# then reads every event to keep a few. `+ts` is a no-op in both dialects; it leaves the
-# planner the (type, article) index. Queries over all events keep the ts index: events are
-# stored in time order, so it walks the table nearly sequentially.
+# The same test written so that SQLite does not pick the ts index for it: a report window
+# usually covers most of the table, and walking the ts index then reads every row. `+ts` is
+# a no-op in both dialects; it leaves the planner the covering indexes of schema version 2
+# (kbgen/store/0002_covering_indexes.sql): per session, and one per event type.
 SCAN_WINDOW = "+ts >= :since AND +ts < :until"
-
-# SQL side of the query normalisation: tabs and line breaks become spaces, runs of spaces
-# collapse (each space gets a :mark, then "mark space" pairs vanish), trim, lower-case.
-# SQLite's lower() only folds ASCII; Python re-normalises each group (stats.normalise_query),
-# so this only decides which searches and clicks of one session are joined.
 
 
 def normalised(column: str) -> str:
+    """SQL side of the query normalisation, for `column`.
+
+    Tabs and line breaks become spaces, runs of spaces collapse (each space gets a :mark, then
+    "mark space" pairs vanish), trim, lower-case. SQLite's lower() only folds ASCII; Python
+    re-normalises each group (stats.normalise_query), so this only decides which searches
+    and clicks of one session are joined.
+    """
     return (
         "lower(trim(replace(replace(replace("
         f"replace(replace(replace({column}, :tab, ' '), :lf, ' '), :cr, ' '),"
@@ -184,7 +185,7 @@ GROUP BY (ts - :monday) / :week
 # One row per query (as typed: Python merges them by normalised query) and week: searches,
 # zero-result searches, and searches that a search_click with the same normalised query
 # followed in the same session. Only searches of sessions that clicked are normalised in SQL:
-# the click side (few rows) drives the join through the (session, ts, type) index.
+# the click side (few rows) drives the join through the searches' (session, ts) index.
 SEARCHES_BY_QUERY_WEEK = f"""
 WITH k AS MATERIALIZED (
     SELECT session, nq, MAX(ts) AS last_click
