@@ -695,6 +695,7 @@
     var self = this;
     var stems = queryStems(query);
     this.list.textContent = "";
+    this.list.setAttribute("data-kb-query", query); // what the rows answer (tests, benchmarks)
     this.active = -1;
     this.input.removeAttribute("aria-activedescendant");
     results.forEach(function (result, i) {
