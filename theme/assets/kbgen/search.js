@@ -385,11 +385,14 @@
   // Score every entry: per query word, its stems' BM25F field scores times the field's
   // weight, the stem's and the word's weight. In a big index a word in most entries
   // (df > meta.common_df) only adds to entries that match a rarer word.
+  // Returns [[entry, score], ...] for the entries that match.
   function score(meta, perWord) {
-    var scores = new Map();
-    var covered = new Map();
-    function add(alts, known) {
-      var hit = new Set();
+    var scores = new Float64Array(meta.entries);
+    var matched = new Uint8Array(meta.entries);
+    var lastWord = new Uint8Array(meta.entries);  // the last word (1-based) that matched
+    var covered = new Uint8Array(meta.entries);   // how many query words match
+    var touched = [];
+    function add(alts, word, onlyMatched) {
       alts.forEach(function (alt) {
         meta.fields.forEach(function (name, f) {
           var flat = alt[2][2 + f];
@@ -397,13 +400,19 @@
           var entry = 0;
           for (var i = 0; i < flat.length; i += 2) {
             entry += flat[i];
-            if (known && !scores.has(entry)) continue;
-            scores.set(entry, (scores.get(entry) || 0) + flat[i + 1] * boost);
-            hit.add(entry);
+            if (!matched[entry]) {
+              if (onlyMatched) continue;
+              matched[entry] = 1;
+              touched.push(entry);
+            }
+            scores[entry] += flat[i + 1] * boost;
+            if (lastWord[entry] !== word) {
+              lastWord[entry] = word;
+              covered[entry]++;
+            }
           }
         });
       });
-      hit.forEach(function (entry) { covered.set(entry, (covered.get(entry) || 0) + 1); });
     }
     var rare = [];
     var common = [];
@@ -411,21 +420,20 @@
       var df = Math.max.apply(null, alts.map(function (alt) { return alt[2][0]; }));
       (meta.common_df !== null && df > meta.common_df ? common : rare).push(alts);
     });
-    (rare.length ? rare : common).forEach(function (alts) { add(alts, false); });
-    if (rare.length) common.forEach(function (alts) { add(alts, true); });
-    if (meta.coverage) {
-      scores.forEach(function (value, entry) {
-        scores.set(entry, value * Math.pow(covered.get(entry) / perWord.length, meta.coverage));
-      });
-    }
-    return scores;
+    var ordered = rare.length ? rare.concat(common) : common;
+    ordered.forEach(function (alts, w) { add(alts, w + 1, rare.length > 0 && w >= rare.length); });
+    return touched.map(function (entry) {
+      var value = scores[entry];
+      if (meta.coverage) value *= Math.pow(covered[entry] / perWord.length, meta.coverage);
+      return [entry, value];
+    });
   }
 
   // The best `limit` articles as [score, shown entry]: an article is ranked by its best
   // entry among the top candidates; an FAQ page whose best matching question scores at
   // least question_share of that links to the question.
   function collapse(meta, scores, limit) {
-    var ranked = Array.from(scores).sort(function (x, y) {
+    var ranked = scores.sort(function (x, y) {
       return y[1] - x[1] || x[0] - y[0];
     }).slice(0, Math.max(meta.candidates, limit * 4));
     var best = new Map();
@@ -497,7 +505,7 @@
 
   /* ================================================================ in the page */
 
-  var DELAY_MS = 60;                 // wait for a pause this short before searching
+  var DELAY_MS = 40;                 // wait for a pause this short before searching
   var SEARCH_EVENT_DELAY_MS = 1200;  // record a search once the customer stops typing
   var HIGHLIGHT_KEY = "kbgen.highlight";
   var LIMIT = 10;
