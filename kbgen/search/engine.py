@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -26,13 +27,20 @@ from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.scoring import BM25F
+from whoosh.scoring import BM25F, BM25FScorer, bm25
 
 from kbgen.errors import KbgenError
 from kbgen.search.analysis import weighted_query_words, words
 from kbgen.search.docs import IndexEntry, SearchDoc, doc_from_article, entries
 from kbgen.search.fuzzy import Speller
 from kbgen.search.porter import stem as porter_stem
+from kbgen.search.postings import (
+    Postings,
+    PostingsCache,
+    QueryTerm,
+    empty_postings,
+    top_entries,
+)
 from kbgen.search.snippet import snippet
 
 log = logging.getLogger(__name__)
@@ -240,8 +248,15 @@ class SearchIndex:
                 **{f"{name}_B": value for name, value in ranking.field_b.items()},
             )
         )
+        self._reset()
+
+    def _reset(self) -> None:
+        """Forget what was read from the previous searcher (after open or refresh)."""
         self._reader = self._searcher.reader()
         self._speller: Speller | None = None
+        self._postings = PostingsCache(self._load_postings)
+        self._entries: dict[int, tuple[str, str]] = {}
+        self._lengths: dict[str, list[int]] = {}
 
     def close(self) -> None:
         self._searcher.close()
@@ -252,9 +267,15 @@ class SearchIndex:
         if fresh is self._searcher:
             return False
         self._searcher = fresh
-        self._reader = fresh.reader()
-        self._speller = None
+        self._reset()
         return True
+
+    @property
+    def _fast(self) -> bool:
+        """Whether `kbgen.search.postings` can rank (it sums term scores: no phrases,
+        feedback or coverage, which need Whoosh's matchers)."""
+        ranking = self.ranking
+        return not (ranking.phrase_boost or ranking.feedback_docs or ranking.coverage)
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -300,49 +321,71 @@ class SearchIndex:
             seen.setdefault(porter_stem(word), ranking.typo_weight / distance)
         return list(seen.items())
 
-    def _query(self, query: str) -> tuple[Q.Query | None, list[list[tuple[str, float]]]]:
+    def _plan(self, query: str) -> tuple[list[list[tuple[str, float]]], list, list]:
+        """The query's words (stems with weights) and its Whoosh terms, as clauses.
+
+        Returns (per_word, clauses, common): each clause is one query word's terms
+        (field, stem, boost); `common` holds the clauses of words in so many entries that
+        they only add to entries matching a rarer word.
+        """
         ranking = self.ranking
-        weights = ranking.field_weights
         per_word: list[list[tuple[str, float]]] = []
         for word, word_weight in weighted_query_words(query[:1000], ranking.framing_weight)[:32]:
             alternatives = self._alternatives(word.text, word.stem)
             if alternatives:
                 per_word.append([(stem, w * word_weight) for stem, w in alternatives])
-        if not per_word:
-            return None, []
-        clauses: list[Q.Query] = []
-        common: list[Q.Query] = []
-        fields = {"all": 1.0, **ranking.combined_extra} if ranking.combined else weights
+        fields = ({"all": 1.0, **ranking.combined_extra} if ranking.combined
+                  else ranking.field_weights)
         entries = self._reader.doc_count()
         prune = ranking.common_share and entries >= ranking.common_min_entries
         common_df = ranking.common_share * entries
+        clauses: list[list[QueryTerm]] = []
+        common: list[list[QueryTerm]] = []
         for alternatives in per_word:
-            clause = Q.Or([
-                Q.Term(name, stem, boost=weight * alt_weight)
+            clause = [
+                (name, stem, weight * alt_weight)
                 for stem, alt_weight in alternatives
                 for name, weight in fields.items()
-            ])
+            ]
             df = max(self._reader.doc_frequency("all", stem) for stem, _ in alternatives)
             (common if prune and df > common_df else clauses).append(clause)
+        return per_word, clauses, common
+
+    def _query(self, query: str) -> tuple[Q.Query | None, list[list[tuple[str, float]]]]:
+        """The Whoosh query for a customer's query (the reference the fast path matches)."""
+        per_word, clauses, common = self._plan(query)
+        if not per_word:
+            return None, []
+        return self._whoosh_query(per_word, clauses, common), per_word
+
+    def _whoosh_query(self, per_word, clauses, common) -> Q.Query:
+        ranking = self.ranking
+
+        def terms(clause: list[QueryTerm]) -> Q.Query:
+            return Q.Or([Q.Term(name, stem, boost=boost) for name, stem, boost in clause])
+
+        required = [terms(clause) for clause in clauses]
+        optional = [terms(clause) for clause in common]
         if ranking.phrase_boost:
+            weights = ranking.field_weights
             for left, right in zip(per_word, per_word[1:], strict=False):
                 for name in ("title", "body"):
-                    clauses.append(
+                    required.append(
                         Q.Phrase(
                             name, [left[0][0], right[0][0]], slop=ranking.phrase_slop,
                             boost=ranking.phrase_boost * weights[name],
                         )
                     )
-        if clauses and common:
+        if required and optional:
             # Words in most articles only add to the score of entries that match a rarer
             # word: the same ranking near the top without scoring every entry.
-            whoosh_query = Q.AndMaybe(Q.Or(clauses), Q.Or(common))
+            whoosh_query = Q.AndMaybe(Q.Or(required), Q.Or(optional))
         else:
-            whoosh_query = Q.Or(clauses or common)
+            whoosh_query = Q.Or(required or optional)
         if ranking.feedback_docs:
             stems = {stem for alternatives in per_word for stem, _ in alternatives}
             whoosh_query = self._with_feedback(whoosh_query, stems)
-        return whoosh_query, per_word
+        return whoosh_query
 
     def _with_feedback(self, whoosh_query: Q.Query, stems: set[str]) -> Q.Query:
         """Add the words the best-matching titles share (pseudo-relevance feedback)."""
@@ -367,30 +410,91 @@ class SearchIndex:
 
         `snippets=False` skips building snippets (scripts that only need ids).
         """
-        whoosh_query, per_word = self._query(str(query))
-        if whoosh_query is None or limit <= 0:
+        if limit <= 0:
             return []
-        stems = {stem for alternatives in per_word for stem, _ in alternatives}
+        per_word, clauses, common = self._plan(str(query))
+        if not per_word:
+            return []
         depth = max(self.ranking.candidates, limit * 4)
+        if self._fast:
+            if not clauses:  # only common words: they are all there is to match
+                clauses, common = common, []
+            candidates = top_entries(
+                self._postings, [t for clause in clauses for t in clause],
+                [t for clause in common for t in clause], depth)
+        else:
+            candidates = self._whoosh_candidates(per_word, clauses, common, depth)
+        best: dict[str, list] = {}  # article -> [score, its best entry, its best question]
+        for score, docnum in candidates:
+            article, anchor = self._entry(docnum)
+            slot = best.setdefault(article, [score, docnum, None])
+            if slot[2] is None and anchor:
+                slot[2] = (score, docnum)
+        stems = {stem for alternatives in per_word for stem, _ in alternatives}
+        hits: list[Hit] = []
+        for score, docnum, question in list(best.values())[:limit]:
+            # An FAQ page whose matching question scores nearly as well links to the question.
+            if question is not None and question[0] >= QUESTION_SHARE * score:
+                docnum = question[1]
+            fields = self._searcher.stored_fields(docnum)
+            hits.append(self._hit(fields, score, stems if snippets else None))
+        return hits
+
+    def _whoosh_candidates(self, per_word, clauses, common, depth) -> list[tuple[float, int]]:
+        """(score, entry number) best first, through Whoosh's matchers (any Ranking)."""
+        whoosh_query = self._whoosh_query(per_word, clauses, common)
         results = self._searcher.search(
             whoosh_query, limit=depth, terms=bool(self.ranking.coverage))
         scored = sorted(
-            ((self._score(result, per_word), n, result) for n, result in enumerate(results)),
+            ((self._score(result, per_word), n, result.docnum)
+             for n, result in enumerate(results)),
             key=lambda item: (-item[0], item[1]),
         )
-        best: dict[str, list] = {}  # article -> [score, its best entry, its best question]
-        for score, _, result in scored:
-            slot = best.setdefault(result["article"], [score, result, None])
-            if slot[2] is None and result["anchor"]:
-                slot[2] = (score, result)
-        hits: list[Hit] = []
-        for score, entry, question in list(best.values())[:limit]:
-            # An FAQ page whose matching question scores nearly as well links to the question.
-            shown = entry
-            if question is not None and question[0] >= QUESTION_SHARE * score:
-                shown = question[1]
-            hits.append(self._hit(shown, score, stems if snippets else None))
-        return hits
+        return [(score, docnum) for score, _, docnum in scored]
+
+    def _entry(self, docnum: int) -> tuple[str, str]:
+        """An entry's (article id, FAQ anchor or ""), remembered while the index is open."""
+        entry = self._entries.get(docnum)
+        if entry is None:
+            fields = self._searcher.stored_fields(docnum)
+            entry = self._entries[docnum] = (fields["article"], fields.get("anchor") or "")
+        return entry
+
+    def _load_postings(self, name: str, stem: str) -> Postings:
+        """A term's entries and their unboosted BM25F scores, as Whoosh's scorer gives them."""
+        matcher = Q.Term(name, stem).matcher(self._searcher)
+        docs, weights = array("i"), []
+        while matcher.is_active():
+            docs.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        if not docs:
+            return empty_postings()
+        searcher = self._searcher
+        scorer = searcher.weighting.scorer(searcher, name, searcher.schema[name].to_bytes(stem))
+        if not isinstance(scorer, BM25FScorer):  # an unscored field: Whoosh's own scores
+            scores = array("d")
+            matcher = Q.Term(name, stem).matcher(searcher)
+            while matcher.is_active():
+                scores.append(matcher.score())
+                matcher.next()
+            return docs, scores
+        lengths = self._field_lengths(name)
+        idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+        return docs, array("d", [
+            bm25(idf, weight, lengths[doc], avgfl, b, k1)
+            for doc, weight in zip(docs, weights, strict=True)
+        ])
+
+    def _field_lengths(self, name: str) -> list[int]:
+        """Every entry's length of field `name` as BM25F sees it (Whoosh stores it rounded)."""
+        lengths = self._lengths.get(name)
+        if lengths is None:
+            searcher = self._searcher
+            lengths = self._lengths[name] = [
+                searcher.doc_field_length(doc, name, 1) for doc in range(searcher.doc_count_all())
+            ]
+        return lengths
 
     def _score(self, result, per_word: list[list[tuple[str, float]]]) -> float:
         if not self.ranking.coverage:

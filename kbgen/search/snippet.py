@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kbgen.search.analysis import WORD_PATTERN, fold, surface
 from kbgen.search.porter import stem
@@ -10,6 +11,13 @@ from kbgen.search.porter import stem
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 MAX_CHARS = 180
 SCAN_CHARS = 20_000  # long articles: look for the passage in their first 20,000 characters
+
+
+@lru_cache(maxsize=65536)
+def _token_stem(token: str) -> str:
+    """The stem of a word as WORD_PATTERN finds it in folded text (memoised: snippets
+    read every word of ten articles per query)."""
+    return stem(surface(token))
 
 
 def snippet(text: str, query_stems: set[str], fallback: str = "") -> str:
@@ -22,14 +30,12 @@ def snippet(text: str, query_stems: set[str], fallback: str = "") -> str:
         sentence = " ".join(sentence.split())
         if not sentence:
             continue
-        matched = [
-            (match.start(), stem(surface(match.group())))
-            for match in WORD_PATTERN.finditer(fold(sentence))
-        ]
-        matched = [(start, s) for start, s in matched if s in query_stems]
-        score = len({s for _, s in matched})
+        folded = fold(sentence)
+        score = len(query_stems.intersection(map(_token_stem, WORD_PATTERN.findall(folded))))
         if score > best_score:
-            best, best_score, best_start = sentence, score, matched[0][0]
+            best, best_score = sentence, score
+            best_start = next(match.start() for match in WORD_PATTERN.finditer(folded)
+                              if _token_stem(match.group()) in query_stems)
     if not best:
         return _trim(fallback or " ".join(text.split()), 0)
     return _trim(best, best_start)
