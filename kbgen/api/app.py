@@ -125,11 +125,14 @@ def create_api_app(
     manifest_path: str | Path | None = None,
     *,
     preview: bool = True,
+    extra_routes: Sequence[BaseRoute] = (),
 ) -> Starlette:
     """The API for `kbgen serve` to mount on the preview's own origin (routes at /api/...).
 
     `preview=True` suits a writer's local preview: any loopback origin is allowed and
     headless or scripted browsers are not filtered as bots. Starlette does not run a mounted
     app's lifespan: call `await app.state.help_api.aclose()` when the server stops.
+    `extra_routes` are added as in `create_app` (e.g. `search_routes(project.index_dir)`).
     """
-    return create_app(project, db_url=db_url, manifest_path=manifest_path, preview=preview)
+    return create_app(project, extra_routes=extra_routes, db_url=db_url,
+                      manifest_path=manifest_path, preview=preview)

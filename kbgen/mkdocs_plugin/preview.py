@@ -193,6 +193,7 @@ def preview_app(preview: Preview, api_app):
 
 def serve_preview(project: Project, dev_addr: str, db_url: str | None = None) -> None:
     from kbgen.api.app import create_api_app
+    from kbgen.api.search_routes import search_routes
     from kbgen.api.server import serve
 
     host, _, port = dev_addr.rpartition(":")
@@ -202,7 +203,8 @@ def serve_preview(project: Project, dev_addr: str, db_url: str | None = None) ->
     if not preview.build():
         raise KbgenError("The first build failed; fix the problems above and run kbgen serve "
                          "again.")
-    api_app = create_api_app(project, db_url=project.db_url(db_url))
+    api_app = create_api_app(project, db_url=project.db_url(db_url),
+                             extra_routes=search_routes(project.index_dir))
     threading.Thread(target=preview.watch, daemon=True, name="kbgen-watch").start()
     log.info("Serving the preview and the help API at http://%s:%s/", host, port)
     serve(preview_app(preview, api_app), host, int(port))

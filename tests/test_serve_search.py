@@ -1,0 +1,52 @@
+"""`kbgen serve` answers /api/search like `kbgen api`, and finds an edit after the rebuild."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from tests.conftest import run_kbgen
+from tests.test_serve import free_port, wait_for
+
+
+@pytest.fixture
+def served(tmp_path):
+    assert run_kbgen("init", cwd=tmp_path).returncode == 0
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with (tmp_path / "serve.log").open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kbgen", "serve", "--dev-addr", f"127.0.0.1:{port}",
+             "--db", f"sqlite:///{tmp_path / 'events.db'}"],
+            cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_for(lambda: httpx.get(base + "/api/health").status_code == 200)
+            yield tmp_path, base
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+
+
+def search(base: str, query: str) -> list[dict]:
+    response = httpx.get(base + "/api/search", params={"q": query, "limit": 5})
+    assert response.status_code == 200, response.text
+    return response.json()["results"]
+
+
+def test_serve_searches_the_preview_and_picks_up_an_edit(served):
+    root, base = served
+    results = search(base, "first steps")
+    assert results[0]["id"] == "first-steps"
+    assert results[0]["url"] == "getting-started/first-steps/"
+    assert search(base, "zeppelin") == []
+
+    article = root / "content/getting-started/first-steps.md"
+    # A new section (a full rebuild, which updates the index; the API reopens it within
+    # a few seconds).
+    article.write_text(article.read_text() + "\n## Parking\n\nPark the zeppelin first.\n")
+    found = wait_for(lambda: search(base, "zepelin"), timeout=60)
+    assert found[0]["id"] == "first-steps"
+    assert "zeppelin" in found[0]["snippet"]
