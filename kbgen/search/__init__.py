@@ -11,8 +11,8 @@ from kbgen.search.engine import (
     SearchIndex,
     build_index,
     open_index,
-    related_articles,
 )
+from kbgen.search.related import related_articles
 from kbgen.search.tests_file import SearchTest, load_search_tests, run_search_tests
 
 __all__ = [
