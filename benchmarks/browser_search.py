@@ -261,7 +261,9 @@ def report(rel: dict | None, scale: dict | None) -> str:
             "files fetched (must be 0).",
             f"- Whole browser index on disk: {scale['index_bytes'] / 1e6:.1f} MB in "
             f"{scale['index_files']} files (material's lunr index at 5,000 articles: 17.7 MB, "
-            f"fetched on every first page view). `kbgen build`: {scale['build']:.0f} s.", ""]
+            "fetched on every first page view). " + (
+                f"`kbgen build`: {scale['build']:.0f} s." if scale["build"] == scale["build"]
+                else "Built beforehand (--built)."), ""]
     return "\n".join(out)
 
 
