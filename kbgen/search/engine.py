@@ -416,12 +416,13 @@ class SearchIndex:
         if not per_word:
             return []
         depth = max(self.ranking.candidates, limit * 4)
-        if self._fast:
+        if self._fast and all(boost > 0 for clause in clauses + common for *_, boost in clause):
             if not clauses:  # only common words: they are all there is to match
                 clauses, common = common, []
             candidates = top_entries(
                 self._postings, [t for clause in clauses for t in clause],
-                [t for clause in common for t in clause], depth)
+                [t for clause in common for t in clause], depth,
+                self._searcher.doc_count_all())
         else:
             candidates = self._whoosh_candidates(per_word, clauses, common, depth)
         best: dict[str, list] = {}  # article -> [score, its best entry, its best question]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 from array import array
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
@@ -65,17 +66,8 @@ def _add(scores: dict[int, float], postings: Postings, boost: float,
                 scores[doc] = get(doc, 0.0) + value * boost
 
 
-def top_entries(
-    cache: PostingsCache,
-    required: Sequence[QueryTerm],
-    optional: Sequence[QueryTerm],
-    depth: int,
-) -> list[tuple[float, int]]:
-    """The best `depth` (score, entry) pairs, best first, ties to the lower entry number.
-
-    Entries match if they contain any `required` term (scores summed, Whoosh's Or); the
-    `optional` terms only add to entries that already match (Whoosh's AndMaybe).
-    """
+def _sparse(cache, required, optional) -> dict[int, float]:
+    """Scores in a dict: for queries whose terms are in few entries."""
     scores: dict[int, float] = {}
     for field, stem, boost in required:
         _add(scores, cache.get(field, stem), boost)
@@ -85,8 +77,56 @@ def top_entries(
             _add(extra, cache.get(field, stem), boost, only=scores)
         for doc, value in extra.items():
             scores[doc] += value
-    if not scores or depth <= 0:
+    return scores
+
+
+def _dense(cache, required, optional, size: int) -> dict[int, float]:
+    """Scores in a list with a slot per entry: faster when the terms are in most entries.
+    Relies on every term score being positive (an entry matches iff its sum is not 0)."""
+    scores = [0.0] * size
+    for field, stem, boost in required:
+        docs, values = cache.get(field, stem)
+        for doc, value in zip(docs, values, strict=True):
+            scores[doc] += value * boost
+    matched = [doc for doc, score in enumerate(scores) if score]
+    if optional and matched:
+        extra = [0.0] * size
+        for field, stem, boost in optional:
+            docs, values = cache.get(field, stem)
+            if len(matched) * 16 < len(docs):  # few matches: look each one up
+                for doc in matched:
+                    i = bisect_left(docs, doc)
+                    if i < len(docs) and docs[i] == doc:
+                        extra[doc] += values[i] * boost
+            else:
+                for doc, value in zip(docs, values, strict=True):
+                    if scores[doc]:
+                        extra[doc] += value * boost
+        return {doc: scores[doc] + extra[doc] for doc in matched}
+    return {doc: scores[doc] for doc in matched}
+
+
+def top_entries(
+    cache: PostingsCache,
+    required: Sequence[QueryTerm],
+    optional: Sequence[QueryTerm],
+    depth: int,
+    size: int,
+) -> list[tuple[float, int]]:
+    """The best `depth` (score, entry) pairs, best first, ties to the lower entry number.
+
+    Entries match if they contain any `required` term (scores summed, Whoosh's Or); the
+    `optional` terms only add to entries that already match (Whoosh's AndMaybe). `size` is
+    the number of entry numbers (Whoosh's doc_count_all); boosts must be positive.
+    Per entry the sums are done in the same order either way, so the scores are identical.
+    """
+    if depth <= 0:
         return []
+    postings = sum(len(cache.get(field, stem)[0]) for field, stem, _ in required)
+    if postings * 8 < size:
+        scores = _sparse(cache, required, optional)
+    else:
+        scores = _dense(cache, required, optional, size)
     if len(scores) > depth:
         cut = heapq.nlargest(depth, scores.values())[-1]
         pool = [(-score, doc) for doc, score in scores.items() if score >= cut]
