@@ -52,6 +52,7 @@ FIELD_REPEATS = {"title": 3, "keywords": 2, "description": 1, "headings": 1, "bo
 INDEX_VERSION = "kbgen-search-2:" + ",".join(f"{k}={v}" for k, v in FIELD_REPEATS.items())
 _VERSION_FILE = "kbgen-index.json"
 TEXT_FIELDS = ("title", "keywords", "description", "headings", "body")
+MAX_REMEMBERED_WORDS = 50_000  # query words whose corrections are kept while open
 QUESTION_SHARE = 0.5  # a question entry this close to its FAQ page's score is shown instead
 
 
@@ -257,6 +258,7 @@ class SearchIndex:
         self._postings = PostingsCache(self._load_postings)
         self._entries: dict[int, tuple[str, str]] = {}
         self._lengths: dict[str, list[int]] = {}
+        self._words: dict[str, list[tuple[str, float]]] = {}
 
     def close(self) -> None:
         self._searcher.close()
@@ -299,9 +301,17 @@ class SearchIndex:
         return any(self._reader.doc_frequency(name, stem) for name in TEXT_FIELDS)
 
     def _alternatives(self, surface: str, stem: str) -> list[tuple[str, float]]:
-        """The stems to search for one query word, with their weights.
+        """The stems to search for one query word, with their weights (remembered while the
+        index is open: typo correction is the costly part of reading a query)."""
+        found = self._words.get(surface)
+        if found is None:
+            if len(self._words) >= MAX_REMEMBERED_WORDS:
+                self._words.clear()
+            found = self._words[surface] = self._find_alternatives(surface, stem)
+        return found
 
-        A word the help center never uses is replaced by its corrections; a word it uses
+    def _find_alternatives(self, surface: str, stem: str) -> list[tuple[str, float]]:
+        """A word the help center never uses is replaced by its corrections; a word it uses
         only rarely (maybe a typo in an article) also searches for much commoner neighbours.
         """
         ranking = self.ranking
