@@ -47,14 +47,14 @@ def new(title: str, category: str, kind: str, config_file: str | None) -> None:
 def check(strict: bool, config_file: str | None) -> None:
     """Check content, links, ids, review dates and search tests."""
     project = load_project(config_file)
-    failed = run_checks(project, strict)
+    failed, _ = run_checks(project, strict)
     if failed:
         raise KbgenError(f"{failed} problem(s) found.")
     click.echo("Content is OK.", err=True)
 
 
-def run_checks(project, strict: bool, search_tests: bool = True) -> int:
-    """Print every problem; return how many fail the check."""
+def run_checks(project, strict: bool, search_tests: bool = True):
+    """Print every problem; return how many fail the check, and the loaded content."""
     site = scaffold.load_or_fail(project.docs_dir, project.root)
     errors = errors_in(site.problems, strict)
     for problem in sorted(site.problems, key=lambda p: (p.file, p.line or 0)):
@@ -65,11 +65,11 @@ def run_checks(project, strict: bool, search_tests: bool = True) -> int:
         click.secho(line, err=True, fg="yellow")
     failed = len(errors)
     if search_tests and not errors:
-        failed += _search_tests(project, strict)
-    return failed
+        failed += _search_tests(project, strict, site)
+    return failed, site
 
 
-def _search_tests(project, strict: bool) -> int:
+def _search_tests(project, strict: bool, site) -> int:
     tests_file = project.docs_dir / "search-tests.yml"
     if not tests_file.exists():
         return 0
@@ -81,7 +81,6 @@ def _search_tests(project, strict: bool) -> int:
         click.secho("search-tests.yml: skipped, no search index yet (run kbgen build).",
                     err=True, fg="yellow")
         return 1 if strict else 0
-    site = scaffold.load_or_fail(project.docs_dir, project.root)
     failures = run_search_tests(tests_file, open_index(project.index_dir), set(site.by_id))
     for failure in failures:
         click.secho(str(failure), err=True, fg="red")
@@ -97,12 +96,12 @@ def build(strict: bool, drafts: bool, config_file: str | None) -> None:
     from kbgen.mkdocs_plugin.runner import build_site
 
     project = load_project(config_file)
-    failed = run_checks(project, strict, search_tests=False)
+    failed, site = run_checks(project, strict, search_tests=False)
     if failed:
         raise KbgenError(f"{failed} problem(s) found; the site was not built and the previous "
                          "one is unchanged.")
-    site_dir = build_site(project.config_file, drafts=drafts, strict=strict)
-    failed = _search_tests(project, strict=False)
+    site_dir = build_site(project.config_file, drafts=drafts, strict=strict, content=site)
+    failed = _search_tests(project, strict=False, site=site)
     if failed:
         raise KbgenError(f"{failed} search test(s) failed (the site was built).")
     click.echo(f"Built the site in {site_dir}", err=True)

@@ -44,6 +44,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.updated: dict = {}
         self.related: dict[str, list[str]] = {}
         self.problems_reported = False  # kbgen build prints them itself before building
+        self.preloaded: ContentSite | None = None  # kbgen build hands over what it checked
         self.stats: dict[str, stats_file.ArticleStats] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -53,7 +54,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             raise PluginError("kbgen needs mkdocs-material: set 'theme: {name: material}' "
                               "in mkdocs.yml.")
         root = Path(config.config_file_path or ".").resolve().parent
-        site = load_content(Path(config.docs_dir), root=root)
+        docs_dir = Path(config.docs_dir).resolve()
+        if self.preloaded is not None and self.preloaded.docs_dir == docs_dir:
+            site = self.preloaded
+        else:
+            site = load_content(docs_dir, root=root)
         errors = errors_in(site.problems, self.config.strict)
         for problem in site.problems:
             if problem not in errors and not self.problems_reported:

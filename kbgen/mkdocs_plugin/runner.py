@@ -31,10 +31,15 @@ def _config(config_file: Path, **plugin_options):
     return config, plugin
 
 
-def build_site(config_file: Path, *, drafts: bool = False, strict: bool = False) -> Path:
-    """Build into a temporary folder, then swap it in: a failed build never leaves half a site."""
+def build_site(config_file: Path, *, drafts: bool = False, strict: bool = False,
+               content=None) -> Path:
+    """Build into a temporary folder, then swap it in: a failed build never leaves half a site.
+
+    `content`, the ContentSite the caller already loaded and checked, saves loading it again.
+    """
     config, plugin = _config(config_file, drafts=drafts, strict=strict)
     plugin.problems_reported = True
+    plugin.preloaded = content
     site_dir = Path(config.site_dir)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
