@@ -50,3 +50,9 @@ def test_serve_searches_the_preview_and_picks_up_an_edit(served):
     found = wait_for(lambda: search(base, "zepelin"), timeout=60)
     assert found[0]["id"] == "first-steps"
     assert "zeppelin" in found[0]["snippet"]
+
+    # A body-only edit takes the fast path (only that page is re-rendered); the search
+    # index catches up in the background.
+    article.write_text(article.read_text() + "\nA dirigible also works.\n")
+    found = wait_for(lambda: search(base, "dirigible"), timeout=60)
+    assert found[0]["id"] == "first-steps"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,7 +94,21 @@ def rerender(last: LastBuild, changed: set[Path], root: Path) -> bool:
         site.replace(old, new)
         last.plugin.updated[new.src] = dt.datetime.now(dt.UTC).date()
         _render(last, file)
+    # The page is up to date now; the search index (which /api/search reads) catches up in
+    # the background, re-indexing only the changed articles.
+    articles = site.published(drafts=True)
+    threading.Thread(target=_reindex, args=(articles, last.plugin.state_dir),
+                     daemon=True, name="kbgen-reindex").start()
     return True
+
+
+def _reindex(articles, state_dir: Path) -> None:
+    try:
+        from kbgen.search import build_index
+
+        build_index(articles, state_dir / "search-index")
+    except Exception as exc:  # a full rebuild running at the same time holds the lock
+        log.warning("Search index not updated after the edit (%s); the next build will.", exc)
 
 
 def _render(last: LastBuild, file) -> None:
