@@ -96,7 +96,29 @@ def _rough_text(markdown: str) -> str:
 
 
 def doc_from_article(article: Any) -> SearchDoc:
-    """A SearchDoc from a `kbgen.content.Article` (anything with the same attributes)."""
+    """A SearchDoc from a `kbgen.content.Article` (anything with the same attributes).
+
+    One build asks for it three times per article (engine, browser index, related
+    articles); the plain text is kept on the article, which serve replaces when it changes.
+    """
+    cached = getattr(article, "_kb_search_doc", None)
+    if cached is not None and cached[0] == _identity(article):
+        return cached[1]
+    doc = _convert(article)
+    try:
+        article._kb_search_doc = (_identity(article), doc)
+    except AttributeError:  # frozen or slotted stand-ins: no cache
+        pass
+    return doc
+
+
+def _identity(article: Any) -> tuple:
+    return (article.id, article.url, article.title, article.description, article.body,
+            tuple(article.keywords or ()), tuple(article.tags or ()), article.category,
+            article.type)
+
+
+def _convert(article: Any) -> SearchDoc:
     faq = []
     if getattr(article, "type", "article") == "faq":
         faq = [
