@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from tests.conftest import article_front, run_kbgen, write_article
+from tests.conftest import MINIMAL_CONFIG, article_front, run_kbgen, write_article
 
 
 def page(root: Path, url: str) -> str:
@@ -137,3 +137,19 @@ def test_plain_mkdocs_build_also_refuses_bad_front_matter(make_site):
                             capture_output=True, text=True)
     assert result.returncode != 0
     assert "content/help/bad.md:3: error: invalid YAML" in result.stderr
+
+
+def test_instant_navigation_is_dropped_for_large_help_centers(make_site, monkeypatch):
+    """Material's instant navigation downloads the whole sitemap on the first page view."""
+    from kbgen.mkdocs_plugin import plugin
+    from kbgen.mkdocs_plugin.runner import build_site
+
+    root = make_site(MINIMAL_CONFIG.replace("  font: false\n",
+                                            "  font: false\n  features: [navigation.instant]\n"))
+    write_article(root, "help/one.md", article_front("one"))
+    write_article(root, "help/two.md", article_front("two"))
+    build_site(root / "mkdocs.yml")
+    assert '"navigation.instant"' in page(root, "help/one")
+    monkeypatch.setattr(plugin, "INSTANT_NAVIGATION_MAX_ARTICLES", 1)
+    build_site(root / "mkdocs.yml")
+    assert '"navigation.instant"' not in page(root, "help/one")

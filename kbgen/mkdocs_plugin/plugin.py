@@ -73,6 +73,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         custom = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(custom, str(theme_dir()))
         config.theme["font"] = False  # builds fully offline: no Google Fonts
+        _limit_instant_navigation(config, len(site.published(self.config.drafts)))
         config.nav = pages.navigation(site, self.config.drafts)
         config.validation.nav.omitted_files = logging.DEBUG  # articles are not in the nav
         config.validation.nav.absolute_links = logging.DEBUG
@@ -140,3 +141,16 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     def _article(self, page: Page):
         return self.site.by_src.get(page.file.src_uri) if self.site else None
+
+
+# mkdocs-material's instant navigation downloads the whole sitemap.xml on the first page
+# view (730 KB at 5,000 articles), which breaks the page-weight budget of large help centers.
+INSTANT_NAVIGATION_MAX_ARTICLES = 1000
+
+
+def _limit_instant_navigation(config: MkDocsConfig, articles: int) -> None:
+    features = config.theme.get("features") or []
+    if articles > INSTANT_NAVIGATION_MAX_ARTICLES and "navigation.instant" in features:
+        config.theme["features"] = [f for f in features if not f.startswith("navigation.instant")]
+        log.info("navigation.instant is off: with %d articles its sitemap download would "
+                 "outweigh the page (limit %d).", articles, INSTANT_NAVIGATION_MAX_ARTICLES)
