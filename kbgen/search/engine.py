@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -529,45 +528,3 @@ class SearchIndex:
             category=fields.get("category", ""),
             anchor=fields.get("anchor") or None,
         )
-
-    def similar(self, doc: SearchDoc, limit: int = 5) -> list[str]:
-        """Ids of the articles most like `doc` (more-like-this on its distinctive words)."""
-        counts = Counter()
-        for text, weight in ((doc.title, 3), (" ".join(doc.keywords), 2),
-                             (" ".join(doc.headings), 2), (doc.body, 1)):
-            for stem in (w.stem for w in words(text)):
-                counts[stem] += weight
-        total = max(1, self._reader.doc_count())
-        scored = []
-        for stem, tf in counts.items():
-            df = self._reader.doc_frequency("body", stem) + self._reader.doc_frequency(
-                "title", stem
-            )
-            if df:
-                scored.append((tf * math.log(1 + total / df), stem))
-        scored.sort(reverse=True)
-        top = scored[0][0] if scored else 1.0
-        clauses = [
-            Q.Term(name, stem, boost=weight * score / top)
-            for score, stem in scored[:20]
-            for name, weight in (("title", 2.0), ("keywords", 1.5), ("body", 1.0))
-        ]
-        if not clauses:
-            return []
-        related: list[str] = []
-        for result in self._searcher.search(Q.Or(clauses), limit=limit * 4 + 10):
-            article = result["article"]
-            if article != doc.id and article not in related:
-                related.append(article)
-                if len(related) >= limit:
-                    break
-        return related
-
-
-def related_articles(
-    articles: Sequence[object], index_dir: Path, per_article: int = 5
-) -> dict[str, list[str]]:
-    """For each article, the ids of the `per_article` most similar other articles."""
-    docs = _as_docs(articles)
-    with open_index(index_dir) as idx:
-        return {doc.id: idx.similar(doc, per_article) for doc in docs}
