@@ -208,5 +208,6 @@ def test_yaml_load_without_safe_loader_appears_nowhere():
     root = Path(__file__).resolve().parent.parent / "kbgen"
     for path in root.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        assert "yaml.load(" not in text, path
-        assert "yaml.unsafe_load" not in text and "yaml.full_load" not in text, path
+        # Spelled in pieces so this test itself is not a match for repository-wide greps.
+        for unsafe in ("load(", "load_all(", "unsafe_load", "full_load"):
+            assert "yaml." + unsafe not in text, path
