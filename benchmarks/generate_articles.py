@@ -212,7 +212,7 @@ theme:
   name: material
   font: false
 plugins:
-  - search
+  # kbgen's own search replaces mkdocs-material's lunr `search` plugin.
   - kbgen
 markdown_extensions:
   - toc:
