@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 import time
 import uuid
 
@@ -13,44 +10,15 @@ import httpx
 import pytest
 
 from tests.conftest import run_kbgen
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(check, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            result = check()
-            if result:
-                return result
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("timed out")
+from tests.serve_helpers import serving, wait_for
 
 
 @pytest.fixture
 def served(tmp_path):
     assert run_kbgen("init", cwd=tmp_path).returncode == 0
-    port = free_port()
     db = tmp_path / "events.db"
-    base = f"http://127.0.0.1:{port}"
-    with (tmp_path / "serve.log").open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kbgen", "serve", "--dev-addr", f"127.0.0.1:{port}",
-             "--db", f"sqlite:///{db}"],
-            cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            wait_for(lambda: httpx.get(base + "/api/health").status_code == 200)
-            yield tmp_path, base, db
-        finally:
-            process.terminate()
-            process.wait(timeout=15)
+    with serving(tmp_path, db) as base:
+        yield tmp_path, base, db
 
 
 def test_preview_serves_pages_api_and_reloads_after_an_edit(served):

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import httpx
 import pytest
 
 from tests.conftest import run_kbgen
-from tests.test_serve import free_port, wait_for
+from tests.serve_helpers import serving, wait_for
 
 
 @pytest.fixture
 def served(tmp_path):
     assert run_kbgen("init", cwd=tmp_path).returncode == 0
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with (tmp_path / "serve.log").open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kbgen", "serve", "--dev-addr", f"127.0.0.1:{port}",
-             "--db", f"sqlite:///{tmp_path / 'events.db'}"],
-            cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            wait_for(lambda: httpx.get(base + "/api/health").status_code == 200)
-            yield tmp_path, base
-        finally:
-            process.terminate()
-            process.wait(timeout=15)
+    with serving(tmp_path, tmp_path / "events.db") as base:
+        yield tmp_path, base
 
 
 def search(base: str, query: str) -> list[dict]:
