@@ -68,16 +68,23 @@ def most_linked(site: ContentSite, drafts: bool = False) -> list[Article]:
 
 
 def category(site: ContentSite, slug: str, updated: dict[str, dt.date],
-             drafts: bool = False) -> dict[str, Any]:
+             drafts: bool = False, popular_ids: list[str] | None = None,
+             count: int = 6) -> dict[str, Any]:
+    """A category page's data. `popular_ids` is evidence (the writer's `popular` list or the
+    stats file's most deflecting articles), site-wide: the category shows its own, if any, and
+    no guessed list without it."""
     cat = site.category(slug)
     articles = site.in_category(slug, drafts)
+    in_category = {a.id: a for a in articles}
+    popular = [in_category[i] for i in popular_ids or [] if i in in_category]
     groups = []
     for kind in ("article", "faq", "troubleshooting"):
         items = [summary(a, updated.get(a.src)) for a in articles if a.type == kind]
         if items:
             groups.append({"type": kind, "label": GROUP_LABELS[kind], "items": items})
     return {"slug": slug, "title": cat.title, "description": cat.description,
-            "count": len(articles), "groups": groups}
+            "count": len(articles), "groups": groups,
+            "popular": [summary(a, updated.get(a.src)) for a in popular[:count]]}
 
 
 def related(site: ContentSite, article: Article, computed: list[str] | None = None,

@@ -102,6 +102,21 @@ def test_home_lists_popular_articles_by_deflected_sessions(make_site):
     assert re.findall(r"Title of (\w+)", popular) == ["invoices", "exports", "refunds"]
 
 
+def test_category_pages_list_their_popular_articles_by_deflected_sessions(make_site):
+    root = site_with_stats(make_site, {
+        "refunds": stats_entry(7, 2, 0.45, 3, 40),
+        "invoices": stats_entry(2, 0, 0.34, 12, 20),
+        "login": stats_entry(0, 0, None, 0, 4),  # nothing deflected: not popular
+    })
+    write_article(root, "account/password.md", article_front("password"))
+    assert run_kbgen("build", cwd=root).returncode == 0
+    billing = (root / "site/billing/index.html").read_text()
+    popular = billing.split("Popular in", 1)[1].split("</section>", 1)[0]
+    assert re.findall(r"Title of (\w+)", popular) == ["invoices", "refunds"]
+    # No evidence for the account category: no made-up popular list there.
+    assert "Popular in" not in (root / "site/account/index.html").read_text()
+
+
 def test_check_warns_about_articles_with_a_low_csat_lower_bound(make_site):
     root = site_with_stats(make_site, {
         "refunds": stats_entry(3, 9, 0.09, 10, 50),

@@ -28,8 +28,8 @@ class KbgenConfig(base.Config):
 
     # Home and article pages
     popular = c.ListOfItems(c.Type(str), default=[])
-    """Article ids shown as popular on the home page (default: most deflected, stats_file;
-    else the most linked articles)."""
+    """Article ids shown as popular on the home page and their category's page (default: most
+    deflected, stats_file; else the most linked articles, on the home page only)."""
     list_count = c.Type(int, default=6)
     """How many popular and recent articles the home page lists."""
     related_count = c.Type(int, default=5)

@@ -80,10 +80,11 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
         "article": None,
         "jsonld": [],
     }
+    # Written `popular` first, then what deflected most (stats_file); the home page falls back
+    # to the most linked articles, category pages show no popular list without evidence.
+    popular = config.popular or stats_file.popular_ids(stats or {})
     if src_uri == HOME:
         data["page_type"] = "home"
-        # Written `popular` first, then what deflected most (stats_file), then most linked.
-        popular = config.popular or stats_file.popular_ids(stats or {})
         data["home"] = site_data.home(site, popular, updated, config.list_count, drafts)
         data["jsonld"] = [site_data.script_json(website_jsonld(site_url, page_url))]
     elif src_uri == CONTACT:
@@ -92,7 +93,8 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
         data["page_type"] = "search"
     elif src_uri.endswith("/index.md") and src_uri.count("/") == 1:
         data["page_type"] = "category"
-        data["category"] = site_data.category(site, src_uri.split("/")[0], updated, drafts)
+        data["category"] = site_data.category(site, src_uri.split("/")[0], updated, drafts,
+                                              popular, config.list_count)
         data["jsonld"] = [site_data.script_json(
             category_jsonld(data["category"]["title"], site_url, page_url))]
     article = site.by_src.get(src_uri)
