@@ -1,6 +1,8 @@
 """Run the metric queries for one window and fold their rows into plain counters.
 
-Only aggregated rows cross into Python: one per week, article, article-week or query-week.
+Only aggregated rows cross into Python: one per day, article-day or query-day (`DayRows`),
+folded into weeks and totals (`Collected`). Windows of whole UTC days take most days from
+the day rollups (rollups.py); other windows read the events.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from kbgen.analytics import queries
-from kbgen.analytics.stats import normalise_query
+from kbgen.analytics.daily import DAY_MS, DayRows, run_metrics
+from kbgen.analytics.rollups import aligned, read_with_rollups, save_rollups
 from kbgen.analytics.window import Window
 
-DAY_MS = 86_400_000
 WEEK_MS = 7 * DAY_MS
 MONDAY_MS = 4 * DAY_MS  # 1970-01-05T00:00Z, the first Monday of the epoch
 FEEDBACK_LIMIT = 500
@@ -76,8 +78,6 @@ def params_for(window: Window, **extra: Any) -> dict[str, Any]:
     return {
         "since": window.since_ms,
         "until": window.until_ms,
-        "monday": MONDAY_MS,
-        "week": WEEK_MS,
         "day": DAY_MS,
         "tab": "\t",
         "lf": "\n",
@@ -95,41 +95,60 @@ def week_start_ms(index: int) -> int:
     return MONDAY_MS + index * WEEK_MS
 
 
-def collect(store: Store, window: Window) -> Collected:
-    """All counters for `window`, read in one snapshot when the store offers one."""
+def fold(days: DayRows, out: Collected) -> None:
+    """Days into weeks (Monday to Sunday, UTC) and whole-window totals."""
+    for day, t in days.totals.items():
+        wk = week_index(day * DAY_MS)
+        if any(t[:7]):
+            out.weeks[wk].add(SessionWeek(*t[:7]))
+        if t[9]:
+            nps = out.nps_by_week[wk]
+            for i in range(3):
+                nps[i] += t[7 + i]
+    for (day, article), (views, sessions, contacted, yes, no) in days.articles.items():
+        row = out.articles[article]
+        row.views += views
+        row.view_sessions += sessions
+        row.contacted_sessions += contacted
+        row.helpful += yes
+        row.not_helpful += no
+        if yes or no:
+            votes = out.votes_by_week[week_index(day * DAY_MS)]
+            votes[0] += yes
+            votes[1] += no
+    for (day, query), (count, zero, clicks) in days.searches.items():
+        row = out.searches[query]
+        row.count += count
+        row.zero_results += zero
+        row.clicks += clicks
+        week = out.searches_by_week[week_index(day * DAY_MS)]
+        week[0] += count
+        week[1] += zero
+
+
+def collect(store: Store, window: Window, *, rollups: bool = True) -> Collected:
+    """All counters for `window`, read in one snapshot when the store offers one.
+
+    With `rollups` (and a store that can keep them, and a window of whole UTC days) most
+    days come from the day rollups and the days computed here are kept for the next report.
+    """
+    params = params_for(window, limit=FEEDBACK_LIMIT)
+    use_rollups = rollups and hasattr(store, "write_many") and aligned(window)
+    out, computed = Collected(), []
     snapshot = getattr(store, "snapshot", None)
     with snapshot() if snapshot else contextlib.nullcontext():
-        return _collect(store, params_for(window, limit=FEEDBACK_LIMIT))
-
-
-def _collect(store: Store, params: dict[str, Any]) -> Collected:
-    out = Collected()
-    for wk, *counts in store.query(queries.SESSIONS_BY_WEEK, params):
-        out.weeks[int(wk)] = SessionWeek(*(int(c or 0) for c in counts))
-    for article, views, sessions, contacted in store.query(queries.ARTICLE_VIEWS, params):
-        row = out.articles[article]
-        row.views, row.view_sessions, row.contacted_sessions = (
-            int(views), int(sessions), int(contacted or 0)
-        )
-    for article, wk, yes, no in store.query(queries.VOTES_BY_ARTICLE_WEEK, params):
-        row = out.articles[article]
-        row.helpful += int(yes or 0)
-        row.not_helpful += int(no or 0)
-        out.votes_by_week[int(wk)][0] += int(yes or 0)
-        out.votes_by_week[int(wk)][1] += int(no or 0)
-    for wk, promoters, detractors, answers in store.query(queries.NPS_BY_WEEK, params):
-        out.nps_by_week[int(wk)] = [int(promoters or 0), int(detractors or 0), int(answers)]
-    for nq, wk, count, zero, clicks in store.query(queries.SEARCHES_BY_QUERY_WEEK, params):
-        row = out.searches[normalise_query(nq)]
-        row.count += int(count)
-        row.zero_results += int(zero or 0)
-        row.clicks += int(clicks or 0)
-        out.searches_by_week[int(wk)][0] += int(count)
-        out.searches_by_week[int(wk)][1] += int(zero or 0)
-    out.feedback = [
-        (article, int(ts), reason, comment)
-        for article, ts, reason, comment in store.query(queries.NEGATIVE_FEEDBACK, params)
-    ]
-    for total, without in store.query(queries.TICKETS_IN_WINDOW, params):
-        out.tickets, out.tickets_without_session = int(total or 0), int(without or 0)
+        if use_rollups:
+            days, computed = read_with_rollups(store, window, params)
+        else:
+            days = run_metrics(store, params, queries.EVERY_SESSION)
+        fold(days, out)
+        out.feedback = [
+            (article, int(ts), reason, comment)
+            for article, ts, reason, comment in store.query(queries.NEGATIVE_FEEDBACK, params)
+        ]
+        for total, without in store.query(queries.TICKETS_IN_WINDOW, params):
+            out.tickets, out.tickets_without_session = int(total or 0), int(without or 0)
+    if computed:
+        save_rollups(store, computed)
     return out
+

@@ -8,8 +8,18 @@ Conventions shared by all queries:
 - A contact is a `contact` event of stage `submit`, or an imported helpdesk ticket that
   carries the session (`tickets.session`), at the ticket's creation time.
 - "Last" means latest `ts`; ties go to the later `received`, then the larger `id`.
-- Weeks start on Monday 00:00 UTC: week number = (ts − :monday) / :week, integer division.
+- Rows are per UTC day, day number = ts / :day (integer division; ts >= 0); Python folds
+  days into weeks (Monday to Sunday) and keeps them as day rollups (rollups.py).
+
+Every metric is a sum over sessions (all joins stay inside one session), so the metric
+queries take a `Scope`: which sessions they read and how they bound `ts`. The whole window
+reads all sessions; the day rollups read the single-day sessions of some days and the
+multi-day sessions apart (schema version 3, kbgen/store/0003_report_rollups.sql).
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 WINDOW = "ts >= :since AND ts < :until"
 # The same test written so that SQLite does not pick the ts index for it: a report window
@@ -17,6 +27,26 @@ WINDOW = "ts >= :since AND ts < :until"
 # a no-op in both dialects; it leaves the planner the covering indexes of schema version 2
 # (kbgen/store/0002_covering_indexes.sql): per session, and one per event type.
 SCAN_WINDOW = "+ts >= :since AND +ts < :until"
+
+MULTI_DAY_SESSIONS = "SELECT session FROM report_multi_day_sessions"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which events the metric queries read: `window` bounds ts (WINDOW walks the ts index,
+    right for a few days of a long table; SCAN_WINDOW the covering indexes, right for most
+    of it) and `sessions` is an extra condition on `session` ("" for all sessions)."""
+
+    window: str = SCAN_WINDOW
+    sessions: str = ""
+
+
+EVERY_SESSION = Scope()
+MULTI_DAY = Scope(SCAN_WINDOW, f"AND session IN ({MULTI_DAY_SESSIONS})")
+
+
+def single_day(window: str) -> Scope:
+    return Scope(window, f"AND session NOT IN ({MULTI_DAY_SESSIONS})")
 
 
 def normalised(column: str) -> str:
@@ -36,10 +66,11 @@ def normalised(column: str) -> str:
 
 NORMALISED_QUERY = normalised("query")
 
-# One row per week (of each session's first event): sessions, events read, help sessions,
+# One row per day of each session's first event: sessions, events read, help sessions,
 # contact sessions, help sessions without a contact, contact-page sessions, and those of
 # them without a contact. Ticket-only sessions count as contact sessions.
-SESSIONS_BY_WEEK = f"""
+def sessions_by_day(scope: Scope) -> str:
+    return f"""
 WITH s AS (
     SELECT session,
            MIN(ts) AS first_ts,
@@ -48,13 +79,13 @@ WITH s AS (
            MAX(CASE WHEN type = 'contact' AND stage = 'submit' THEN 1 ELSE 0 END) AS submitted,
            MAX(CASE WHEN type = 'contact' AND stage = 'open' THEN 1 ELSE 0 END) AS opened
     FROM events
-    WHERE {SCAN_WINDOW}
+    WHERE {scope.window} {scope.sessions}
     GROUP BY session
 ),
 t AS (
     SELECT session, MIN(ts) AS first_ts
     FROM tickets
-    WHERE session IS NOT NULL AND {WINDOW}
+    WHERE session IS NOT NULL AND {WINDOW} {scope.sessions}
     GROUP BY session
 ),
 f AS (
@@ -69,7 +100,7 @@ f AS (
         WHERE e.session = t.session AND e.ts >= :since AND e.ts < :until
     )
 )
-SELECT (first_ts - :monday) / :week AS wk,
+SELECT first_ts / :day AS d,
        COUNT(*),
        SUM(n),
        SUM(helped),
@@ -78,30 +109,34 @@ SELECT (first_ts - :monday) / :week AS wk,
        SUM(opened),
        SUM(opened * (1 - contacted))
 FROM f
-GROUP BY (first_ts - :monday) / :week
-ORDER BY wk
+GROUP BY first_ts / :day
+ORDER BY d
 """
 
-# One row per article: views, sessions that viewed it, and those of them with a contact
-# after their first view of it, within :day ms, in the same session. Few sessions contact:
-# `IN (cs)` is one small lookup table built once, so the per-session index probes for the
-# contact's time only run for sessions that contacted at all.
-ARTICLE_VIEWS = f"""
+
+# One row per article and day of the first view: views, sessions that viewed it, and those
+# of them with a contact after their first view of it, within :day ms, in the same session.
+# Few sessions contact: `IN (cs)` is one small lookup table built once, so the per-session
+# index probes for the contact's time only run for sessions that contacted at all.
+def article_views_by_day(scope: Scope) -> str:
+    return f"""
 WITH fv AS (
     SELECT article, session, MIN(ts) AS first_ts, COUNT(*) AS n
     FROM events
-    WHERE type = 'view' AND {SCAN_WINDOW}
+    WHERE type = 'view' AND {scope.window} {scope.sessions}
     GROUP BY article, session
 )
 SELECT fv.article,
+       fv.first_ts / :day AS d,
        SUM(fv.n),
        COUNT(*),
        SUM(CASE WHEN fv.session IN (
                SELECT session FROM events
-               WHERE type = 'contact' AND stage = 'submit' AND {SCAN_WINDOW}
+               WHERE type = 'contact' AND stage = 'submit' AND {scope.window}
+                 {scope.sessions}
                UNION
                SELECT session FROM tickets
-               WHERE session IS NOT NULL AND {WINDOW}
+               WHERE session IS NOT NULL AND {WINDOW} {scope.sessions}
            ) AND (EXISTS (
                SELECT 1 FROM events c
                WHERE c.session = fv.session
@@ -115,8 +150,9 @@ SELECT fv.article,
                  AND t.ts >= :since AND t.ts < :until
            )) THEN 1 ELSE 0 END)
 FROM fv
-GROUP BY fv.article
+GROUP BY fv.article, fv.first_ts / :day
 """
+
 
 # A vote `e` that is its session's last on the article: no later vote, and no other vote at
 # the same ts that wins the tie (later received, then larger id). Each test is an index
@@ -138,17 +174,20 @@ AND ((SELECT COUNT(*) FROM events l
      ))
 """
 
-# One row per article and week of the session's last vote on it: helpful, not helpful.
-VOTES_BY_ARTICLE_WEEK = f"""
+
+# One row per article and day of the session's last vote on it: helpful, not helpful.
+def votes_by_article_day(scope: Scope) -> str:
+    return f"""
 SELECT e.article,
-       (e.ts - :monday) / :week AS wk,
+       e.ts / :day AS d,
        SUM(CASE WHEN e.helpful = 1 THEN 1 ELSE 0 END),
        SUM(CASE WHEN e.helpful = 0 THEN 1 ELSE 0 END)
 FROM events e
-WHERE e.type = 'vote' AND +e.ts >= :since AND +e.ts < :until
+WHERE e.type = 'vote' AND {scope.window} {scope.sessions}
   AND {_IS_LAST_VOTE}
-GROUP BY e.article, (e.ts - :monday) / :week
+GROUP BY e.article, e.ts / :day
 """
+
 
 # The feedback inbox: sessions whose last vote on an article is negative and says why,
 # newest first. Written as "no later vote" rather than with the window function: walking the
@@ -163,36 +202,40 @@ ORDER BY e.ts DESC, e.article
 LIMIT :limit
 """
 
-# One row per week of each session's last NPS answer: promoters, detractors, answers.
-NPS_BY_WEEK = f"""
+
+# One row per day of each session's last NPS answer: promoters, detractors, answers.
+def nps_by_day(scope: Scope) -> str:
+    return f"""
 WITH n AS (
     SELECT ts, score,
            ROW_NUMBER() OVER (
                PARTITION BY session ORDER BY ts DESC, received DESC, id DESC
            ) AS rn
     FROM events
-    WHERE type = 'nps' AND {SCAN_WINDOW}
+    WHERE type = 'nps' AND {scope.window} {scope.sessions}
 )
-SELECT (ts - :monday) / :week AS wk,
+SELECT ts / :day AS d,
        SUM(CASE WHEN score >= 9 THEN 1 ELSE 0 END),
        SUM(CASE WHEN score <= 6 THEN 1 ELSE 0 END),
        COUNT(*)
 FROM n
 WHERE rn = 1
-GROUP BY (ts - :monday) / :week
+GROUP BY ts / :day
 """
 
-# One row per query (as typed: Python merges them by normalised query) and week: searches,
+
+# One row per query (as typed: Python merges them by normalised query) and day: searches,
 # zero-result searches, and searches that a search_click with the same normalised query
 # followed in the same session. Only searches of sessions that clicked are normalised in SQL:
 # the click side (few rows) drives the join through the searches' (session, ts) index.
-SEARCHES_BY_QUERY_WEEK = f"""
+def searches_by_query_day(scope: Scope) -> str:
+    return f"""
 WITH k AS MATERIALIZED (
     SELECT session, nq, MAX(ts) AS last_click
     FROM (
         SELECT session, ts, {NORMALISED_QUERY} AS nq
         FROM events
-        WHERE type = 'search_click' AND {SCAN_WINDOW}
+        WHERE type = 'search_click' AND {scope.window} {scope.sessions}
     ) AS clicks
     GROUP BY nq, session
 ),
@@ -206,18 +249,19 @@ hits AS (
 rows_ AS (
     SELECT query, ts, 1 AS n, CASE WHEN results = 0 THEN 1 ELSE 0 END AS zero, 0 AS clicked
     FROM events
-    WHERE type = 'search' AND {SCAN_WINDOW}
+    WHERE type = 'search' AND {scope.window} {scope.sessions}
     UNION ALL
     SELECT query, ts, n, zero, clicked FROM hits
 )
 SELECT query,
-       (ts - :monday) / :week AS wk,
+       ts / :day AS d,
        SUM(n),
        SUM(zero),
        SUM(clicked)
 FROM rows_
-GROUP BY query, (ts - :monday) / :week
+GROUP BY query, ts / :day
 """
+
 
 TICKETS_IN_WINDOW = f"""
 SELECT COUNT(*), SUM(CASE WHEN session IS NULL THEN 1 ELSE 0 END)

@@ -19,10 +19,17 @@ from kbgen.analytics.window import Window, iso
 
 
 def build_report(
-    store: Any, window: Window, manifest: Manifest | None = None, now: datetime | None = None
+    store: Any,
+    window: Window,
+    manifest: Manifest | None = None,
+    now: datetime | None = None,
+    *,
+    rollups: bool = True,
 ) -> dict[str, Any]:
+    """The report for `window`. `rollups=False` reads every event of the window instead of
+    the day rollups (the same numbers; tests and benchmarks compare the two)."""
     manifest = manifest or Manifest()
-    collected = collect(store, window)
+    collected = collect(store, window, rollups=rollups)
     totals = SessionWeek()
     for week in collected.weeks.values():
         totals.add(week)

@@ -39,6 +39,11 @@ class Store(Protocol):
     def snapshot(self) -> AbstractContextManager[Store]:
         """Queries inside the block (same thread) share one consistent read transaction."""
 
+    def write_many(self, steps: list[tuple[str, list[dict]]]) -> None:
+        """Statements with :name parameters, each run once per parameter dict, all in one
+        write transaction. For data derived from the events (the report's day rollups);
+        events and tickets themselves go through add_event_batches / add_tickets."""
+
     def count_rejection(self, reason: str, n: int = 1) -> None: ...
 
     def rejections(self) -> dict[str, int]:

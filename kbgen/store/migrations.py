@@ -16,6 +16,7 @@ from kbgen.store import sql
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, "schema.sql"),
     (2, "0002_covering_indexes.sql"),  # covering indexes for `kbgen report`
+    (3, "0003_report_rollups.sql"),  # per-day report rollups, kept fresh by triggers
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -22,6 +22,7 @@ from kbgen.store import migrations, sql
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, "schema_postgres.sql"),
     (2, "0002_covering_indexes_postgres.sql"),  # covering indexes for `kbgen report`
+    (3, "0003_report_rollups_postgres.sql"),  # per-day report rollups, kept fresh by triggers
 )
 LATEST = MIGRATIONS[-1][0]
 assert LATEST == migrations.LATEST, "PostgreSQL and SQLite schema versions must move together"

@@ -191,6 +191,15 @@ class PostgresStore:
 
         return self._write(write) if params else 0
 
+    def write_many(self, steps: list[tuple[str, list[dict]]]) -> None:
+        def write(conn: psycopg.Connection) -> None:
+            with conn.cursor() as cur:
+                for statement, params in steps:
+                    if params:
+                        cur.executemany(to_pyformat(statement), params)
+
+        self._write(write)
+
     def count_rejection(self, reason: str, n: int = 1) -> None:
         self._write(lambda conn: self._add_rejections(conn, {reason: n}))
 

@@ -129,20 +129,21 @@ class SQLiteStore:
         received = now_ms()
         params = [[rows.event_params(event, received) for event in batch] for batch in batches]
         with self._write() as conn:
-            stored = []
-            for batch in params:
-                before = conn.total_changes
-                conn.executemany(sql.INSERT_EVENT, batch)
-                stored.append(conn.total_changes - before)
+            # rowcount, not total_changes: the report rollups' triggers change rows too.
+            stored = [max(conn.executemany(sql.INSERT_EVENT, batch).rowcount, 0)
+                      for batch in params]
             self._add_rejections(conn, rejections or {})
         return stored
 
     def add_tickets(self, rows_: list[dict]) -> int:
         params = [rows.ticket_params(row) for row in rows_]
         with self._write() as conn:
-            before = conn.total_changes
-            conn.executemany(sql.INSERT_TICKET, params)
-            return conn.total_changes - before
+            return max(conn.executemany(sql.INSERT_TICKET, params).rowcount, 0)
+
+    def write_many(self, steps: list[tuple[str, list[dict]]]) -> None:
+        with self._write() as conn:
+            for statement, params in steps:
+                conn.executemany(statement, params)
 
     def count_rejection(self, reason: str, n: int = 1) -> None:
         with self._write() as conn:

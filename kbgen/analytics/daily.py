@@ -1,0 +1,73 @@
+"""The metric queries' rows by UTC day, before they are folded into weeks and totals.
+
+Every metric is a sum over sessions, and a day's rows are the sums of the sessions whose
+first event (or view, vote, search) falls on it, so the rows of disjoint sets of sessions
+add up: the day rollups (rollups.py) rely on that.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from kbgen.analytics import queries
+from kbgen.analytics.stats import normalise_query
+
+DAY_MS = 86_400_000
+
+
+class Store(Protocol):
+    def query(self, sql: str, params: dict[str, Any]) -> Any: ...
+
+
+# DayRows.totals columns: the sessions query's counters, then the NPS query's.
+TOTALS = ("sessions", "events", "help_sessions", "contact_sessions", "help_without_contact",
+          "contact_page_sessions", "contact_page_deflected",
+          "nps_promoters", "nps_detractors", "nps_answers")
+ARTICLE_COUNTS = ("views", "view_sessions", "contacted_sessions", "helpful", "not_helpful")
+SEARCH_COUNTS = ("count", "zero_results", "clicks")
+
+
+@dataclass
+class DayRows:
+    """The metric queries' rows by UTC day (day = ts // DAY_MS): sums over sessions, so the
+    rows of disjoint sets of sessions add up."""
+
+    totals: dict[int, list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0] * len(TOTALS)))
+    articles: dict[tuple[int, str], list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0] * len(ARTICLE_COUNTS)))
+    searches: dict[tuple[int, str], list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0] * len(SEARCH_COUNTS)))
+
+    def add(self, other: DayRows) -> None:
+        for mine, theirs in ((self.totals, other.totals), (self.articles, other.articles),
+                             (self.searches, other.searches)):
+            for key, values in theirs.items():
+                row = mine[key]
+                for i, value in enumerate(values):
+                    row[i] += value
+
+
+def run_metrics(store: Store, params: dict[str, Any], scope: queries.Scope) -> DayRows:
+    """The per-session metrics of `scope`'s sessions in params' window, by day."""
+    out = DayRows()
+    for d, *counts in store.query(queries.sessions_by_day(scope), params):
+        out.totals[int(d)][:7] = [int(c or 0) for c in counts]
+    for d, promoters, detractors, answers in store.query(queries.nps_by_day(scope), params):
+        out.totals[int(d)][7:] = [int(promoters or 0), int(detractors or 0), int(answers)]
+    for article, d, views, sessions, contacted in store.query(
+            queries.article_views_by_day(scope), params):
+        out.articles[int(d), article][:3] = [int(views), int(sessions), int(contacted or 0)]
+    for article, d, yes, no in store.query(queries.votes_by_article_day(scope), params):
+        out.articles[int(d), article][3:] = [int(yes or 0), int(no or 0)]
+    for query, d, count, zero, clicks in store.query(
+            queries.searches_by_query_day(scope), params):
+        row = out.searches[int(d), normalise_query(query)]
+        row[0] += int(count)
+        row[1] += int(zero or 0)
+        row[2] += int(clicks or 0)
+    return out
+
+

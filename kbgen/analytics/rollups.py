@@ -1,0 +1,172 @@
+"""Day rollups: a report over whole UTC days reads a few rows per day, not every event.
+
+Why it is exact. Every metric is a sum over sessions. A session whose events and tickets
+all fall on one UTC day counts the same in every window of whole days that contains that
+day (all of its events are inside), so the single-day sessions' sums can be kept per day.
+Sessions that span days (listed in `report_multi_day_sessions`) are read from the events
+for each report. Windows that do not start and end at midnight UTC read the events.
+
+Why it stays fresh. Triggers raise a day's version with every new event or ticket on it,
+and the days of a session that starts to span days (schema version 3). A kept day is used
+only when its version is still the day's; otherwise the day is computed again from the
+events, and kept. The versions and the rollups are read in the report's snapshot, so a
+report never mixes states; rollups saved from an older snapshot carry its version and are
+simply computed again next time.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from kbgen.analytics import queries
+from kbgen.analytics.daily import (
+    ARTICLE_COUNTS,
+    DAY_MS,
+    SEARCH_COUNTS,
+    TOTALS,
+    DayRows,
+    Store,
+    run_metrics,
+)
+from kbgen.analytics.window import Window
+from kbgen.errors import KbgenError, ServiceUnavailable
+
+log = logging.getLogger(__name__)
+
+# A few stale days of a long table are read through the ts index (one row lookup per
+# event); more than this share of the table is read once through the covering indexes.
+NARROW_SHARE = 0.25
+
+DAY_VERSIONS = """
+SELECT day, SUM(version) FROM report_day_versions
+WHERE day >= :first AND day < :end
+GROUP BY day
+"""
+KEPT_DAYS = f"""
+SELECT day, version, {', '.join(TOTALS)} FROM report_days
+WHERE day >= :first AND day < :end
+"""
+KEPT_ARTICLES = f"""
+SELECT day, article, {', '.join(ARTICLE_COUNTS)} FROM report_day_articles
+WHERE day >= :first AND day < :end
+"""
+KEPT_SEARCHES = f"""
+SELECT day, query, {', '.join(SEARCH_COUNTS)} FROM report_day_searches
+WHERE day >= :first AND day < :end
+"""
+# The days that hold any event or ticket (two index probes each).
+DATA_SPAN = """
+SELECT MIN(lo) / :day, MAX(hi) / :day FROM (
+    SELECT MIN(ts) AS lo, MAX(ts) AS hi FROM events
+    UNION ALL
+    SELECT MIN(ts), MAX(ts) FROM tickets
+) AS spans
+"""
+
+
+def aligned(window: Window) -> bool:
+    """True for windows that start and end at midnight UTC (dates, and the default)."""
+    return (window.since_ms >= 0 and window.since_ms % DAY_MS == 0
+            and window.until_ms % DAY_MS == 0)
+
+
+def read_with_rollups(
+    store: Store, window: Window, params: dict[str, Any]
+) -> tuple[DayRows, list[tuple[int, int, DayRows]]]:
+    """The window's day rows, and the days computed here: (day, version, rows) to keep.
+
+    Runs inside the caller's snapshot."""
+    first, end = window.since_ms // DAY_MS, window.until_ms // DAY_MS
+    span = {"first": first, "end": end}
+    versions = {int(day): int(v) for day, v in store.query(DAY_VERSIONS, span)}
+    kept = {int(day) for day, version, *_ in store.query(KEPT_DAYS, span)
+            if int(version) == versions.get(int(day), 0)}
+    stale = [day for day in range(first, end) if day not in kept]
+
+    out, computed = DayRows(), DayRows()
+    low, high = next(iter(store.query(DATA_SPAN, {"day": DAY_MS})))
+    # Days before the first event or after the last are empty: nothing to read.
+    fresh = {day for day in stale if low is None or not int(low) <= day <= int(high)}
+    stale = [day for day in stale if day not in fresh]
+    table_days = 0 if low is None else int(high) - int(low) + 1
+    for start, stop, bound in _passes(stale, table_days):
+        part = run_metrics(store, {**params, "since": start * DAY_MS, "until": stop * DAY_MS},
+                           queries.single_day(bound))
+        computed.add(part)
+        fresh.update(range(start, stop))
+    kept -= fresh
+    if kept:
+        _read_kept(store, span, kept, out)
+    out.add(computed)
+    out.add(run_metrics(store, params, queries.MULTI_DAY))
+    return out, [(day, versions.get(day, 0), _only(computed, day)) for day in sorted(fresh)]
+
+
+def _passes(stale: list[int], table_days: int) -> list[tuple[int, int, str]]:
+    """How to compute the stale days: (first day, end day, ts bound) per query pass."""
+    if not stale:
+        return []
+    if len(stale) > NARROW_SHARE * table_days:
+        return [(stale[0], stale[-1] + 1, queries.SCAN_WINDOW)]
+    runs, start = [], stale[0]
+    for before, day in zip(stale, stale[1:] + [None], strict=True):
+        if day != before + 1:
+            runs.append((start, before + 1, queries.WINDOW))
+            start = day
+    return runs
+
+
+def _read_kept(store: Store, span: dict[str, int], days: set[int], out: DayRows) -> None:
+    for day, _version, *counts in store.query(KEPT_DAYS, span):
+        if int(day) in days:
+            out.totals[int(day)] = [int(c) for c in counts]
+    for day, article, *counts in store.query(KEPT_ARTICLES, span):
+        if int(day) in days:
+            out.articles[int(day), article] = [int(c) for c in counts]
+    for day, query, *counts in store.query(KEPT_SEARCHES, span):
+        if int(day) in days:
+            out.searches[int(day), query] = [int(c) for c in counts]
+
+
+def _only(rows: DayRows, day: int) -> DayRows:
+    one = DayRows()
+    if day in rows.totals:
+        one.totals[day] = rows.totals[day]
+    one.articles.update({key: v for key, v in rows.articles.items() if key[0] == day})
+    one.searches.update({key: v for key, v in rows.searches.items() if key[0] == day})
+    return one
+
+
+def _columns(names: tuple[str, ...]) -> tuple[str, str]:
+    return ", ".join(names), ", ".join(f":{name}" for name in names)
+
+
+def save_rollups(store: Any, days: list[tuple[int, int, DayRows]]) -> None:
+    """Keep the computed days for the next report (best effort: a busy or read-only
+    database only means the next report computes them again)."""
+    totals_cols, totals_vals = _columns(("day", "version", *TOTALS))
+    article_cols, article_vals = _columns(("day", "article", *ARTICLE_COUNTS))
+    search_cols, search_vals = _columns(("day", "query", *SEARCH_COUNTS))
+    day_keys = [{"day": day} for day, _, _ in days]
+    totals, articles, searches = [], [], []
+    for day, version, rows in days:
+        counts = rows.totals.get(day, [0] * len(TOTALS))
+        totals.append({"day": day, "version": version, **dict(zip(TOTALS, counts, strict=True))})
+        articles += [{"day": day, "article": article, **dict(zip(ARTICLE_COUNTS, c, strict=True))}
+                     for (_, article), c in rows.articles.items()]
+        searches += [{"day": day, "query": query, **dict(zip(SEARCH_COUNTS, c, strict=True))}
+                     for (_, query), c in rows.searches.items()]
+    try:
+        store.write_many([
+            ("DELETE FROM report_days WHERE day = :day", day_keys),
+            ("DELETE FROM report_day_articles WHERE day = :day", day_keys),
+            ("DELETE FROM report_day_searches WHERE day = :day", day_keys),
+            (f"INSERT INTO report_days ({totals_cols}) VALUES ({totals_vals})", totals),
+            (f"INSERT INTO report_day_articles ({article_cols}) VALUES ({article_vals})",
+             articles),
+            (f"INSERT INTO report_day_searches ({search_cols}) VALUES ({search_vals})",
+             searches),
+        ])
+    except (KbgenError, ServiceUnavailable) as exc:
+        log.warning("Report rollups not kept (the next report computes them again): %s", exc)
