@@ -245,6 +245,7 @@ RANKED_QUERIES = [
     "recurring invoices not sent", "how long does a refund take", "reset password link",
     "delete my acount", "tax number on invoice", "which cards can i pay with", "the",
     "connect bank", "invite team member to account", "money back", "invoce", "cards", "payments faq",
+    "pass word", "re fund time", "bak feeds", "the pdf", "inv oice",
 ]
 
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from kbgen.errors import KbgenError
 from kbgen.search import Ranking, build_index, open_index, related_articles
-from kbgen.search.analysis import query_words
-from kbgen.search.fuzzy import Speller, edit_distance
+from kbgen.search.analysis import INDEX_STOP_WORDS, query_words
+from kbgen.search.fuzzy import Speller, edit_distance, joined_words
 from kbgen.search.porter import stem
 from tests.search_helpers import fixture_docs
 
@@ -54,6 +54,17 @@ def test_keywords_act_as_synonyms(idx):
 )
 def test_typos_find_the_article(idx, query, expected):
     assert ids(idx, query)[0] == expected
+
+
+def test_a_space_typed_inside_a_word_still_finds_it(index_dir):
+    with open_index(index_dir) as idx:
+        assert ids(idx, "back ups")[0] == "security-overview"  # "Backups run every night"
+    with open_index(index_dir, Ranking(join_words=0)) as idx:
+        assert "security-overview" not in ids(idx, "back ups")
+
+
+def test_a_three_letter_word_that_lost_a_letter_is_found(idx):
+    assert ids(idx, "log a tip")[0] == "mileage-tracking"
 
 
 def test_question_style_words_do_not_decide_the_ranking(idx):
@@ -146,6 +157,20 @@ def test_speller_prefers_the_closest_then_most_common_word():
     assert speller.corrections("pasword") == [("password", 1)]
     assert speller.corrections("tax") == []
     assert edit_distance("facebok", "facebook") == 1
+
+
+def test_three_letter_words_are_only_corrected_by_a_lost_letter():
+    speller = Speller({"mail": 9, "mile": 2, "mill": 2, "mall": 5, "nil": 4, "kmil": 8})
+    assert speller.corrections("mil") == [("mail", 1), ("mile", 1), ("mill", 1)]
+    assert speller.corrections("ml") == []
+
+
+def test_neighbouring_query_words_are_joined_only_into_words_of_the_help_center():
+    vocabulary = {"backup": 3, "strikethrough": 1, "tohtml": 1, "setup": 2}
+    tokens = "how to back up and set up strike through to html".split()
+    assert joined_words(tokens, vocabulary, INDEX_STOP_WORDS) == [
+        "backup", "setup", "strikethrough"]
+    assert joined_words(["back", "the", "up"], vocabulary, INDEX_STOP_WORDS) == []
 
 
 def test_common_word_pruning_keeps_the_best_answer_on_top(index_dir):

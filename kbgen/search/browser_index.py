@@ -35,7 +35,7 @@ from pathlib import Path
 from kbgen.search.analysis import INDEX_STOP_WORDS, QUERY_STOP_WORDS, words
 from kbgen.search.docs import IndexEntry, SearchDoc, doc_from_article, entries
 from kbgen.search.engine import FIELD_REPEATS, QUESTION_SHARE, TEXT_FIELDS, Ranking
-from kbgen.search.fuzzy import LONG_WORD, MIN_LENGTH
+from kbgen.search.fuzzy import LONG_WORD, MIN_LENGTH, SHORT_WORD
 from kbgen.search.porter import stem as porter_stem
 from kbgen.search.snippet import MAX_CHARS
 
@@ -230,6 +230,8 @@ class KbIndex:
             "question_share": QUESTION_SHARE,
             "min_length": MIN_LENGTH,
             "long_word": LONG_WORD,
+            "short_word": SHORT_WORD,
+            "join_words": r.join_words,
             "index_stop": sorted(INDEX_STOP_WORDS),
             "query_stop": sorted(QUERY_STOP_WORDS - INDEX_STOP_WORDS),
         }

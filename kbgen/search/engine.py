@@ -29,9 +29,9 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.scoring import BM25F, BM25FScorer, bm25
 
 from kbgen.errors import KbgenError
-from kbgen.search.analysis import weighted_query_words, words
+from kbgen.search.analysis import INDEX_STOP_WORDS, weighted_query_words, words
 from kbgen.search.docs import IndexEntry, SearchDoc, doc_from_article, entries
-from kbgen.search.fuzzy import Speller
+from kbgen.search.fuzzy import MIN_LENGTH, Speller, joined_words
 from kbgen.search.porter import stem as porter_stem
 from kbgen.search.postings import (
     Postings,
@@ -81,6 +81,8 @@ class Ranking:
     phrase_slop: int = 2
     framing_weight: float = 0.6         # weight of question-framing words ("how", "way")
     typo_weight: float = 0.8            # weight of a correction relative to a typed word
+    join_words: float = 1.0             # weight of two query words joined ("back up" ->
+                                        # "backup"; 0: never joined)
     rare_word_df: int = 1               # a known word in at most this many entries is
     rare_word_ratio: float = 5.0        # also corrected to words this many times commoner
     candidates: int = 60                # entries fetched before collapsing to articles
@@ -318,7 +320,8 @@ class SearchIndex:
         if self._known(surface, stem):
             seen[stem] = 1.0
             frequency = self.speller.vocabulary.get(surface, 0)
-            if not ranking.rare_word_df or frequency > ranking.rare_word_df:
+            if (not ranking.rare_word_df or frequency > ranking.rare_word_df
+                    or len(surface) < MIN_LENGTH):  # a short word is rare, not mistyped
                 return [(stem, 1.0)]
             fixes = [
                 (word, distance) for word, distance in self.speller.corrections(surface)
@@ -343,6 +346,14 @@ class SearchIndex:
             alternatives = self._alternatives(word.text, word.stem)
             if alternatives:
                 per_word.append([(stem, w * word_weight) for stem, w in alternatives])
+        if ranking.join_words:
+            # "strike through" also searches "strikethrough" if the help center writes it so
+            stems = {stem for alternatives in per_word for stem, _ in alternatives}
+            tokens = [word.text for word in words(query[:1000], frozenset())]
+            for joined in joined_words(tokens, self.speller.vocabulary, INDEX_STOP_WORDS):
+                if porter_stem(joined) not in stems:
+                    stems.add(porter_stem(joined))
+                    per_word.append([(porter_stem(joined), ranking.join_words)])
         fields = ({"all": 1.0, **ranking.combined_extra} if ranking.combined
                   else ranking.field_weights)
         entries = self._reader.doc_count()

@@ -3,15 +3,21 @@
 Plain Python so the browser can mirror it. A vocabulary (word -> number of documents) is
 indexed by its one-letter deletions; a query word's own one-letter deletions then find every
 word within one edit (insert, delete, substitute, swap of neighbours) and most within two,
-and the true distance decides. Short words are never corrected (too many neighbours).
+and the true distance decides. Words of three letters are only corrected by the letter they
+most often lose (one inserted after the first: "mil" -> "mail"); shorter words never (too
+many neighbours).
+
+A space typed inside a word ("strike through", "back up") is the other common slip:
+`joined_words` finds the neighbouring query words that the help center writes as one word.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-MIN_LENGTH = 4          # words shorter than this are taken as typed
+MIN_LENGTH = 4          # words shorter than this are taken as typed...
+SHORT_WORD = 3          # ...except that one this long may have lost a letter after its first
 LONG_WORD = 8           # from this length two edits are allowed
 
 
@@ -44,6 +50,24 @@ def max_edits(word: str) -> int:
     return 2 if len(word) >= LONG_WORD else 1
 
 
+def joined_words(tokens: Iterable[str], vocabulary: Mapping[str, int],
+                 skip: frozenset[str] = frozenset()) -> list[str]:
+    """Words of the vocabulary written as two neighbouring query words ("back up" ->
+    "backup"), in query order. `tokens` are all the query's words, stop words included (two
+    words are only joined if nothing stood between them); words in `skip` (the index's
+    function words) are never part of a join, so "to html" does not become "tohtml"."""
+    found: list[str] = []
+    previous = ""
+    for token in tokens:
+        if previous and token not in skip and previous not in skip:
+            joined = previous + token
+            if (len(joined) >= MIN_LENGTH and joined.isalpha() and joined.isascii()
+                    and joined in vocabulary and joined not in found):
+                found.append(joined)
+        previous = token
+    return found
+
+
 class Speller:
     """Finds the vocabulary words a misspelled query word was meant to be."""
 
@@ -63,6 +87,8 @@ class Speller:
 
     def corrections(self, word: str, limit: int = 3) -> list[tuple[str, int]]:
         """Up to `limit` (vocabulary word, edits) pairs, closest then most common first."""
+        if len(word) == SHORT_WORD and word.isalpha():
+            return self._lost_letter(word, limit)
         allowed = max_edits(word)
         if not allowed or not word.isalpha():
             return []
@@ -78,3 +104,13 @@ class Speller:
                 scored.append((distance, -self.vocabulary[candidate], candidate))
         scored.sort()
         return [(candidate, distance) for distance, _, candidate in scored[:limit]]
+
+    def _lost_letter(self, word: str, limit: int) -> list[tuple[str, int]]:
+        """Vocabulary words that are `word` with one letter put back after its first, most
+        common first (a three-letter word has too many neighbours for other edits)."""
+        found = {
+            word[:i] + letter + word[i:]
+            for i in range(1, len(word) + 1) for letter in "abcdefghijklmnopqrstuvwxyz"
+        }
+        scored = sorted((-self.vocabulary[w], w) for w in found if w in self.vocabulary)
+        return [(candidate, 1) for _, candidate in scored[:limit]]

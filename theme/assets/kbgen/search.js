@@ -195,6 +195,7 @@
   /* ---------------------------------------------------------------- typo correction */
   // Mirrors kbgen/search/fuzzy.py: candidates share a one-letter deletion with the word,
   // then the true (optimal string alignment) distance decides; closest, then most common.
+  // A three-letter word is only corrected by a letter put back after its first ("mil").
 
   function editDistance(a, b, limit) {
     if (Math.abs(a.length - b.length) >= limit) return limit;
@@ -233,6 +234,9 @@
 
   // Up to 3 [word, distance] from the vocabulary shards (word -> entries holding it).
   function corrections(word, shards, meta) {
+    if (word.length === meta.short_word && /^[a-z]+$/.test(word)) {
+      return lostLetter(word, shards[0] || {});
+    }
     var allowed = maxEdits(word, meta);
     if (!allowed || !/^[a-z]+$/.test(word)) return [];
     var keys = deletions(word);
@@ -348,7 +352,8 @@
             !maxEdits(word.text, meta) || !/^[a-z]+$/.test(word.text)) {
           return [[word.stem, 1, known]];
         }
-      } else if (!maxEdits(word.text, meta) || !/^[a-z]+$/.test(word.text)) {
+      } else if ((!maxEdits(word.text, meta) && word.text.length !== meta.short_word) ||
+                 !/^[a-z]+$/.test(word.text)) {
         return [];
       }
       var letters = [word.text[0], word.text[1]];
@@ -372,6 +377,55 @@
             .filter(function (alt) { return alt[2]; });
         });
       });
+    });
+  }
+
+  // Vocabulary words that are `word` with one letter put back after its first (all start
+  // with its first letter: shard `vocabulary`), most common first.
+  function lostLetter(word, vocabulary) {
+    var found = [];
+    for (var i = 1; i <= word.length; i++) {
+      for (var c = 97; c <= 122; c++) {
+        var candidate = word.slice(0, i) + String.fromCharCode(c) + word.slice(i);
+        if (Object.prototype.hasOwnProperty.call(vocabulary, candidate) &&
+            found.indexOf(candidate) < 0) found.push(candidate);
+      }
+    }
+    found.sort(function (x, y) {
+      return vocabulary[y] - vocabulary[x] || (x < y ? -1 : x > y ? 1 : 0);
+    });
+    return found.slice(0, 3).map(function (candidate) { return [candidate, 1]; });
+  }
+
+  // Words of the help center written as two neighbouring query words ("back up" ->
+  // "backup"), as [[stem, weight, postings]]; mirrors fuzzy.joined_words and the engine's
+  // _plan. `stems` holds the stems the query searches already.
+  function joinedWords(index, meta, query, stems) {
+    if (!meta.join_words) return Promise.resolve([]);
+    var tokens = words(query, new Set());
+    var joined = [];
+    for (var i = 1; i < tokens.length; i++) {
+      var left = tokens[i - 1].text;
+      var right = tokens[i].text;
+      if (meta.indexStop.has(left) || meta.indexStop.has(right)) continue;
+      var word = left + right;
+      if (/^[a-z]+$/.test(word) && word.length >= meta.min_length &&
+          joined.indexOf(word) < 0) joined.push(word);
+    }
+    return Promise.all(joined.map(function (word) {
+      return index.vocabulary(meta, word[0]).then(function (vocabulary) {
+        if (!Object.prototype.hasOwnProperty.call(vocabulary, word)) return null;
+        return index.postings(meta, stem(word));
+      });
+    })).then(function (lists) {
+      var found = [];
+      lists.forEach(function (postings, i) {
+        var s = stem(joined[i]);
+        if (!postings || stems.has(s)) return;
+        stems.add(s);
+        found.push([[s, meta.join_words, postings]]);
+      });
+      return found;
     });
   }
 
@@ -461,6 +515,11 @@
         });
       })).then(function (found) {
         var perWord = found.filter(function (alts) { return alts.length; });
+        var stems = new Set();
+        perWord.forEach(function (alts) { alts.forEach(function (alt) { stems.add(alt[0]); }); });
+        return joinedWords(index, meta, String(query || "").slice(0, 1000), stems)
+          .then(function (joined) { return perWord.concat(joined); });
+      }).then(function (perWord) {
         if (!perWord.length) return [];
         return Promise.all(collapse(meta, score(meta, perWord), limit).map(function (hit) {
           return index.row(meta, hit[1]).then(function (row) {
