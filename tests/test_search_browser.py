@@ -246,6 +246,7 @@ RANKED_QUERIES = [
     "delete my acount", "tax number on invoice", "which cards can i pay with", "the",
     "connect bank", "invite team member to account", "money back", "invoce", "cards", "payments faq",
     "pass word", "re fund time", "bak feeds", "the pdf", "inv oice",
+    "how do i kubernetes", "statement hour", "dark mode", "pass word statement",
 ]
 
 

@@ -67,6 +67,17 @@ def test_a_three_letter_word_that_lost_a_letter_is_found(idx):
     assert ids(idx, "log a tip")[0] == "mileage-tracking"
 
 
+def test_a_topic_the_help_center_lacks_finds_nothing(index_dir):
+    # "night" is only said in passing ("Backups run every night"), "mode" never
+    with open_index(index_dir) as idx:
+        assert ids(idx, "night mode") == []
+        assert ids(idx, "how do I set up kubernetes") == []  # "up" only in passing
+        assert ids(idx, "night backups")[0] == "security-overview"
+    with open_index(index_dir, Ranking(match_floor=False)) as idx:
+        assert ids(idx, "night mode") == ["security-overview"]
+        assert ids(idx, "how do I set up kubernetes") != []
+
+
 def test_question_style_words_do_not_decide_the_ranking(idx):
     assert ids(idx, "Is there a way how I can track my mileage?")[0] == "mileage-tracking"
 

@@ -232,6 +232,7 @@ class KbIndex:
             "long_word": LONG_WORD,
             "short_word": SHORT_WORD,
             "join_words": r.join_words,
+            "match_floor": r.match_floor,
             "index_stop": sorted(INDEX_STOP_WORDS),
             "query_stop": sorted(QUERY_STOP_WORDS - INDEX_STOP_WORDS),
         }

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -31,7 +32,7 @@ from whoosh.scoring import BM25F, BM25FScorer, bm25
 from kbgen.errors import KbgenError
 from kbgen.search.analysis import INDEX_STOP_WORDS, weighted_query_words, words
 from kbgen.search.docs import IndexEntry, SearchDoc, doc_from_article, entries
-from kbgen.search.fuzzy import MIN_LENGTH, Speller, joined_words
+from kbgen.search.fuzzy import MIN_LENGTH, Speller, joined_pairs
 from kbgen.search.porter import stem as porter_stem
 from kbgen.search.postings import (
     Postings,
@@ -83,6 +84,7 @@ class Ranking:
     typo_weight: float = 0.8            # weight of a correction relative to a typed word
     join_words: float = 1.0             # weight of two query words joined ("back up" ->
                                         # "backup"; 0: never joined)
+    match_floor: bool = True            # no results for fuzzy junk (see _match_floor)
     rare_word_df: int = 1               # a known word in at most this many entries is
     rare_word_ratio: float = 5.0        # also corrected to words this many times commoner
     candidates: int = 60                # entries fetched before collapsing to articles
@@ -346,14 +348,8 @@ class SearchIndex:
             alternatives = self._alternatives(word.text, word.stem)
             if alternatives:
                 per_word.append([(stem, w * word_weight) for stem, w in alternatives])
-        if ranking.join_words:
-            # "strike through" also searches "strikethrough" if the help center writes it so
-            stems = {stem for alternatives in per_word for stem, _ in alternatives}
-            tokens = [word.text for word in words(query[:1000], frozenset())]
-            for joined in joined_words(tokens, self.speller.vocabulary, INDEX_STOP_WORDS):
-                if porter_stem(joined) not in stems:
-                    stems.add(porter_stem(joined))
-                    per_word.append([(porter_stem(joined), ranking.join_words)])
+        stems = {stem for alternatives in per_word for stem, _ in alternatives}
+        per_word += [[(joined, ranking.join_words)] for joined in self._joined(query, stems)]
         fields = ({"all": 1.0, **ranking.combined_extra} if ranking.combined
                   else ranking.field_weights)
         entries = self._reader.doc_count()
@@ -370,6 +366,71 @@ class SearchIndex:
             df = max(self._reader.doc_frequency("all", stem) for stem, _ in alternatives)
             (common if prune and df > common_df else clauses).append(clause)
         return per_word, clauses, common
+
+    def _joined(self, query: str, stems: set[str]) -> list[str]:
+        """Stems of neighbouring query words the help center writes as one word ("strike
+        through" -> "strikethrough"), leaving out those in `stems` (searched already)."""
+        if not self.ranking.join_words:
+            return []
+        found: list[str] = []
+        for left, right in self._joined_pairs(query):
+            joined = porter_stem(left + right)
+            if joined not in stems and joined not in found:
+                found.append(joined)
+        return found
+
+    def _joined_pairs(self, query: str) -> list[tuple[str, str]]:
+        tokens = [word.text for word in words(query[:1000], frozenset())]
+        return joined_pairs(tokens, self.speller.vocabulary, INDEX_STOP_WORDS)
+
+    def _topic(self, query: str) -> tuple[list[set[str]], set[str]] | None:
+        """The query's topic words (not its question framing), for the match floor: each
+        word's stems (as typed, or its corrections if the help center never uses it; empty
+        if neither; a word it was joined with counts for both parts), and all of them.
+        None: the query has no topic words."""
+        ranking = self.ranking
+        groups: dict[str, set[str]] = {}  # topic word -> its stems
+        for word, word_weight in weighted_query_words(query[:1000], ranking.framing_weight)[:32]:
+            if word_weight >= 1:
+                found = {stem for stem, _ in self._alternatives(word.text, word.stem)}
+                groups[word.text] = {word.stem} if word.stem in found else found
+        if not groups:
+            return None
+        if ranking.join_words:
+            for left, right in self._joined_pairs(query):
+                for part in (left, right):
+                    if part in groups:
+                        groups[part].add(porter_stem(left + right))
+        return list(groups.values()), set().union(*groups.values())
+
+    def _match_floor(self, query: str, candidates: list[tuple[float, int]]):
+        """The candidates that really match the query: nothing for fuzzy junk.
+
+        An entry must hold a topic word (entries matching only framing words such as "how",
+        or speculative corrections of a rarely used word, are dropped), and the query must
+        be answered somewhere: by an entry holding all its topic words or one with a topic
+        word in its title. Otherwise the words only occur in passing ("dark mode" against a
+        help center that mentions a "dark surface" and a "test mode") and the customer sees
+        no results, which the reports list as a content gap.
+        """
+        topic = self._topic(query)
+        if topic is None:
+            return candidates
+        groups, stems = topic
+        kept = [(score, n) for score, n in candidates if self._holds(n, stems)]
+        if any(self._holds(n, stems, "title") or all(self._holds(n, g) for g in groups)
+               for _, n in kept):
+            return kept
+        return []
+
+    def _holds(self, docnum: int, stems: set[str], name: str = "all") -> bool:
+        """Whether entry `docnum` has one of `stems` in field `name` (`all`: any field)."""
+        for stem in stems:
+            docs, _ = self._postings.get(name, stem)
+            i = bisect_left(docs, docnum)
+            if i < len(docs) and docs[i] == docnum:
+                return True
+        return False
 
     def _query(self, query: str) -> tuple[Q.Query | None, list[list[tuple[str, float]]]]:
         """The Whoosh query for a customer's query (the reference the fast path matches)."""
@@ -445,6 +506,8 @@ class SearchIndex:
                 self._searcher.doc_count_all())
         else:
             candidates = self._whoosh_candidates(per_word, clauses, common, depth)
+        if self.ranking.match_floor:
+            candidates = self._match_floor(str(query), candidates)
         best: dict[str, list] = {}  # article -> [score, its best entry, its best question]
         for score, docnum in candidates:
             article, anchor = self._entry(docnum)

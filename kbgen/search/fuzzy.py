@@ -50,22 +50,29 @@ def max_edits(word: str) -> int:
     return 2 if len(word) >= LONG_WORD else 1
 
 
-def joined_words(tokens: Iterable[str], vocabulary: Mapping[str, int],
-                 skip: frozenset[str] = frozenset()) -> list[str]:
-    """Words of the vocabulary written as two neighbouring query words ("back up" ->
+def joined_pairs(tokens: Iterable[str], vocabulary: Mapping[str, int],
+                 skip: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """Neighbouring query words the vocabulary writes as one word ("back", "up" for
     "backup"), in query order. `tokens` are all the query's words, stop words included (two
     words are only joined if nothing stood between them); words in `skip` (the index's
     function words) are never part of a join, so "to html" does not become "tohtml"."""
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
     previous = ""
     for token in tokens:
         if previous and token not in skip and previous not in skip:
             joined = previous + token
             if (len(joined) >= MIN_LENGTH and joined.isalpha() and joined.isascii()
-                    and joined in vocabulary and joined not in found):
-                found.append(joined)
+                    and joined in vocabulary and (previous, token) not in found):
+                found.append((previous, token))
         previous = token
     return found
+
+
+def joined_words(tokens: Iterable[str], vocabulary: Mapping[str, int],
+                 skip: frozenset[str] = frozenset()) -> list[str]:
+    """The words `joined_pairs` finds ("backup"), each once."""
+    pairs = joined_pairs(tokens, vocabulary, skip)
+    return list(dict.fromkeys(left + right for left, right in pairs))
 
 
 class Speller:

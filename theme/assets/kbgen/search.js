@@ -398,34 +398,40 @@
   }
 
   // Words of the help center written as two neighbouring query words ("back up" ->
-  // "backup"), as [[stem, weight, postings]]; mirrors fuzzy.joined_words and the engine's
-  // _plan. `stems` holds the stems the query searches already.
+  // "backup"); mirrors fuzzy.joined_pairs and the engine's _joined. Resolves to {alts:
+  // [[[stem, weight, postings]], ...] for the stems not in `stems` (the query's stems,
+  // updated), pairs: [[left, right, stem], ...] for every join}.
   function joinedWords(index, meta, query, stems) {
-    if (!meta.join_words) return Promise.resolve([]);
+    if (!meta.join_words) return Promise.resolve({ alts: [], pairs: [] });
     var tokens = words(query, new Set());
-    var joined = [];
+    var pairs = [];
     for (var i = 1; i < tokens.length; i++) {
       var left = tokens[i - 1].text;
       var right = tokens[i].text;
       if (meta.indexStop.has(left) || meta.indexStop.has(right)) continue;
       var word = left + right;
-      if (/^[a-z]+$/.test(word) && word.length >= meta.min_length &&
-          joined.indexOf(word) < 0) joined.push(word);
+      var known = pairs.some(function (pair) { return pair[0] === left && pair[1] === right; });
+      if (/^[a-z]+$/.test(word) && word.length >= meta.min_length && !known) {
+        pairs.push([left, right]);
+      }
     }
-    return Promise.all(joined.map(function (word) {
-      return index.vocabulary(meta, word[0]).then(function (vocabulary) {
-        if (!Object.prototype.hasOwnProperty.call(vocabulary, word)) return null;
-        return index.postings(meta, stem(word));
+    return Promise.all(pairs.map(function (pair) {
+      var joined = pair[0] + pair[1];
+      return index.vocabulary(meta, joined[0]).then(function (vocabulary) {
+        if (!Object.prototype.hasOwnProperty.call(vocabulary, joined)) return null;
+        return index.postings(meta, stem(joined));
       });
     })).then(function (lists) {
-      var found = [];
+      var result = { alts: [], pairs: [] };
       lists.forEach(function (postings, i) {
-        var s = stem(joined[i]);
-        if (!postings || stems.has(s)) return;
+        if (!postings) return;
+        var s = stem(pairs[i][0] + pairs[i][1]);
+        result.pairs.push([pairs[i][0], pairs[i][1], s]);
+        if (stems.has(s)) return;
         stems.add(s);
-        found.push([[s, meta.join_words, postings]]);
+        result.alts.push([[s, meta.join_words, postings]]);
       });
-      return found;
+      return result;
     });
   }
 
@@ -486,10 +492,11 @@
   // The best `limit` articles as [score, shown entry]: an article is ranked by its best
   // entry among the top candidates; an FAQ page whose best matching question scores at
   // least question_share of that links to the question.
-  function collapse(meta, scores, limit) {
+  function collapse(meta, scores, limit, keep) {
     var ranked = scores.sort(function (x, y) {
       return y[1] - x[1] || x[0] - y[0];
     }).slice(0, Math.max(meta.candidates, limit * 4));
+    if (keep) ranked = keep(ranked);
     var best = new Map();
     ranked.forEach(function (pair) {
       var article = meta.owner[pair[0]];
@@ -502,6 +509,41 @@
       var shown = question && question[1] >= meta.question_share * slot[0] ? question[0] : slot[1];
       return [slot[0], shown];
     });
+  }
+
+  // The match floor (SearchIndex._match_floor): a function that keeps the candidates
+  // ([entry, score]) holding a topic word, or none if no candidate holds all the topic
+  // words or a topic word in its title. `topic` = {groups: [[stem, ...] per topic word],
+  // stems: Set of all topic stems}; `postings` maps a stem to its postings.
+  function matchFloor(meta, topic, postings) {
+    var title = meta.fields.indexOf("title");
+    var inField = new Map();  // "f:stem" -> Set of entries
+    function entries(stemText, f) {
+      var key = f + ":" + stemText;
+      if (!inField.has(key)) {
+        var set = new Set();
+        var fields = f < 0 ? meta.fields.map(function (_, i) { return i; }) : [f];
+        var found = postings.get(stemText);
+        fields.forEach(function (g) {
+          var flat = found ? found[2 + g] : [];
+          for (var i = 0, entry = 0; i < flat.length; i += 2) set.add(entry += flat[i]);
+        });
+        inField.set(key, set);
+      }
+      return inField.get(key);
+    }
+    function holds(entry, stems, f) {
+      return stems.some(function (s) { return entries(s, f).has(entry); });
+    }
+    var all = Array.from(topic.stems);
+    return function (ranked) {
+      var kept = ranked.filter(function (pair) { return holds(pair[0], all, -1); });
+      var answered = kept.some(function (pair) {
+        return (title >= 0 && holds(pair[0], all, title)) ||
+          topic.groups.every(function (group) { return holds(pair[0], group, -1); });
+      });
+      return answered ? kept : [];
+    };
   }
 
   function search(index, query, limit) {
@@ -517,11 +559,38 @@
         var perWord = found.filter(function (alts) { return alts.length; });
         var stems = new Set();
         perWord.forEach(function (alts) { alts.forEach(function (alt) { stems.add(alt[0]); }); });
+        // topic words: each as typed, or its corrections if the help center lacks it
+        var groups = new Map();
+        typed.forEach(function (pair, i) {
+          if (pair[1] < 1) return;
+          var own = found[i].some(function (alt) { return alt[0] === pair[0].stem; });
+          groups.set(pair[0].text,
+                     own ? [pair[0].stem] : found[i].map(function (alt) { return alt[0]; }));
+        });
         return joinedWords(index, meta, String(query || "").slice(0, 1000), stems)
-          .then(function (joined) { return perWord.concat(joined); });
-      }).then(function (perWord) {
+          .then(function (joined) {
+            perWord = perWord.concat(joined.alts);
+            if (!meta.match_floor || !groups.size) return [perWord, null];
+            joined.pairs.forEach(function (pair) {  // a joined word answers both its parts
+              [pair[0], pair[1]].forEach(function (part) {
+                if (groups.has(part)) groups.get(part).push(pair[2]);
+              });
+            });
+            var topic = { groups: Array.from(groups.values()), stems: new Set() };
+            topic.groups.forEach(function (group) {
+              group.forEach(function (s) { topic.stems.add(s); });
+            });
+            var postings = new Map();
+            perWord.forEach(function (alts) {
+              alts.forEach(function (alt) { postings.set(alt[0], alt[2]); });
+            });
+            return [perWord, matchFloor(meta, topic, postings)];
+          });
+      }).then(function (planned) {
+        var perWord = planned[0];
         if (!perWord.length) return [];
-        return Promise.all(collapse(meta, score(meta, perWord), limit).map(function (hit) {
+        var hits = collapse(meta, score(meta, perWord), limit, planned[1]);
+        return Promise.all(hits.map(function (hit) {
           return index.row(meta, hit[1]).then(function (row) {
             return {
               id: row[0], title: row[1], url: row[2], category: row[3], snippet: row[4],
