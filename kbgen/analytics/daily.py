@@ -41,13 +41,21 @@ class DayRows:
     searches: dict[tuple[int, str], list[int]] = field(
         default_factory=lambda: defaultdict(lambda: [0] * len(SEARCH_COUNTS)))
 
-    def add(self, other: DayRows) -> None:
+    def add(self, other: DayRows, sign: int = 1) -> None:
         for mine, theirs in ((self.totals, other.totals), (self.articles, other.articles),
                              (self.searches, other.searches)):
             for key, values in theirs.items():
                 row = mine[key]
                 for i, value in enumerate(values):
-                    row[i] += value
+                    row[i] += sign * value
+
+    def subtract(self, other: DayRows) -> None:
+        """Take away the rows of a subset of the sessions (every row's sums stay >= 0).
+        Article and search rows left all zero are dropped: no session made them."""
+        self.add(other, -1)
+        for rows in (self.articles, self.searches):
+            for key in [key for key, values in rows.items() if not any(values)]:
+                del rows[key]
 
 
 def run_metrics(store: Store, params: dict[str, Any], scope: queries.Scope) -> DayRows:

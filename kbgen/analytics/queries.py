@@ -13,8 +13,9 @@ Conventions shared by all queries:
 
 Every metric is a sum over sessions (all joins stay inside one session), so the metric
 queries take a `Scope`: which sessions they read and how they bound `ts`. The whole window
-reads all sessions; the day rollups read the single-day sessions of some days and the
-multi-day sessions apart (schema version 3, kbgen/store/0003_report_rollups.sql).
+reads all sessions; the day rollups take the multi-day sessions' rows (read apart, through
+the session indexes) away from all sessions' rows to keep the single-day sessions' rows
+(schema version 3, kbgen/store/0003_report_rollups.sql).
 """
 
 from __future__ import annotations
@@ -43,10 +44,6 @@ class Scope:
 
 EVERY_SESSION = Scope()
 MULTI_DAY = Scope(SCAN_WINDOW, f"AND session IN ({MULTI_DAY_SESSIONS})")
-
-
-def single_day(window: str) -> Scope:
-    return Scope(window, f"AND session NOT IN ({MULTI_DAY_SESSIONS})")
 
 
 def normalised(column: str) -> str:
