@@ -170,6 +170,11 @@ def test_speller_prefers_the_closest_then_most_common_word():
     assert edit_distance("facebok", "facebook") == 1
 
 
+def test_a_long_word_with_a_letter_too_many_and_one_mistyped_is_corrected():
+    speller = Speller({"calendar": 7, "calender": 1, "colander": 1})
+    assert speller.corrections("callrndar")[0] == ("calendar", 2)
+
+
 def test_three_letter_words_are_only_corrected_by_a_lost_letter():
     speller = Speller({"mail": 9, "mile": 2, "mill": 2, "mall": 5, "nil": 4, "kmil": 8})
     assert speller.corrections("mil") == [("mail", 1), ("mile", 1), ("mill", 1)]

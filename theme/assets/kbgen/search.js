@@ -193,8 +193,9 @@
   }
 
   /* ---------------------------------------------------------------- typo correction */
-  // Mirrors kbgen/search/fuzzy.py: candidates share a one-letter deletion with the word,
-  // then the true (optimal string alignment) distance decides; closest, then most common.
+  // Mirrors kbgen/search/fuzzy.py: candidates share a one-letter deletion with the word
+  // (a long word: or one of its two-letter deletions), then the true (optimal string
+  // alignment) distance decides; closest, then most common.
   // A three-letter word is only corrected by a letter put back after its first ("mil").
 
   function editDistance(a, b, limit) {
@@ -240,6 +241,11 @@
     var allowed = maxEdits(word, meta);
     if (!allowed || !/^[a-z]+$/.test(word)) return [];
     var keys = deletions(word);
+    if (allowed === 2) {  // a long word: its two-letter deletions too ("callrndar")
+      var fewer = new Set();
+      keys.forEach(function (key) { deletions(key).forEach(function (k) { fewer.add(k); }); });
+      keys = fewer;
+    }
     var scored = [];
     var seen = new Set([word]);
     shards.forEach(function (vocabulary) {
