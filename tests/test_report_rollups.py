@@ -94,8 +94,9 @@ def assert_same_reports(store, manifest) -> None:
 
 def check_rollups(store, manifest) -> None:
     log = random_log(1)
+    tickets = random_tickets(1, log)
     store.add_events(log)
-    store.add_tickets(random_tickets(1, log))
+    store.add_tickets(tickets)
     assert_same_reports(store, manifest)  # rollups computed and kept
     assert_same_reports(store, manifest)  # kept rollups reused
     # New single-day sessions on kept days.
@@ -111,6 +112,16 @@ def check_rollups(store, manifest) -> None:
     store.add_events([{"id": f"again-{session}", "type": "contact", "stage": "submit",
                        "session": session, "ts": ts}
                       for session, ts in list(firsts.items())[::9]])
+    assert_same_reports(store, manifest)
+    # One single-day session comes back three days later: nothing else is written on the
+    # day it was counted on, yet that day's kept rollup must not count it any more.
+    days = {}
+    for event in log + tickets:
+        if event["session"]:
+            days.setdefault(event["session"], set()).add(event["ts"] // 86_400_000)
+    back = next(session for session, seen in days.items() if len(seen) == 1)
+    store.add_events([{"id": "back", "type": "view", "article": ARTICLES[0], "session": back,
+                       "ts": firsts[back] + 3 * 86_400_000}])
     assert_same_reports(store, manifest)
     # New events on kept days, sessions that start to span days, tickets, retries.
     more = random_log(2, sessions=200)

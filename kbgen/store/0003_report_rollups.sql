@@ -6,12 +6,13 @@
 -- the same in every window of whole days that contains that day, so its share can be kept
 -- per day. The few sessions that span days are listed here and always read from the events.
 --
--- Written at insert time (triggers, in the inserting transaction, so every writer keeps
--- them: the API, imports, tickets, the demo): a version per day, raised by every new event
--- or ticket of that day, and the list of multi-day sessions. A retried event is ignored by
--- the primary key and fires no trigger. The day rollups themselves are computed by the
--- report from the events and kept with the day's version; a rollup whose version is no
--- longer the day's is stale and computed again.
+-- Written at insert time, in the transaction that stores the events or tickets (the SQLite
+-- store does it, kbgen/store/sqlite.py `_touch_rollups`: every writer goes through it, the
+-- API, imports, tickets, the demo): a version per day, raised whenever events or tickets
+-- of that day are written, and the list of multi-day sessions. The day rollups themselves
+-- are computed by the report from the events and kept with the day's version; a rollup
+-- whose version is no longer the day's is stale and computed again. (Per-row triggers did
+-- the same at about a sixth of the API's ingest CPU; SQLite has no statement triggers.)
 
 -- Day = ts / 86400000 (integer division; ts >= 0), the UTC day number since 1970-01-01.
 -- A day's version is the sum over its shards. SQLite has one writer and uses shard 0;
@@ -65,56 +66,6 @@ CREATE TABLE IF NOT EXISTS report_day_searches (
     clicks       INTEGER NOT NULL,
     PRIMARY KEY (day, query)
 ) WITHOUT ROWID;
-
-CREATE TRIGGER IF NOT EXISTS events_report_day AFTER INSERT ON events
-BEGIN
-    INSERT INTO report_day_versions (day, shard, version) VALUES (NEW.ts / 86400000, 0, 1)
-        ON CONFLICT (day, shard) DO UPDATE SET version = version + 1;
-END;
-
--- Two range probes per bound, not `<>` on the day: a session with many events on one day
--- costs the same as one with few.
-CREATE TRIGGER IF NOT EXISTS events_report_multi_day AFTER INSERT ON events
-WHEN NOT EXISTS (SELECT 1 FROM report_multi_day_sessions m WHERE m.session = NEW.session)
- AND (EXISTS (SELECT 1 FROM events e WHERE e.session = NEW.session
-              AND e.ts < NEW.ts / 86400000 * 86400000)
-      OR EXISTS (SELECT 1 FROM events e WHERE e.session = NEW.session
-                 AND e.ts >= (NEW.ts / 86400000 + 1) * 86400000)
-      OR EXISTS (SELECT 1 FROM tickets t WHERE t.session = NEW.session
-                 AND t.ts < NEW.ts / 86400000 * 86400000)
-      OR EXISTS (SELECT 1 FROM tickets t WHERE t.session = NEW.session
-                 AND t.ts >= (NEW.ts / 86400000 + 1) * 86400000))
-BEGIN
-    INSERT INTO report_multi_day_sessions (session) VALUES (NEW.session);
-    -- The day rollups that counted it as a single-day session are stale now.
-    UPDATE report_day_versions SET version = version + 1
-    WHERE shard = 0 AND day IN (SELECT ts / 86400000 FROM events WHERE session = NEW.session
-                  UNION SELECT ts / 86400000 FROM tickets WHERE session = NEW.session);
-END;
-
-CREATE TRIGGER IF NOT EXISTS tickets_report_day AFTER INSERT ON tickets
-BEGIN
-    INSERT INTO report_day_versions (day, shard, version) VALUES (NEW.ts / 86400000, 0, 1)
-        ON CONFLICT (day, shard) DO UPDATE SET version = version + 1;
-END;
-
-CREATE TRIGGER IF NOT EXISTS tickets_report_multi_day AFTER INSERT ON tickets
-WHEN NEW.session IS NOT NULL
- AND NOT EXISTS (SELECT 1 FROM report_multi_day_sessions m WHERE m.session = NEW.session)
- AND (EXISTS (SELECT 1 FROM events e WHERE e.session = NEW.session
-              AND e.ts < NEW.ts / 86400000 * 86400000)
-      OR EXISTS (SELECT 1 FROM events e WHERE e.session = NEW.session
-                 AND e.ts >= (NEW.ts / 86400000 + 1) * 86400000)
-      OR EXISTS (SELECT 1 FROM tickets t WHERE t.session = NEW.session
-                 AND t.ts < NEW.ts / 86400000 * 86400000)
-      OR EXISTS (SELECT 1 FROM tickets t WHERE t.session = NEW.session
-                 AND t.ts >= (NEW.ts / 86400000 + 1) * 86400000))
-BEGIN
-    INSERT INTO report_multi_day_sessions (session) VALUES (NEW.session);
-    UPDATE report_day_versions SET version = version + 1
-    WHERE shard = 0 AND day IN (SELECT ts / 86400000 FROM events WHERE session = NEW.session
-                  UNION SELECT ts / 86400000 FROM tickets WHERE session = NEW.session);
-END;
 
 -- The sessions of an existing database that already span days (one pass over the session
 -- index: a few seconds per 10 million events). Day rollups start empty (version 0).
