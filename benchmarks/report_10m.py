@@ -5,8 +5,14 @@ store file with executemany (the store creates the schema; the HTTP API is not i
 then the real command runs in a child process and its wall time and peak RSS are measured.
 
     .venv/bin/python benchmarks/report_10m.py [--events 10000000] [--dir /tmp/kbgen-bench]
+        [--runs 3] [--cold] [--add-day 1000] [--verify]
 
-The generated database is kept and reused when it already holds the requested count.
+The generated database is kept and reused when it already holds the requested count; it is
+written at schema version 2 and brought up with `kbgen db migrate` (timed). The first
+report after that computes every day's rollup (`--cold` forces that again); later ones
+read the kept days. `--add-day N` then stores N events on the window's last day through
+the store, as live traffic would, and runs once more (that day is computed again);
+`--verify` checks the last report against one that reads every event.
 Results go to stdout; copy them into benchmarks/results/report.md.
 """
 
@@ -25,7 +31,9 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
-from kbgen.store import migrations
+from kbgen.analytics import build_report, make_window
+from kbgen.analytics.manifest import load_manifest
+from kbgen.store import migrations, open_store
 
 UNTIL = datetime(2026, 11, 24, tzinfo=UTC)
 DAYS = 30
@@ -166,11 +174,57 @@ def run_report(config: Path, db: Path) -> tuple[float, float, float, dict]:
     return elapsed, cpu, after.ru_maxrss / 1024, json.loads(done.stdout)
 
 
+def forget_rollups(db: Path) -> None:
+    """Drop the kept day rollups, so the next report computes every day (a cold start)."""
+    with sqlite3.connect(db) as conn:
+        for table in ("report_days", "report_day_articles", "report_day_searches"):
+            conn.execute(f"DELETE FROM {table}")
+
+
+def add_day(db: Path, events: int) -> None:
+    """`events` new events on the window's last day, 25 per write as API requests come,
+    through the store (so that day's kept rollup goes stale, as with live traffic)."""
+    rng, store = random.Random(), open_store(f"sqlite:///{db}")  # new ids on every call
+    day = int(UNTIL.timestamp() * 1000) - DAY_MS
+    batch: list[dict] = []
+    try:
+        while events > 0:
+            for row in session_events(rng, day + rng.randrange(DAY_MS - 3_600_000)):
+                batch.append({column: value for column, value in zip(COLUMNS, row, strict=True)
+                              if value is not None and column != "received"})
+                events -= 1
+            if len(batch) >= 25 or events <= 0:
+                store.add_events(batch)
+                batch = []
+    finally:
+        store.close()
+
+
+def verify(config: Path, db: Path, report: dict) -> None:
+    """The last report equals one that reads every event of the window (no rollups)."""
+    store = open_store(f"sqlite:///{db}")
+    try:
+        manifest = load_manifest(config.parent / ".kbgen" / "manifest.json")
+        expected = build_report(store, make_window("2026-10-25", "2026-11-24"), manifest,
+                                rollups=False)
+    finally:
+        store.close()
+    same = {key: report[key] == expected[key] for key in ("events", "site", "articles",
+                                                          "searches", "trends", "feedback")}
+    print(f"same as reading every event: {same}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=10_000_000)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/kbgen-bench"))
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cold", action="store_true",
+                        help="drop kept day rollups first: run 1 computes every day")
+    parser.add_argument("--add-day", type=int, default=1000, metavar="EVENTS",
+                        help="then store this many events on the last day and run again")
+    parser.add_argument("--verify", action="store_true",
+                        help="compare the last report with one that reads every event")
     args = parser.parse_args()
     db = args.dir / f"events-{args.events}.db"
     if not db.exists() or count(db) != args.events:
@@ -179,14 +233,24 @@ def main() -> None:
         generate(db, args.events)
     if schema_version(db) < migrations.LATEST:
         migrate(db)
+    if args.cold:
+        forget_rollups(db)
     config = project(args.dir / "project")
     print(f"database {db} ({db.stat().st_size / 2**30:.2f} GiB), {args.events:,} events")
-    for run in range(1, args.runs + 1):
+    runs = [f"run {n}" for n in range(1, args.runs + 1)]
+    if args.add_day:
+        runs.append(f"after {args.add_day:,} new events on the last day")
+    report: dict = {}
+    for name in runs:
+        if name.startswith("after"):
+            add_day(db, args.add_day)
         elapsed, cpu, peak, report = run_report(config, db)
-        print(f"run {run}: {elapsed:.2f} s wall, {cpu:.2f} s CPU, load {os.getloadavg()[0]:.1f}, "
+        print(f"{name}: {elapsed:.2f} s wall, {cpu:.2f} s CPU, load {os.getloadavg()[0]:.1f}, "
               f"peak RSS {peak:.0f} MiB (max over runs so far), "
               f"events read {report['events']:,}, sessions {report['site']['sessions']:,}, "
-              f"searches {len(report['searches']):,} distinct")
+              f"searches {len(report['searches']):,} distinct", flush=True)
+    if args.verify and report:
+        verify(config, db, report)
 
 
 if __name__ == "__main__":
