@@ -1,9 +1,11 @@
-"""Files written beside the pages: redirects, robots.txt, the manifest, the search index."""
+"""Files written beside the pages: redirects, robots.txt, the sitemap, the manifest.
+
+The search outputs (engine index, related articles, browser index) are `kbgen.search.build`.
+"""
 
 from __future__ import annotations
 
 import gzip
-import hashlib
 import html
 import json
 import logging
@@ -71,41 +73,3 @@ def write_manifest(manifest: dict, state_dir: Path) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(manifest, handle, ensure_ascii=False, indent=1)
     os.replace(tmp, state_dir / "manifest.json")
-
-
-def build_search(articles, state_dir: Path, per_article: int) -> dict[str, list[str]]:
-    """Update the search index and compute related articles; empty if search is unavailable."""
-    try:
-        from kbgen.search import build_index, related_articles
-    except ImportError:  # the search engine is optional for a plain build
-        return {}
-    index_dir = state_dir / "search-index"
-    build_index(articles, index_dir)
-    # Related articles compare every article with the whole index (the dominant cost of a
-    # large build): reuse the last answer while no article's searchable text changed.
-    key = _related_key(articles, per_article)
-    cache = state_dir / "related.json"
-    try:
-        cached = json.loads(cache.read_text(encoding="utf-8"))
-        if cached.get("key") == key:
-            return cached["related"]
-    except (OSError, ValueError, AttributeError):
-        pass
-    related = related_articles(articles, index_dir, per_article)
-    fd, tmp = tempfile.mkstemp(dir=state_dir, prefix=".related-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump({"key": key, "related": related}, handle)
-    os.replace(tmp, cache)
-    return related
-
-
-def _related_key(articles, per_article: int) -> str:
-    from kbgen.search import engine
-
-    digest = hashlib.sha256(f"{getattr(engine, 'INDEX_VERSION', '')}|{per_article}".encode())
-    for a in sorted(articles, key=lambda a: a.id):
-        for part in (a.id, a.title, a.description, a.category, a.url, *a.keywords, *a.tags,
-                     a.body):
-            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
-        digest.update(b"\1")
-    return digest.hexdigest()

@@ -17,7 +17,7 @@ from kbgen.content.dates import last_updated
 from kbgen.errors import KbgenError
 from kbgen.mkdocs_plugin import outputs, pages
 from kbgen.mkdocs_plugin.config import KbgenConfig
-from kbgen.search.browser_index import write_browser_index
+from kbgen.search.build import SearchBuild, SearchJob
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
 
@@ -46,6 +46,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.problems_reported = False  # kbgen build prints them itself before building
         self.preloaded: ContentSite | None = None  # kbgen build hands over what it checked
         self.stats: dict[str, stats_file.ArticleStats] = {}
+        self.search: SearchBuild | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -94,9 +95,29 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 files.remove(file)
         for src_uri, content in pages.generated(self.site, self.config.drafts).items():
             files.append(File.generated(config, src_uri, content=content))
-        self.related = outputs.build_search(
-            self.site.published(self.config.drafts), self.state_dir, self.config.related_count)
+        # The search outputs depend on the articles only: they are computed beside the
+        # page rendering (kbgen.search.build) and joined in on_post_build.
+        self._cancel_search()
+        job = SearchJob(
+            articles=list(self.site.published(self.config.drafts)),
+            categories={slug: str(c.title) for slug, c in self.site.categories.items()},
+            state_dir=self.state_dir, site_dir=Path(config.site_dir),
+            related_count=self.config.related_count,
+        )
+        self.search = SearchBuild(job)
+        try:
+            self.search.start()
+        except KbgenError as exc:
+            raise PluginError(str(exc)) from None
         return files
+
+    def on_env(self, env, config: MkDocsConfig, files: Files):
+        if self.search is not None:
+            try:
+                self.related = self.search.related()
+            except KbgenError as exc:
+                raise PluginError(str(exc)) from None
+        return env
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files):
         article = self._article(page)
@@ -124,11 +145,24 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         outputs.write_robots(site_dir, config.site_url)
         # The search page is noindex (main.html): a sitemap must not list it.
         outputs.drop_from_sitemap(site_dir, {(config.site_url or "") + "search/"})
-        write_browser_index(self.site.published(self.config.drafts), site_dir, self.site.categories)
+        if self.search is not None:
+            search, self.search = self.search, None
+            try:
+                search.finish()  # the engine's index and site_dir/search/kb/ are written
+            except KbgenError as exc:
+                raise PluginError(str(exc)) from None
         outputs.write_manifest(
             site_data.manifest(self.site, config.site_name, config.site_url, self.config.drafts),
             self.state_dir,
         )
+
+    def on_build_error(self, error: Exception) -> None:
+        self._cancel_search()
+
+    def _cancel_search(self) -> None:
+        if self.search is not None:
+            search, self.search = self.search, None
+            search.cancel()
 
     def _load_stats(self, root: Path) -> dict[str, stats_file.ArticleStats]:
         """The stats_file option's numbers, or none when it is empty."""

@@ -32,12 +32,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from kbgen.search.analysis import INDEX_STOP_WORDS, QUERY_STOP_WORDS, words
-from kbgen.search.docs import IndexEntry, SearchDoc, doc_from_article, entries
+from kbgen.search.analysis import INDEX_STOP_WORDS, QUERY_STOP_WORDS
+from kbgen.search.docs import IndexEntry, SearchDoc, doc_from_article
 from kbgen.search.engine import FIELD_REPEATS, QUESTION_SHARE, TEXT_FIELDS, Ranking
 from kbgen.search.fuzzy import LONG_WORD, MIN_LENGTH, SHORT_WORD
 from kbgen.search.porter import stem as porter_stem
 from kbgen.search.snippet import MAX_CHARS
+from kbgen.search.terms import AnalysedEntry, FieldTerms, analysed_entries
 
 log = logging.getLogger(__name__)
 
@@ -97,15 +98,15 @@ def scored_fields(ranking: Ranking) -> dict[str, float]:
     return dict(ranking.field_weights)
 
 
-def _field_counts(entry: IndexEntry) -> tuple[dict[str, Counter[str]], set[str]]:
+def _field_counts(terms: FieldTerms) -> tuple[dict[str, Counter[str]], set[str]]:
     """Stem counts per field, `all` included (fields repeated as FIELD_REPEATS says), and
-    the entry's surface words."""
+    the entry's surface words, from its analysed words (`kbgen.search.terms`)."""
     counts: dict[str, Counter[str]] = {"all": Counter()}
     surfaces: set[str] = set()
     for name in TEXT_FIELDS:
-        found = list(words(getattr(entry, name)))
-        counts[name] = Counter(word.stem for word in found)
-        surfaces.update(word.text for word in found)
+        found = terms[name]
+        counts[name] = Counter(stem_text for _, stem_text in found)
+        surfaces.update(word for word, _ in found)
         for _ in range(FIELD_REPEATS.get(name, 0)):
             counts["all"].update(counts[name])
     return counts, surfaces
@@ -115,7 +116,8 @@ class KbIndex:
     """The browser index of a list of SearchDocs, as {relative path: JSON value}."""
 
     def __init__(self, docs: list[SearchDoc], categories: Mapping[str, str] | None = None,
-                 ranking: Ranking | None = None):
+                 ranking: Ranking | None = None,
+                 analysed: Mapping[str, list[AnalysedEntry]] | None = None):
         self.ranking = ranking or Ranking()
         _warn_unmirrored(self.ranking)
         self.categories = dict(categories or {})
@@ -124,9 +126,13 @@ class KbIndex:
         # break the same way; faq = [article number, its questions] for FAQ pages.
         self.entries: list[IndexEntry] = []
         self.faq: list[list[int]] = []
+        terms: list[FieldTerms] = []
         for number, doc in enumerate(docs):
-            first, *questions = entries(doc)
-            self.entries += [first, *questions]
+            found = analysed.get(doc.id) if analysed is not None else None
+            first, *questions = found or analysed_entries(doc)
+            for entry, entry_terms in (first, *questions):
+                self.entries.append(entry)
+                terms.append(entry_terms)
             if questions:
                 self.faq.append([number, len(questions)])
         self.articles = len(docs)
@@ -134,8 +140,8 @@ class KbIndex:
         self.lengths: dict[str, list[int]] = {name: [] for name in self.fields}
         self.vocabulary: Counter[str] = Counter()
         self.surfaces: dict[str, set[str]] = defaultdict(set)
-        for number, entry in enumerate(self.entries):
-            counts, surfaces = _field_counts(entry)
+        for number, entry_terms in enumerate(terms):
+            counts, surfaces = _field_counts(entry_terms)
             for name in self.fields:
                 self.lengths[name].append(sum(counts[name].values()))
                 for stem_text, tf in counts[name].items():
@@ -271,18 +277,22 @@ def _category_titles(categories: Mapping[str, object] | None) -> dict[str, str]:
 
 def build_browser_index(articles: Iterable[object],
                         categories: Mapping[str, object] | None = None,
-                        ranking: Ranking | None = None) -> dict[str, object]:
-    """{path under search/kb/: JSON value} for Articles or SearchDocs."""
+                        ranking: Ranking | None = None,
+                        analysed: Mapping[str, list[AnalysedEntry]] | None = None,
+                        ) -> dict[str, object]:
+    """{path under search/kb/: JSON value} for Articles or SearchDocs (`analysed`: their
+    entries' words if the caller has them already, `kbgen.search.terms.analyse`)."""
     docs = [a if isinstance(a, SearchDoc) else doc_from_article(a) for a in articles]
-    return KbIndex(docs, _category_titles(categories), ranking).files()
+    return KbIndex(docs, _category_titles(categories), ranking, analysed).files()
 
 
 def write_browser_index(articles: Iterable[object], site_dir: Path,
-                        categories: Mapping[str, object] | None = None) -> None:
+                        categories: Mapping[str, object] | None = None,
+                        analysed: Mapping[str, list[AnalysedEntry]] | None = None) -> None:
     """Write the browser index under site_dir/search/kb/, replacing the previous one whole."""
     target = Path(site_dir).joinpath(*INDEX_DIR)
     target.parent.mkdir(parents=True, exist_ok=True)
-    files = build_browser_index(articles, categories)
+    files = build_browser_index(articles, categories, analysed=analysed)
     staging = Path(tempfile.mkdtemp(prefix=".kb-", dir=target.parent))
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; the web server must read it

@@ -19,7 +19,7 @@ import logging
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from whoosh.scoring import BM25F, BM25FScorer, bm25
 
 from kbgen.errors import KbgenError
 from kbgen.search.analysis import INDEX_STOP_WORDS, weighted_query_words, words
-from kbgen.search.docs import IndexEntry, SearchDoc, doc_from_article, entries
+from kbgen.search.docs import IndexEntry, SearchDoc, doc_from_article
 from kbgen.search.fuzzy import MIN_LENGTH, Speller, joined_pairs
 from kbgen.search.porter import stem as porter_stem
 from kbgen.search.postings import (
@@ -42,6 +42,7 @@ from kbgen.search.postings import (
     top_entries,
 )
 from kbgen.search.snippet import snippet
+from kbgen.search.terms import TEXT_FIELDS, AnalysedEntry, FieldTerms, analysed_entries
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,6 @@ FIELD_REPEATS = {"title": 3, "keywords": 2, "description": 1, "headings": 1, "bo
 # Changes when analysis, schema or repeats change: the next build re-indexes everything.
 INDEX_VERSION = "kbgen-search-2:" + ",".join(f"{k}={v}" for k, v in FIELD_REPEATS.items())
 _VERSION_FILE = "kbgen-index.json"
-TEXT_FIELDS = ("title", "keywords", "description", "headings", "body")
 MAX_REMEMBERED_WORDS = 50_000  # query words whose corrections are kept while open
 QUESTION_SHARE = 0.5  # a question entry this close to its FAQ page's score is shown instead
 
@@ -163,13 +163,24 @@ def _as_docs(articles: Iterable[object]) -> list[SearchDoc]:
     return [a if isinstance(a, SearchDoc) else doc_from_article(a) for a in articles]
 
 
-def _entry_fields(entry: IndexEntry, content_hash: str) -> dict[str, str]:
-    values = asdict(entry)
+def _entry_fields(entry: IndexEntry, content_hash: str, terms: FieldTerms) -> dict:
+    """Whoosh field values for one entry, from its words analysed once (`kbgen.search.terms`).
+
+    Whoosh takes a list of words as already analysed (positions numbered from 0, as
+    `words` numbers them), so no text is analysed again here: each field gets its stems,
+    `all` every field's stems repeated FIELD_REPEATS times, `words` the surface words.
+    Stored fields keep their text.
+    """
+    values: dict = asdict(entry)
     values["hash"] = content_hash
-    values["words"] = " ".join(values[name] for name in TEXT_FIELDS)
-    values["all"] = "\n".join(
-        values[name] for name, repeats in FIELD_REPEATS.items() for _ in range(repeats)
-    )
+    for name in TEXT_FIELDS:
+        values[f"_stored_{name}"] = values[name]
+        values[name] = [stem for _, stem in terms[name]]
+    values["words"] = [word for name in TEXT_FIELDS for word, _ in terms[name]]
+    values["all"] = [
+        stem for name, repeats in FIELD_REPEATS.items() for _ in range(repeats)
+        for stem in values[name]
+    ]
     return values
 
 
@@ -193,11 +204,13 @@ def _open_for_writing(index_dir: Path):
     return ix
 
 
-def build_index(articles: Iterable[object], index_dir: Path) -> None:
+def build_index(articles: Iterable[object], index_dir: Path,
+                analysed: Mapping[str, list[AnalysedEntry]] | None = None) -> None:
     """Bring the index at `index_dir` in line with `articles` (Articles or SearchDocs).
 
     Incremental: an article whose content hash is unchanged is left alone, changed ones are
-    re-indexed, and articles no longer given are removed.
+    re-indexed, and articles no longer given are removed. `analysed` (doc id -> its entries'
+    words, `kbgen.search.terms.analyse`) saves analysing texts a caller already analysed.
     """
     index_dir = Path(index_dir)
     docs = {doc.id: doc for doc in _as_docs(articles)}
@@ -216,8 +229,9 @@ def build_index(articles: Iterable[object], index_dir: Path) -> None:
         for doc in changed:
             if doc.id in indexed:
                 writer.delete_by_term("article", doc.id)
-            for entry in entries(doc):
-                writer.add_document(**_entry_fields(entry, doc.content_hash))
+            found = analysed.get(doc.id) if analysed is not None else None
+            for entry, terms in found or analysed_entries(doc):
+                writer.add_document(**_entry_fields(entry, doc.content_hash, terms))
     except BaseException:
         writer.cancel()
         raise

@@ -13,20 +13,27 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from kbgen.search.analysis import words
+from kbgen.search.analysis import index_terms
 from kbgen.search.docs import SearchDoc, doc_from_article
+from kbgen.search.terms import AnalysedEntry
 
 TERMS_PER_DOC = 20
 MAX_DF = 100  # a stem in more articles than this is too common to relate two of them
 FIELD_WEIGHTS = (("title", 3), ("keywords", 2), ("headings", 2), ("body", 1))
 
 
-def related_ids(articles: Sequence[object], per_article: int = 5) -> dict[str, list[str]]:
-    """For each article, the ids of the `per_article` most similar other articles."""
+def related_ids(articles: Sequence[object], per_article: int = 5,
+                analysed: Mapping[str, list[AnalysedEntry]] | None = None,
+                ) -> dict[str, list[str]]:
+    """For each article, the ids of the `per_article` most similar other articles.
+
+    `analysed`: the docs' entries with their words (`kbgen.search.terms.analyse`), if the
+    caller has them already.
+    """
     docs = [a if isinstance(a, SearchDoc) else doc_from_article(a) for a in articles]
-    counts = [_weighted_stems(doc) for doc in docs]
+    counts = [_weighted_stems(doc, analysed) for doc in docs]
     df: Counter[str] = Counter()
     for stems in counts:
         df.update(stems.keys())
@@ -48,13 +55,20 @@ def related_ids(articles: Sequence[object], per_article: int = 5) -> dict[str, l
     return related
 
 
-def _weighted_stems(doc: SearchDoc) -> Counter[str]:
+def _weighted_stems(doc: SearchDoc,
+                    analysed: Mapping[str, list[AnalysedEntry]] | None) -> Counter[str]:
+    found = analysed.get(doc.id) if analysed is not None else None
+    # The article's own entry holds its title, headings and body; its keywords field also
+    # holds the tags, which are not compared here.
+    terms = found[0][1] if found else {}
     counts: Counter[str] = Counter()
     for field, weight in FIELD_WEIGHTS:
-        value = getattr(doc, field)
-        text = " ".join(value) if isinstance(value, list) else value
-        for word in words(text):
-            counts[word.stem] += weight
+        stems = terms.get(field) if field != "keywords" else None
+        if stems is None:
+            value = getattr(doc, field)
+            stems = index_terms(" ".join(value) if isinstance(value, list) else value)
+        for _, stem in stems:
+            counts[stem] += weight
     return counts
 
 
