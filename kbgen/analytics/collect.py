@@ -138,10 +138,9 @@ def collect(store: Store, window: Window, *, rollups: bool = True) -> Collected:
     snapshot = getattr(store, "snapshot", None)
     with snapshot() if snapshot else contextlib.nullcontext():
         if use_rollups:
-            days, computed = read_with_rollups(store, window, params)
+            computed = read_with_rollups(store, window, params, lambda rows: fold(rows, out))
         else:
-            days = run_metrics(store, params, queries.EVERY_SESSION)
-        fold(days, out)
+            fold(run_metrics(store, params, queries.EVERY_SESSION), out)
         out.feedback = [
             (article, int(ts), reason, comment)
             for article, ts, reason, comment in store.query(queries.NEGATIVE_FEEDBACK, params)

@@ -17,6 +17,7 @@ simply computed again next time.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from kbgen.analytics import queries
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 # A few stale days of a long table are read through the ts index (one row lookup per
 # event); more than this share of the table is read once through the covering indexes.
 NARROW_SHARE = 0.25
+# Kept search rows are folded this many at a time.
+STREAM_ROWS = 10_000
 
 DAY_VERSIONS = """
 SELECT day, SUM(version) FROM report_day_versions
@@ -70,11 +73,11 @@ def aligned(window: Window) -> bool:
 
 
 def read_with_rollups(
-    store: Store, window: Window, params: dict[str, Any]
-) -> tuple[DayRows, list[tuple[int, int, DayRows]]]:
-    """The window's day rows, and the days computed here: (day, version, rows) to keep.
-
-    Runs inside the caller's snapshot."""
+    store: Store, window: Window, params: dict[str, Any], sink: Callable[[DayRows], None]
+) -> list[tuple[int, int, DayRows]]:
+    """Pass the window's day rows to `sink` (in parts: kept rows are streamed, so memory
+    does not grow with days times queries); return the days computed here, as
+    (day, version, rows) to keep. Runs inside the caller's snapshot."""
     first, end = window.since_ms // DAY_MS, window.until_ms // DAY_MS
     span = {"first": first, "end": end}
     versions = {int(day): int(v) for day, v in store.query(DAY_VERSIONS, span)}
@@ -82,7 +85,7 @@ def read_with_rollups(
             if int(version) == versions.get(int(day), 0)}
     stale = [day for day in range(first, end) if day not in kept]
 
-    out, computed = DayRows(), DayRows()
+    computed = DayRows()
     multi_day = run_metrics(store, params, queries.MULTI_DAY)
     fresh: set[int] = set()
     table_days = 0
@@ -104,10 +107,10 @@ def read_with_rollups(
         fresh.update(range(start, stop))
     kept -= fresh
     if kept:
-        _read_kept(store, span, kept, out)
-    out.add(computed)
-    out.add(multi_day)
-    return out, [(day, versions.get(day, 0), _only(computed, day)) for day in sorted(fresh)]
+        _read_kept(store, span, kept, sink)
+    sink(computed)
+    sink(multi_day)
+    return [(day, versions.get(day, 0), _only(computed, day)) for day in sorted(fresh)]
 
 
 def _passes(stale: list[int], table_days: int) -> list[tuple[int, int, str]]:
@@ -124,16 +127,25 @@ def _passes(stale: list[int], table_days: int) -> list[tuple[int, int, str]]:
     return runs
 
 
-def _read_kept(store: Store, span: dict[str, int], days: set[int], out: DayRows) -> None:
+def _read_kept(
+    store: Store, span: dict[str, int], days: set[int], sink: Callable[[DayRows], None]
+) -> None:
+    part = DayRows()
     for day, _version, *counts in store.query(KEPT_DAYS, span):
         if int(day) in days:
-            out.totals[int(day)] = [int(c) for c in counts]
+            part.totals[int(day)] = [int(c) for c in counts]
     for day, article, *counts in store.query(KEPT_ARTICLES, span):
         if int(day) in days:
-            out.articles[int(day), article] = [int(c) for c in counts]
+            part.articles[int(day), article] = [int(c) for c in counts]
+    sink(part)
+    part = DayRows()
     for day, query, *counts in store.query(KEPT_SEARCHES, span):
         if int(day) in days:
-            out.searches[int(day), query] = [int(c) for c in counts]
+            part.searches[int(day), query] = [int(c) for c in counts]
+            if len(part.searches) >= STREAM_ROWS:
+                sink(part)
+                part = DayRows()
+    sink(part)
 
 
 def _only(rows: DayRows, day: int) -> DayRows:
