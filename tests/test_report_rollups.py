@@ -27,7 +27,12 @@ from kbgen.store import migrations, open_store, rows, sql
 START = datetime(2026, 11, 2, tzinfo=UTC)  # a Monday
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 WINDOWS = [("2026-11-02", "2026-11-09"), ("2026-11-04", "2026-11-12"),
-           ("2026-11-05", "2026-11-06"), ("2026-10-30", "2026-11-30")]
+           ("2026-11-05", "2026-11-06"), ("2026-10-30", "2026-11-30"),
+           # Windows with times: part days at the ends are read from their events.
+           ("2026-11-03T05:00:00Z", "2026-11-09T13:30:00Z"),
+           ("2026-11-05T10:00:00Z", "2026-11-05T12:00:00Z"),
+           ("2026-11-04T22:00:00Z", "2026-11-05T03:00:00Z"),
+           ("2026-11-04T22:00:00Z", "2026-11-06T00:00:00Z")]
 ARTICLES = [article["id"] for article in MANIFEST["articles"]]
 QUERIES = ["reset password", "Reset  Password ", "RESET password", "refund", "refund bitcoin"]
 

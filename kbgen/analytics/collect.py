@@ -1,8 +1,8 @@
 """Run the metric queries for one window and fold their rows into plain counters.
 
 Only aggregated rows cross into Python: one per day, article-day or query-day (`DayRows`),
-folded into weeks and totals (`Collected`). Windows of whole UTC days take most days from
-the day rollups (rollups.py); other windows read the events.
+folded into weeks and totals (`Collected`). The whole UTC days of a window come from the
+day rollups (rollups.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from kbgen.analytics import queries
 from kbgen.analytics.daily import DAY_MS, DayRows, run_metrics
-from kbgen.analytics.rollups import aligned, read_with_rollups, save_rollups
+from kbgen.analytics.rollups import read_with_rollups, save_rollups, usable
 from kbgen.analytics.window import Window
 
 WEEK_MS = 7 * DAY_MS
@@ -129,11 +129,11 @@ def fold(days: DayRows, out: Collected) -> None:
 def collect(store: Store, window: Window, *, rollups: bool = True) -> Collected:
     """All counters for `window`, read in one snapshot when the store offers one.
 
-    With `rollups` (and a store that can keep them, and a window of whole UTC days) most
-    days come from the day rollups and the days computed here are kept for the next report.
+    With `rollups` (and a store that can keep them) the whole days of the window come from
+    the day rollups, and the days computed here are kept for the next report.
     """
     params = params_for(window, limit=FEEDBACK_LIMIT)
-    use_rollups = rollups and hasattr(store, "write_many") and aligned(window)
+    use_rollups = rollups and hasattr(store, "write_many") and usable(window)
     out, computed = Collected(), []
     snapshot = getattr(store, "snapshot", None)
     with snapshot() if snapshot else contextlib.nullcontext():

@@ -4,7 +4,8 @@ Why it is exact. Every metric is a sum over sessions. A session whose events and
 all fall on one UTC day counts the same in every window of whole days that contains that
 day (all of its events are inside), so the single-day sessions' sums can be kept per day.
 Sessions that span days (listed in `report_multi_day_sessions`) are read from the events
-for each report. Windows that do not start and end at midnight UTC read the events.
+for each report. A window that starts or ends inside a day reads that part day's events:
+the single-day sessions of that day have all their in-window events there.
 
 Why it stays fresh. Triggers raise a day's version with every new event or ticket on it,
 and the days of a session that starts to span days (schema version 3). A kept day is used
@@ -66,10 +67,10 @@ SELECT (SELECT MIN(ts) FROM events), (SELECT MAX(ts) FROM events),
 """
 
 
-def aligned(window: Window) -> bool:
-    """True for windows that start and end at midnight UTC (dates, and the default)."""
-    return (window.since_ms >= 0 and window.since_ms % DAY_MS == 0
-            and window.until_ms % DAY_MS == 0)
+def usable(window: Window) -> bool:
+    """Any window from 1970 on. The whole UTC days inside it come from the rollups; a part
+    day at either end (a window given with times) is read from that part's events."""
+    return window.since_ms >= 0
 
 
 def read_with_rollups(
@@ -78,7 +79,8 @@ def read_with_rollups(
     """Pass the window's day rows to `sink` (in parts: kept rows are streamed, so memory
     does not grow with days times queries); return the days computed here, as
     (day, version, rows) to keep. Runs inside the caller's snapshot."""
-    first, end = window.since_ms // DAY_MS, window.until_ms // DAY_MS
+    since, until = window.since_ms, window.until_ms
+    first, end = -(-since // DAY_MS), until // DAY_MS  # the whole days inside the window
     span = {"first": first, "end": end}
     versions = {int(day): int(v) for day, v in store.query(DAY_VERSIONS, span)}
     kept = {int(day) for day, version, *_ in store.query(KEPT_DAYS, span)
@@ -96,13 +98,12 @@ def read_with_rollups(
         fresh = {day for day in stale if not low <= day <= high}
         stale = [day for day in stale if day not in fresh]
         table_days = high - low + 1
+    whole = since == first * DAY_MS and until == end * DAY_MS
     for start, stop, bound in _passes(stale, table_days):
         # The single-day sessions' rows: every session's, less the multi-day sessions'
         # (cheaper than leaving those out of the scan, and exact: all rows are sums).
-        part_params = {**params, "since": start * DAY_MS, "until": stop * DAY_MS}
-        part = run_metrics(store, part_params, queries.Scope(bound))
-        part.subtract(multi_day if (start, stop) == (first, end)
-                      else run_metrics(store, part_params, queries.MULTI_DAY))
+        part = _single_day_rows(store, params, start * DAY_MS, stop * DAY_MS, bound,
+                                multi_day if whole and (start, stop) == (first, end) else None)
         computed.add(part)
         fresh.update(range(start, stop))
     kept -= fresh
@@ -110,7 +111,27 @@ def read_with_rollups(
         _read_kept(store, span, kept, sink)
     sink(computed)
     sink(multi_day)
+    # A window that starts or ends inside a day: the single-day sessions of that day count
+    # with their events inside the window, which all lie in the part of the day it covers.
+    if first > end:
+        edges = [(since, until)]
+    else:
+        edges = [(a, b) for a, b in ((since, first * DAY_MS), (end * DAY_MS, until)) if a < b]
+    for start_ms, stop_ms in edges:
+        sink(_single_day_rows(store, params, start_ms, stop_ms, queries.WINDOW, None))
     return [(day, versions.get(day, 0), _only(computed, day)) for day in sorted(fresh)]
+
+
+def _single_day_rows(
+    store: Store, params: dict[str, Any], since: int, until: int, bound: str,
+    multi_day: DayRows | None,
+) -> DayRows:
+    """Rows of the single-day sessions in [since, until): every session's rows less the
+    multi-day sessions' (given when already read for exactly this range)."""
+    part_params = {**params, "since": since, "until": until}
+    rows = run_metrics(store, part_params, queries.Scope(bound))
+    rows.subtract(multi_day or run_metrics(store, part_params, queries.MULTI_DAY))
+    return rows
 
 
 def _passes(stale: list[int], table_days: int) -> list[tuple[int, int, str]]:
