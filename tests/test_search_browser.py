@@ -247,7 +247,7 @@ RANKED_QUERIES = [
     "connect bank", "invite team member to account", "money back", "invoce", "cards", "payments faq",
     "pass word", "re fund time", "bak feeds", "the pdf", "inv oice",
     "how do i kubernetes", "statement hour", "dark mode", "pass word statement",
-    "authemticattor app",
+    "authemticattor app", "reinvoice a client", "nvoice",
 ]
 
 

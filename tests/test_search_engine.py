@@ -175,6 +175,13 @@ def test_a_long_word_with_a_letter_too_many_and_one_mistyped_is_corrected():
     assert speller.corrections("callrndar")[0] == ("calendar", 2)
 
 
+def test_a_correction_keeps_one_of_the_first_letters():
+    speller = Speller({"mail": 9, "replied": 4, "invoice": 5})
+    assert speller.corrections("nail") == []  # the first letter is rarely the slip
+    assert speller.corrections("unreplied") == [("replied", 2)]
+    assert speller.corrections("imvoice") == [("invoice", 1)]
+
+
 def test_three_letter_words_are_only_corrected_by_a_lost_letter():
     speller = Speller({"mail": 9, "mile": 2, "mill": 2, "mall": 5, "nil": 4, "kmil": 8})
     assert speller.corrections("mil") == [("mail", 1), ("mile", 1), ("mill", 1)]

@@ -6,9 +6,12 @@ index and turns a customer's query into a weighted BM25F query:
 
 - each content word of the query is searched in every field (title, keywords, description,
   headings, body) with the field's weight; a word the help center never uses is replaced by
-  the vocabulary words within one or two typing mistakes;
-- entries that contain more of the query's words are lifted (query-word coverage), and so
-  can be entries with query words next to each other (phrase proximity);
+  the vocabulary words within one or two typing mistakes, and two neighbouring words it
+  writes as one ("back up") also search for that word;
+- (optional, off by default) entries that contain more of the query's words are lifted
+  (query-word coverage), and so can be entries with query words next to each other;
+- fuzzy junk is not shown (the match floor, `SearchIndex._match_floor`): a query about
+  something the help center lacks finds nothing, a content gap in the reports;
 - an article is returned once, as its best entry: the article itself or one FAQ question.
 """
 

@@ -108,8 +108,14 @@ class Speller:
         for key in keys:
             candidates.update(index.get(key, ()))
         candidates.discard(word)
+        # A correction starts with one of the word's first `allowed + 1` letters: typing
+        # slips rarely hit the first letter, and the browser then needs only those letters'
+        # vocabulary shards ("unreplied" -> "replied" drops two letters before the "r").
+        starts = word[: allowed + 1]
         scored = []
         for candidate in candidates:
+            if candidate[0] not in starts:
+                continue
             distance = edit_distance(word, candidate, allowed + 1)
             if distance <= allowed:
                 scored.append((distance, -self.vocabulary[candidate], candidate))

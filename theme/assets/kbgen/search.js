@@ -4,7 +4,8 @@
  * It ranks like `kbgen search`: the same words, stop words and question-framing weights,
  * Porter stems, typo correction (rare-word rule included), BM25F scores of the combined field
  * and the title (computed at build time by kbgen/search/browser_index.py), common words that
- * only add to entries matching a rarer word, and FAQ questions shown for their page. Nothing
+ * only add to entries matching a rarer word, joined words ("back up" -> backup), the match
+ * floor (no results for fuzzy junk), and FAQ questions shown for their page. Nothing
  * is downloaded until the customer starts to search; then only search/kb/meta.json and the
  * shards the typed words need.
  *
@@ -362,7 +363,8 @@
                  !/^[a-z]+$/.test(word.text)) {
         return [];
       }
-      var letters = [word.text[0], word.text[1]];
+      // the vocabulary shards of the letters a correction may start with (fuzzy.py)
+      var letters = word.text.slice(0, maxEdits(word.text, meta) + 1).split("");
       return Promise.all(letters.map(function (letter) {
         return index.vocabulary(meta, letter);
       })).then(function (shards) {
