@@ -203,3 +203,41 @@ def test_a_version_2_database_migrates_and_gives_the_same_report(tmp_path):
     assert expected["events"] > 1000
     assert report(tmp_path / "old.db") == expected
     assert report(tmp_path / "old.db") == expected  # with the rollups the first one kept
+
+
+@pytest.mark.postgres
+def test_a_version_2_postgres_database_migrates_and_gives_the_same_report(tmp_path):
+    import psycopg
+    from pg_helpers import pg_schema, schema_url
+
+    from kbgen.store.placeholders import to_pyformat
+
+    log = random_log(4)
+    tickets = random_tickets(4, log)
+    manifest = manifest_from(tmp_path=tmp_path)
+    window = make_window("2026-11-02", "2026-11-12")
+    fresh = open_store(f"sqlite:///{tmp_path / 'fresh.db'}")
+    fresh.add_events(log)
+    fresh.add_tickets(tickets)
+    expected = build_report(fresh, window, manifest, now=NOW)
+    fresh.close()
+    with pg_schema(migrate=False) as schema:
+        url = schema_url(schema)
+        with psycopg.connect(url, autocommit=True) as conn:  # as kbgen wrote it before v3
+            for name in ("schema_postgres.sql", "0002_covering_indexes_postgres.sql"):
+                conn.execute(resources.files("kbgen.store").joinpath(name).read_text("utf-8"))
+            conn.execute(sql.SCHEMA_VERSION_TABLE)
+            conn.execute("INSERT INTO schema_version (version) VALUES (2)")
+            with conn.cursor() as cur:
+                cur.executemany(to_pyformat(sql.INSERT_EVENT),
+                                [rows.event_params(e, ms(NOW)) for e in log])
+                cur.executemany(to_pyformat(sql.INSERT_TICKET),
+                                [rows.ticket_params(t) for t in tickets])
+        migrated = CliRunner().invoke(cli, ["db", "migrate", "--db", url])
+        assert migrated.exit_code == 0 and f"to {migrations.LATEST}" in migrated.output
+        store = open_store(url)
+        try:
+            assert build_report(store, window, manifest, now=NOW) == expected
+            assert build_report(store, window, manifest, now=NOW) == expected  # kept days
+        finally:
+            store.close()
