@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import tempfile
 from array import array
 from bisect import bisect_left
 from collections import Counter
@@ -53,8 +55,10 @@ log = logging.getLogger(__name__)
 # weighted before term-frequency saturation, and a query word reads one posting list).
 FIELD_REPEATS = {"title": 3, "keywords": 2, "description": 1, "headings": 1, "body": 1}
 # Changes when analysis, schema or repeats change: the next build re-indexes everything.
-INDEX_VERSION = "kbgen-search-2:" + ",".join(f"{k}={v}" for k, v in FIELD_REPEATS.items())
+INDEX_VERSION = "kbgen-search-3:" + ",".join(f"{k}={v}" for k, v in FIELD_REPEATS.items())
 _VERSION_FILE = "kbgen-index.json"
+_VOCABULARY_FILE = "vocabulary.json"  # word -> entries holding it (typo correction)
+WRITER_MEMORY_MB = 1024
 MAX_REMEMBERED_WORDS = 50_000  # query words whose corrections are kept while open
 QUESTION_SHARE = 0.5  # a question entry this close to its FAQ page's score is shown instead
 
@@ -157,8 +161,8 @@ def _schema() -> Schema:
         headings=TEXT(analyzer=stemmed),
         body=TEXT(analyzer=stemmed, stored=True),
         all=TEXT(analyzer=stemmed, phrase=False),
-        # Unstemmed words of all fields: the vocabulary typo correction draws from.
-        words=TEXT(analyzer=KbgenTokenizer(surface=True), phrase=False),
+        # The unstemmed words typo correction draws from are in _VOCABULARY_FILE (as a
+        # Whoosh field they were a third of the index's postings and of its build time).
     )
 
 
@@ -171,15 +175,13 @@ def _entry_fields(entry: IndexEntry, content_hash: str, terms: FieldTerms) -> di
 
     Whoosh takes a list of words as already analysed (positions numbered from 0, as
     `words` numbers them), so no text is analysed again here: each field gets its stems,
-    `all` every field's stems repeated FIELD_REPEATS times, `words` the surface words.
-    Stored fields keep their text.
+    `all` every field's stems repeated FIELD_REPEATS times. Stored fields keep their text.
     """
     values: dict = asdict(entry)
     values["hash"] = content_hash
     for name in TEXT_FIELDS:
         values[f"_stored_{name}"] = values[name]
         values[name] = [stem for _, stem in terms[name]]
-    values["words"] = [word for name in TEXT_FIELDS for word, _ in terms[name]]
     values["all"] = [
         stem for name, repeats in FIELD_REPEATS.items() for _ in range(repeats)
         for stem in values[name]
@@ -187,10 +189,30 @@ def _entry_fields(entry: IndexEntry, content_hash: str, terms: FieldTerms) -> di
     return values
 
 
+def vocabulary(docs: Iterable[SearchDoc],
+               analysed: Mapping[str, list[AnalysedEntry]] | None = None) -> dict[str, int]:
+    """Every word of the entries (unstemmed) -> how many entries hold it: what typo
+    correction draws from (`kbgen.search.fuzzy.Speller`)."""
+    counts: Counter[str] = Counter()
+    for doc in docs:
+        found = analysed.get(doc.id) if analysed is not None else None
+        for _, terms in found or analysed_entries(doc):
+            counts.update({word for name in TEXT_FIELDS for word, _ in terms[name]})
+    return dict(sorted(counts.items()))
+
+
+def _write_vocabulary(index_dir: Path, words: dict[str, int]) -> None:
+    fd, tmp = tempfile.mkstemp(dir=index_dir, prefix=".vocabulary-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(words, handle, ensure_ascii=False, separators=(",", ":"))
+    os.replace(tmp, index_dir / _VOCABULARY_FILE)
+
+
 def _is_current(index_dir: Path) -> bool:
     """True if the index exists and was written by this version of the engine."""
     version_file = index_dir / _VERSION_FILE
-    if not (whoosh_index.exists_in(str(index_dir)) and version_file.is_file()):
+    if not (whoosh_index.exists_in(str(index_dir)) and version_file.is_file()
+            and (index_dir / _VOCABULARY_FILE).is_file()):
         return False
     try:
         return json.loads(version_file.read_text("utf-8")).get("version") == INDEX_VERSION
@@ -204,6 +226,7 @@ def _open_for_writing(index_dir: Path):
     index_dir.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(index_dir), _schema())
     (index_dir / _VERSION_FILE).write_text(json.dumps({"version": INDEX_VERSION}), "utf-8")
+    _write_vocabulary(index_dir, {})
     return ix
 
 
@@ -220,21 +243,29 @@ def build_index(articles: Iterable[object], index_dir: Path,
     ix = _open_for_writing(index_dir)
     with ix.searcher() as searcher:
         indexed = {f["article"]: f["hash"] for f in searcher.all_stored_fields()}
-    changed = [doc for doc in docs.values() if indexed.get(doc.id) != doc.content_hash]
+    hashes = {doc.id: doc.content_hash for doc in docs.values()}
+    changed = [doc for doc in docs.values() if indexed.get(doc.id) != hashes[doc.id]]
     removed = [key for key in indexed if key not in docs]
     if not changed and not removed:
         log.debug("search index is up to date (%d articles)", len(docs))
         return
-    writer = ix.writer()
+    analysed = dict(analysed) if analysed is not None else {}
+    for doc in changed:
+        if doc.id not in analysed:
+            analysed[doc.id] = analysed_entries(doc)
+    # A pool big enough for a large help center's postings: Whoosh otherwise spills sorted
+    # runs to disk and merges them back (pickling every posting twice).
+    writer = ix.writer(limitmb=WRITER_MEMORY_MB)
     try:
         for article_id in removed:
             writer.delete_by_term("article", article_id)
         for doc in changed:
             if doc.id in indexed:
                 writer.delete_by_term("article", doc.id)
-            found = analysed.get(doc.id) if analysed is not None else None
-            for entry, terms in found or analysed_entries(doc):
-                writer.add_document(**_entry_fields(entry, doc.content_hash, terms))
+            for entry, terms in analysed[doc.id]:
+                writer.add_document(**_entry_fields(entry, hashes[doc.id], terms))
+        # Before the commit: if the commit fails, the next build finds the same changes.
+        _write_vocabulary(index_dir, vocabulary(docs.values(), analysed))
     except BaseException:
         writer.cancel()
         raise
@@ -308,11 +339,13 @@ class SearchIndex:
     @property
     def speller(self) -> Speller:
         if self._speller is None:
-            vocabulary = {
-                text.decode("utf-8") if isinstance(text, bytes) else text: info.doc_frequency()
-                for text, info in self._reader.iter_field("words")
-            }
-            self._speller = Speller(vocabulary)
+            path = Path(self._ix.storage.folder) / _VOCABULARY_FILE
+            try:
+                words = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise KbgenError(f"the search index's vocabulary ({path}) cannot be read "
+                                 f"({exc}); run kbgen build to rebuild it") from None
+            self._speller = Speller(words)
         return self._speller
 
     def _known(self, surface: str, stem: str) -> bool:
