@@ -227,7 +227,7 @@ def main() -> None:
                         help="compare the last report with one that reads every event")
     args = parser.parse_args()
     db = args.dir / f"events-{args.events}.db"
-    if not db.exists() or count(db) != args.events:
+    if not db.exists() or count(db) < args.events:  # --add-day only ever adds events
         db.unlink(missing_ok=True)
         args.dir.mkdir(parents=True, exist_ok=True)
         generate(db, args.events)
