@@ -8,6 +8,8 @@ add up: the day rollups (rollups.py) rely on that.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -58,24 +60,59 @@ class DayRows:
                 del rows[key]
 
 
-def run_metrics(store: Store, params: dict[str, Any], scope: queries.Scope) -> DayRows:
-    """The per-session metrics of `scope`'s sessions in params' window, by day."""
-    out = DayRows()
-    for d, *counts in store.query(queries.sessions_by_day(scope), params):
+Query = Callable[[str, dict[str, Any]], Iterable[tuple]]
+
+
+def _sessions(query: Query, params: dict[str, Any], scope: queries.Scope, out: DayRows) -> None:
+    for d, *counts in query(queries.sessions_by_day(scope), params):
         out.totals[int(d)][:7] = [int(c or 0) for c in counts]
-    for d, promoters, detractors, answers in store.query(queries.nps_by_day(scope), params):
+
+
+def _nps(query: Query, params: dict[str, Any], scope: queries.Scope, out: DayRows) -> None:
+    for d, promoters, detractors, answers in query(queries.nps_by_day(scope), params):
         out.totals[int(d)][7:] = [int(promoters or 0), int(detractors or 0), int(answers)]
-    for article, d, views, sessions, contacted in store.query(
+
+
+def _views(query: Query, params: dict[str, Any], scope: queries.Scope, out: DayRows) -> None:
+    for article, d, views, sessions, contacted in query(
             queries.article_views_by_day(scope), params):
         out.articles[int(d), article][:3] = [int(views), int(sessions), int(contacted or 0)]
-    for article, d, yes, no in store.query(queries.votes_by_article_day(scope), params):
+
+
+def _votes(query: Query, params: dict[str, Any], scope: queries.Scope, out: DayRows) -> None:
+    for article, d, yes, no in query(queries.votes_by_article_day(scope), params):
         out.articles[int(d), article][3:] = [int(yes or 0), int(no or 0)]
-    for query, d, count, zero, clicks in store.query(
-            queries.searches_by_query_day(scope), params):
-        row = out.searches[int(d), normalise_query(query)]
+
+
+def _searches(query: Query, params: dict[str, Any], scope: queries.Scope, out: DayRows) -> None:
+    for text, d, count, zero, clicks in query(queries.searches_by_query_day(scope), params):
+        row = out.searches[int(d), normalise_query(text)]
         row[0] += int(count)
         row[1] += int(zero or 0)
         row[2] += int(clicks or 0)
-    return out
 
 
+# With a second reader, the two halves run at once (about equal halves at 10M events).
+_HALVES = ((_sessions, _searches), (_views, _votes, _nps))
+
+
+def run_metrics(
+    store: Store, params: dict[str, Any], scope: queries.Scope, other: Query | None = None
+) -> DayRows:
+    """The per-session metrics of `scope`'s sessions in params' window, by day.
+
+    `other` is a second reader at the same snapshot (SQLiteStore.second_reader): half of
+    the queries then run on it, in a thread, while this one runs the other half (SQLite
+    works outside the GIL, so two cores share a cold report's work)."""
+    mine, theirs = DayRows(), DayRows()
+    if other is None:
+        for part in (*_HALVES[0], *_HALVES[1]):
+            part(store.query, params, scope, mine)
+        return mine
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        done = pool.submit(lambda: [part(other, params, scope, theirs) for part in _HALVES[1]])
+        for part in _HALVES[0]:
+            part(store.query, params, scope, mine)
+        done.result()
+    mine.add(theirs)
+    return mine

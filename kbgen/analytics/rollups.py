@@ -18,7 +18,8 @@ simply computed again next time.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from kbgen.analytics import queries
@@ -28,6 +29,7 @@ from kbgen.analytics.daily import (
     SEARCH_COUNTS,
     TOTALS,
     DayRows,
+    Query,
     Store,
     run_metrics,
 )
@@ -59,6 +61,7 @@ KEPT_SEARCHES = f"""
 SELECT day, query, {', '.join(SEARCH_COUNTS)} FROM report_day_searches
 WHERE day >= :first AND day < :end
 """
+VERSION_SUM = "SELECT COALESCE(SUM(version), 0) FROM report_day_versions"
 # The first and last instants of any event or ticket: one index probe each (a query with
 # both MIN and MAX of one table would read the whole index instead).
 DATA_SPAN = """
@@ -99,37 +102,54 @@ def read_with_rollups(
         stale = [day for day in stale if day not in fresh]
         table_days = high - low + 1
     whole = since == first * DAY_MS and until == end * DAY_MS
-    for start, stop, bound in _passes(stale, table_days):
-        # The single-day sessions' rows: every session's, less the multi-day sessions'
-        # (cheaper than leaving those out of the scan, and exact: all rows are sums).
-        part = _single_day_rows(store, params, start * DAY_MS, stop * DAY_MS, bound,
-                                multi_day if whole and (start, stop) == (first, end) else None)
-        computed.add(part)
-        fresh.update(range(start, stop))
-    kept -= fresh
-    if kept:
-        _read_kept(store, span, kept, sink)
-    sink(computed)
-    sink(multi_day)
+    passes = _passes(stale, table_days)
     # A window that starts or ends inside a day: the single-day sessions of that day count
     # with their events inside the window, which all lie in the part of the day it covers.
     if first > end:
         edges = [(since, until)]
     else:
         edges = [(a, b) for a, b in ((since, first * DAY_MS), (end * DAY_MS, until)) if a < b]
-    for start_ms, stop_ms in edges:
-        sink(_single_day_rows(store, params, start_ms, stop_ms, queries.WINDOW, None))
+    with _second_reader(store, bool(passes or edges)) as other:
+        for start, stop, bound in passes:
+            # The single-day sessions' rows: every session's, less the multi-day sessions'
+            # (cheaper than leaving those out of the scan, and exact: all rows are sums).
+            part = _single_day_rows(
+                store, params, start * DAY_MS, stop * DAY_MS, bound, other,
+                multi_day if whole and (start, stop) == (first, end) else None)
+            computed.add(part)
+            fresh.update(range(start, stop))
+        for start_ms, stop_ms in edges:
+            sink(_single_day_rows(store, params, start_ms, stop_ms, queries.WINDOW, other, None))
+    kept -= fresh
+    if kept:
+        _read_kept(store, span, kept, sink)
+    sink(computed)
+    sink(multi_day)
     return [(day, versions.get(day, 0), _only(computed, day)) for day in sorted(fresh)]
+
+
+@contextmanager
+def _second_reader(store: Any, wanted: bool) -> Iterator[Query | None]:
+    """A second reader at exactly this snapshot's state, when the store has one: any write
+    of events or tickets raises a day version, so equal version sums mean equal events."""
+    second = getattr(store, "second_reader", None)
+    if not (wanted and second):
+        yield None
+        return
+    with second() as other:
+        mine = next(iter(store.query(VERSION_SUM, {})))[0]
+        theirs = next(iter(other(VERSION_SUM, {})))[0]
+        yield other if mine == theirs else None
 
 
 def _single_day_rows(
     store: Store, params: dict[str, Any], since: int, until: int, bound: str,
-    multi_day: DayRows | None,
+    other: Query | None, multi_day: DayRows | None,
 ) -> DayRows:
     """Rows of the single-day sessions in [since, until): every session's rows less the
     multi-day sessions' (given when already read for exactly this range)."""
     part_params = {**params, "since": since, "until": until}
-    rows = run_metrics(store, part_params, queries.Scope(bound))
+    rows = run_metrics(store, part_params, queries.Scope(bound), other)
     rows.subtract(multi_day or run_metrics(store, part_params, queries.MULTI_DAY))
     return rows
 

@@ -12,7 +12,7 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -233,6 +233,24 @@ class SQLiteStore:
         with self._reading() as conn:
             conn.execute("SELECT 1 FROM schema_version LIMIT 1").fetchall()  # pins the snapshot
             yield self
+
+    @contextmanager
+    def second_reader(self) -> Iterator[Callable[[str, dict], Iterator[tuple]]]:
+        """A query function on a second read-only connection, for one other thread.
+
+        Its read transaction starts now, so it sees the database as of now: the caller
+        checks that this is the state its own snapshot sees before mixing their rows."""
+        conn = self._connect()
+        try:
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("BEGIN")
+            yield lambda sql_text, params: conn.execute(sql_text, params)
+        except sqlite3.Error as exc:
+            if _unavailable(exc):
+                raise ServiceUnavailable(f"Cannot read the database '{self.path}': {exc}") from None
+            raise
+        finally:
+            self._forget(conn)
 
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
