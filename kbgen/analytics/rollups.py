@@ -7,8 +7,9 @@ Sessions that span days (listed in `report_multi_day_sessions`) are read from th
 for each report. A window that starts or ends inside a day reads that part day's events:
 the single-day sessions of that day have all their in-window events there.
 
-Why it stays fresh. Triggers raise a day's version with every new event or ticket on it,
-and the days of a session that starts to span days (schema version 3). A kept day is used
+Why it stays fresh. Every write of events or tickets raises the version of their days, and
+of all the days of a session that starts to span days, in the writing transaction (the
+SQLite store does it; on PostgreSQL a statement trigger; schema version 3). A kept day is used
 only when its version is still the day's; otherwise the day is computed again from the
 events, and kept. The versions and the rollups are read in the report's snapshot, so a
 report never mixes states; rollups saved from an older snapshot carry its version and are
