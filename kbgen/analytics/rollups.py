@@ -126,7 +126,8 @@ def read_with_rollups(
         _read_kept(store, span, kept, sink)
     sink(computed)
     sink(multi_day)
-    return [(day, versions.get(day, 0), _only(computed, day)) for day in sorted(fresh)]
+    by_day = _by_day(computed)
+    return [(day, versions.get(day, 0), by_day.get(day, DayRows())) for day in sorted(fresh)]
 
 
 @contextmanager
@@ -190,13 +191,15 @@ def _read_kept(
     sink(part)
 
 
-def _only(rows: DayRows, day: int) -> DayRows:
-    one = DayRows()
-    if day in rows.totals:
-        one.totals[day] = rows.totals[day]
-    one.articles.update({key: v for key, v in rows.articles.items() if key[0] == day})
-    one.searches.update({key: v for key, v in rows.searches.items() if key[0] == day})
-    return one
+def _by_day(rows: DayRows) -> dict[int, DayRows]:
+    days: dict[int, DayRows] = {}
+    for day, values in rows.totals.items():
+        days.setdefault(day, DayRows()).totals[day] = values
+    for key, values in rows.articles.items():
+        days.setdefault(key[0], DayRows()).articles[key] = values
+    for key, values in rows.searches.items():
+        days.setdefault(key[0], DayRows()).searches[key] = values
+    return days
 
 
 def _columns(names: tuple[str, ...]) -> tuple[str, str]:
