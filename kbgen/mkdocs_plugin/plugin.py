@@ -15,7 +15,7 @@ from kbgen import site_data, stats_file
 from kbgen.content import ContentSite, errors_in, load_content
 from kbgen.content.dates import last_updated
 from kbgen.errors import KbgenError
-from kbgen.mkdocs_plugin import outputs, pages
+from kbgen.mkdocs_plugin import outputs, pages, stylesheets
 from kbgen.mkdocs_plugin.config import KbgenConfig
 from kbgen.search.build import SearchBuild, SearchJob
 
@@ -46,6 +46,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.problems_reported = False  # kbgen build prints them itself before building
         self.preloaded: ContentSite | None = None  # kbgen build hands over what it checked
         self.stats: dict[str, stats_file.ArticleStats] = {}
+        self.styles = stylesheets.Usage()  # what the written pages use (on_post_page)
         self.search: SearchBuild | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -68,6 +69,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             listing = "\n".join(str(p) for p in errors)
             raise PluginError(f"Content has {len(errors)} problem(s):\n{listing}")
         self.site = site
+        self.styles = stylesheets.Usage()
         self.updated = last_updated(site.docs_dir, [a.src for a in site.articles])
         self.state_dir = root / ".kbgen"
         self.stats = self._load_stats(root)
@@ -136,10 +138,21 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         )
         return context
 
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        self.styles.add_page(output)
+        return output
+
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig):
+        self.styles.add_page(output_content)  # 404.html
+        return output_content
+
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.site is None:
             return
         site_dir = Path(config.site_dir)
+        # Material's style sheets without the rules no page can use (most of its 135 KB).
+        remote = [str(s) for s in config.extra_javascript if "//" in str(s)]
+        stylesheets.trim_site(site_dir, self.styles, remote)
         outputs.write_redirects(site_data.redirects(self.site, self.config.drafts), site_dir,
                                 config.site_url or "")
         outputs.write_robots(site_dir, config.site_url)

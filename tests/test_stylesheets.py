@@ -1,0 +1,183 @@
+"""Material's style sheets cut to what the help center uses: pages look exactly the same.
+
+The build writes cut copies of material's main.css and palette.css and points every page at
+them (kbgen/mkdocs_plugin/stylesheets.py). The browser test renders pages of the sample help
+center in the light and dark schemes, in the states the scripts create (navigation drawer,
+FAQ answers and the feedback reasons open, the search dialog with results), and compares the
+computed style of every element and ::before/::after with what material's full style sheets
+give the same page.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from browser_helpers import free_port, launch_chromium, new_context, serve_directory
+from playwright.sync_api import sync_playwright
+
+from kbgen.mkdocs_plugin.stylesheets import Usage, trim
+
+REPO = Path(__file__).resolve().parent.parent
+LINK = re.compile(r'href="[./]*(assets/stylesheets/(?:main|palette)\.[^"]+\.css)"')
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("styles")
+    shutil.copytree(REPO / "content", root / "content",
+                    ignore=shutil.ignore_patterns("search-tests.yml"))
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    result = subprocess.run([sys.executable, "-m", "kbgen", "build"], cwd=root,
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+def test_every_page_links_the_cut_style_sheets(site):
+    folder = site / "assets" / "stylesheets"
+    main = sorted(folder.glob("main.*.kb.min.css"))
+    palette = sorted(folder.glob("palette.*.kb.min.css"))
+    assert len(main) == 1 and len(palette) == 1
+    material = next(p for p in folder.glob("main.*.min.css") if ".kb." not in p.name)
+    assert main[0].stat().st_size < material.stat().st_size / 1.8  # 135 KB -> under 75 KB
+    expected = {f"assets/stylesheets/{main[0].name}", f"assets/stylesheets/{palette[0].name}"}
+    for page in [*site.rglob("index.html"), site / "404.html"]:
+        links = set(LINK.findall(page.read_text(encoding="utf-8")))
+        if links:  # redirect pages have no style sheet
+            assert links == expected, page
+
+
+def test_rules_nothing_uses_are_left_out():
+    usage = Usage()
+    usage.add_page('<html><body data-md-color-scheme="slate" data-md-color-primary="indigo">'
+                   '<div class="md-typeset note">x</div><script>x="used-by-script"</script>')
+    usage.add_script('el.classList.add("md-tag--" + kind); el.classList.toggle("--active")')
+    usage.finish()
+    css = (":root{--md-used:1px;--md-unused:2px;--md-chain:var(--md-used)}"
+           ".md-typeset{margin:var(--md-used)}.md-typeset .tabbed-set{color:red}"
+           ".md-typeset:not(.md-missing) div, .md-missing div,.md-typeset p{padding:0}"
+           ".used-by-script,.md-tag--new,.note--active,.other--active{color:blue}"
+           "[data-md-color-primary=indigo]{color:#3f51b5}[data-md-color-primary=red]{color:red}"
+           "@media screen{.md-missing{color:red}.note{color:green}}"
+           "@keyframes spin{0%{opacity:0}to{opacity:1}}")
+    cut = trim({"main.css": css}, usage)["main.css"]
+    assert cut == (":root{--md-used:1px}.md-typeset{margin:var(--md-used)}"
+                   ".md-typeset:not(.md-missing) div{padding:0}"
+                   ".used-by-script,.md-tag--new,.note--active{color:blue}"
+                   "[data-md-color-primary=indigo]{color:#3f51b5}"
+                   "@media screen{.note{color:green}}"
+                   "@keyframes spin{0%{opacity:0}to{opacity:1}}")
+
+
+# Computed styles of every element with the cut sheets, then with material's full sheets
+# swapped in (same page, same state); returns the differences.
+COMPARE = """async (full) => {
+  const snapshot = () => {
+    const out = [];
+    for (const el of [document.documentElement, ...document.querySelectorAll('*')]) {
+      for (const pseudo of [null, '::before', '::after']) {
+        const cs = getComputedStyle(el, pseudo);
+        if (pseudo && cs.content === 'none') continue;
+        const values = {};
+        for (const name of cs) if (!name.startsWith('--')) values[name] = cs.getPropertyValue(name);
+        out.push([el, pseudo, values]);
+      }
+    }
+    return out;
+  };
+  const links = [...document.querySelectorAll('link[rel=stylesheet]')]
+    .filter(link => /assets\\/stylesheets\\/(main|palette)\\./.test(link.href));
+  const cut = links.map(link => link.href);
+  const swap = names => Promise.all(links.map((link, i) => new Promise((resolve, reject) => {
+    link.onload = resolve; link.onerror = reject;
+    link.href = names[i];
+  })));
+  const before = snapshot();
+  await swap(cut.map(href => href.replace(/[^/]+\\.css$/,
+    href.includes('/main.') ? full.main : full.palette)));
+  const after = snapshot();
+  await swap(cut);
+  const again = snapshot();  // a change made by a script meanwhile is not the sheets' doing
+  if (before.length !== after.length || before.length !== again.length) {
+    return [`${before.length}, ${after.length}, ${again.length} boxes`];
+  }
+  const differences = [];
+  before.forEach(([el, pseudo, values], i) => {
+    for (const [name, value] of Object.entries(values)) {
+      const stable = again[i][2][name] === value;
+      if (stable && after[i][2][name] !== value && differences.length < 20) {
+        const what = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+          (typeof el.className === 'string' && el.className ? '.' + el.className.split(' ').join('.') : '');
+        differences.push(`${what}${pseudo || ''} ${name}: cut ${value}, full ${after[i][2][name]}`);
+      }
+    }
+  });
+  return differences;
+}"""
+
+STATES = {
+    "home": ("", None),
+    "article": ("payments/refunds/", None),
+    "article with notes": ("invoices/payment-reminders/", None),
+    "faq with answers and reasons open": ("billing/billing-faq/", "open"),
+    "navigation drawer": ("payments/refunds/", "drawer"),
+    "search dialog with results": ("", "search"),
+    "contact": ("contact/", None),
+    "404": ("404.html", None),
+}
+
+
+@pytest.fixture(scope="module")
+def site_url(site):
+    with serve_directory(site, free_port()) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [412, 1400])
+def test_pages_look_the_same_as_with_materials_full_style_sheets(browser, site, site_url,
+                                                                 scheme, width):
+    folder = site / "assets" / "stylesheets"
+    full = {kind: next(p.name for p in folder.glob(f"{kind}.*.min.css") if ".kb." not in p.name)
+            for kind in ("main", "palette")}
+    # Reduced motion: material then has no transitions, so no style is caught half-way.
+    context = new_context(browser, "styles", color_scheme=scheme, reduced_motion="reduce",
+                          viewport={"width": width, "height": 900})
+    problems = []
+    for state, (path, action) in STATES.items():
+        tab = context.new_page()
+        tab.goto(site_url + path)
+        tab.wait_for_load_state("networkidle")
+        if action == "open":
+            tab.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+            widget = tab.locator("[data-kb-feedback]")
+            widget.get_by_role("button", name="No", exact=True).click()  # "contact us" state
+            widget.locator("[data-kb-feedback-contact]").wait_for()
+            # The reasons (shown after No when a help API is configured, not in this build).
+            tab.evaluate("document.querySelector('[data-kb-reasons]').hidden = false")
+        elif action == "drawer":
+            tab.evaluate("document.getElementById('__drawer').checked = true")
+        elif action == "search":
+            tab.keyboard.press("/")
+            tab.keyboard.type("refund")
+            tab.get_by_role("option").first.wait_for()
+        tab.wait_for_timeout(300)  # status messages and scroll-linked classes settle
+        differences = tab.evaluate(COMPARE, full)
+        problems += [f"{state}: {line}" for line in differences]
+        tab.close()
+    context.close()
+    assert not problems, "\n".join(problems)
