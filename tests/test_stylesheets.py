@@ -1,11 +1,11 @@
 """Material's style sheets cut to what the help center uses: pages look exactly the same.
 
-The build writes cut copies of material's main.css and palette.css and points every page at
-them (kbgen/mkdocs_plugin/stylesheets.py). The browser test renders pages of the sample help
-center in the light and dark schemes, in the states the scripts create (navigation drawer,
-FAQ answers and the feedback reasons open, the search dialog with results), and compares the
-computed style of every element and ::before/::after with what material's full style sheets
-give the same page.
+The build cuts material's main.css and palette.css, joins them with kbgen.css into one file
+and points every page at it (kbgen/mkdocs_plugin/stylesheets.py). The browser test renders
+pages of the sample help center in the light and dark schemes, in the states the scripts
+create (navigation drawer, FAQ answers and the feedback reasons open, the search dialog with
+results), and compares the computed style of every element and ::before/::after with what
+material's full style sheets and kbgen.css give the same page.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from playwright.sync_api import sync_playwright
 from kbgen.mkdocs_plugin.stylesheets import Usage, trim
 
 REPO = Path(__file__).resolve().parent.parent
-LINK = re.compile(r'href="[./]*(assets/stylesheets/(?:main|palette)\.[^"]+\.css)"')
+LINK = re.compile(r'<link rel="stylesheet" href="[./]*([^"]+)">')
 
 
 @pytest.fixture(scope="module")
@@ -38,18 +38,17 @@ def site(tmp_path_factory) -> Path:
     return root / "site"
 
 
-def test_every_page_links_the_cut_style_sheets(site):
+def test_every_page_links_one_cut_style_sheet(site):
     folder = site / "assets" / "stylesheets"
-    main = sorted(folder.glob("main.*.kb.min.css"))
-    palette = sorted(folder.glob("palette.*.kb.min.css"))
-    assert len(main) == 1 and len(palette) == 1
-    material = next(p for p in folder.glob("main.*.min.css") if ".kb." not in p.name)
-    assert main[0].stat().st_size < material.stat().st_size / 1.8  # 135 KB -> under 75 KB
-    expected = {f"assets/stylesheets/{main[0].name}", f"assets/stylesheets/{palette[0].name}"}
+    cut = sorted(folder.glob("*.kb.min.css"))
+    assert [p.name.split(".")[0] for p in cut] == ["main"]
+    material = sum(p.stat().st_size for p in folder.glob("*.min.css") if ".kb." not in p.name)
+    kbgen = (site / "assets" / "kbgen" / "kbgen.css").stat().st_size
+    assert cut[0].stat().st_size < (material + kbgen) / 1.8  # 156 KB -> under 87 KB
     for page in [*site.rglob("index.html"), site / "404.html"]:
-        links = set(LINK.findall(page.read_text(encoding="utf-8")))
+        links = LINK.findall(page.read_text(encoding="utf-8"))
         if links:  # redirect pages have no style sheet
-            assert links == expected, page
+            assert links == [f"assets/stylesheets/{cut[0].name}"], page
 
 
 def test_rules_nothing_uses_are_left_out():
@@ -79,7 +78,7 @@ def test_rules_nothing_uses_are_left_out():
 COMPARE = """async (full) => {
   const snapshot = () => {
     const out = [];
-    for (const el of [document.documentElement, ...document.querySelectorAll('*')]) {
+    for (const el of [document.documentElement, ...document.querySelectorAll(':not(link)')]) {
       for (const pseudo of [null, '::before', '::after']) {
         const cs = getComputedStyle(el, pseudo);
         if (pseudo && cs.content === 'none') continue;
@@ -90,18 +89,18 @@ COMPARE = """async (full) => {
     }
     return out;
   };
-  const links = [...document.querySelectorAll('link[rel=stylesheet]')]
-    .filter(link => /assets\\/stylesheets\\/(main|palette)\\./.test(link.href));
-  const cut = links.map(link => link.href);
-  const swap = names => Promise.all(links.map((link, i) => new Promise((resolve, reject) => {
-    link.onload = resolve; link.onerror = reject;
-    link.href = names[i];
-  })));
+  const cut = [...document.querySelectorAll('link[rel=stylesheet]')];
   const before = snapshot();
-  await swap(cut.map(href => href.replace(/[^/]+\\.css$/,
-    href.includes('/main.') ? full.main : full.palette)));
+  const added = await Promise.all(full.map(href => new Promise((resolve, reject) => {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet'; link.href = href;
+    link.onload = () => resolve(link); link.onerror = reject;
+    cut[0].before(link);
+  })));
+  cut.forEach(link => { link.sheet.disabled = true; });
   const after = snapshot();
-  await swap(cut);
+  cut.forEach(link => { link.sheet.disabled = false; });
+  added.forEach(link => link.remove());
   const again = snapshot();  // a change made by a script meanwhile is not the sheets' doing
   if (before.length !== after.length || before.length !== again.length) {
     return [`${before.length}, ${after.length}, ${again.length} boxes`];
@@ -152,8 +151,10 @@ def browser():
 def test_pages_look_the_same_as_with_materials_full_style_sheets(browser, site, site_url,
                                                                  scheme, width):
     folder = site / "assets" / "stylesheets"
-    full = {kind: next(p.name for p in folder.glob(f"{kind}.*.min.css") if ".kb." not in p.name)
-            for kind in ("main", "palette")}
+    material = {p.name.split(".")[0]: p.name for p in folder.glob("*.min.css")
+                if ".kb." not in p.name}
+    full = [f"/assets/stylesheets/{material['main']}", f"/assets/stylesheets/{material['palette']}",
+            "/assets/kbgen/kbgen.css"]
     # Reduced motion: material then has no transitions, so no style is caught half-way.
     context = new_context(browser, "styles", color_scheme=scheme, reduced_motion="reduce",
                           viewport={"width": width, "height": 900})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -152,7 +153,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         site_dir = Path(config.site_dir)
         # Material's style sheets without the rules no page can use (most of its 135 KB).
         remote = [str(s) for s in config.extra_javascript if "//" in str(s)]
-        stylesheets.trim_site(site_dir, self.styles, remote)
+        site_path = urlsplit(config.site_url or "").path or "/"
+        stylesheets.trim_site(site_dir, self.styles, remote, site_path.rstrip("/") + "/")
         outputs.write_redirects(site_data.redirects(self.site, self.config.drafts), site_dir,
                                 config.site_url or "")
         outputs.write_robots(site_dir, config.site_url)

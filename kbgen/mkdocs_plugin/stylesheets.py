@@ -40,7 +40,7 @@ NOT_PAGE_SCRIPTS = ("assets/javascripts/workers/", "assets/javascripts/lunr/")
 # Colour attributes material's palette CSS selects on; their values come from mkdocs.yml.
 COLOR_ATTRIBUTES = ("data-md-color-scheme", "data-md-color-primary", "data-md-color-accent")
 
-_LINKED = re.compile(r'href="[^"]*assets/stylesheets/([^"/]+\.css)"')
+_STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
 # Patterns start with a literal so the scan of a 120 MB site (5,000 articles) stays cheap.
 _CLASS_ATTR = re.compile(r'class="([^"]*)"')
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
@@ -71,7 +71,7 @@ class Usage:
     words: set[str] = field(default_factory=set)  # strings in scripts, split into words
     prefixes: set[str] = field(default_factory=set)  # "md-tag--" + name and the like
     variables: set[str] = field(default_factory=set)  # custom properties read by pages
-    linked: set[str] = field(default_factory=set)  # names of material's sheets pages link
+    link_lists: set[tuple[str, ...]] = field(default_factory=set)  # each page's sheet hrefs
     dashed: set[str] = field(default_factory=set)  # "--name" strings in scripts
     _class_lists: set[str] = field(default_factory=set)
     _scripts: set[str] = field(default_factory=set)
@@ -79,7 +79,7 @@ class Usage:
     def add_page(self, html: str) -> None:
         """Called with each page as MkDocs writes it (cheap: a few C-speed scans)."""
         self._class_lists.update(_CLASS_ATTR.findall(html))
-        self.linked.update(_LINKED.findall(html))
+        self.link_lists.add(tuple(_STYLESHEET_LINK.findall(html)))
         self.tags.update(_TAG.findall(html))
         self.colors.update(_COLOR_ATTR.findall(html))
         if "var(" in html:
@@ -339,18 +339,27 @@ def trim(sheets: dict[str, str], usage: Usage) -> dict[str, str]:
 
 # ----------------------------------------------------------------------------- the site
 
-def trim_site(site_dir: Path, usage: Usage, remote_scripts: list[str]) -> dict[str, str]:
+def trim_site(site_dir: Path, usage: Usage, remote_scripts: list[str],
+              site_path: str = "/") -> dict[str, str]:
     """Write the cut style sheets and point every page at them; returns {old: new} paths.
 
+    When every page links the same sheets (material's, then kbgen.css), they are joined into
+    one file in that order: on a host without HTTP keep-alive each sheet is another
+    connection before the first paint (Lighthouse mobile: 1.5 s -> 1.2 s).
     `remote_scripts` (extra_javascript from other hosts) could add any class: nothing is cut.
+    `site_path` is site_url's path, which absolute links (404.html) start with.
     """
     if remote_scripts:
         log.info("Material's style sheets are served whole: extra_javascript from another "
                  "host (%s) may add classes kbgen cannot see.", remote_scripts[0])
         return {}
     folder = site_dir / STYLESHEETS
-    originals = {path.name: path for path in sorted(folder.glob("*.min.css"))
-                 if MATERIAL_SHEET.match(path.name) and path.name in usage.linked}
+    link_lists = {tuple(_site_path(href, site_path) for href in hrefs)
+                  for hrefs in usage.link_lists if hrefs}
+    linked = {rel for hrefs in link_lists for rel in hrefs}
+    originals = {f"{STYLESHEETS}/{path.name}": path
+                 for path in sorted(folder.glob("*.min.css"))
+                 if MATERIAL_SHEET.match(path.name) and f"{STYLESHEETS}/{path.name}" in linked}
     if not originals:
         return {}
     pages = []
@@ -363,29 +372,71 @@ def trim_site(site_dir: Path, usage: Usage, remote_scripts: list[str]) -> dict[s
                 pages.append(path)
             elif name.endswith(".js") and not (rel + name).startswith(NOT_PAGE_SCRIPTS):
                 usage.add_script(path.read_text(encoding="utf-8", errors="replace"))
-            elif name.endswith(".css") and not (path.parent == folder and name in originals):
+            elif name.endswith(".css") and (rel + name).lstrip("./") not in originals:
                 usage.add_style(path.read_text(encoding="utf-8", errors="replace"))
     usage.finish()
-    cut = trim({name: p.read_text(encoding="utf-8") for name, p in originals.items()}, usage)
+    cut = trim({rel: path.read_text(encoding="utf-8") for rel, path in originals.items()},
+               usage)
+    joined = _joinable(link_lists, cut, site_dir)
+    if joined:
+        parts = [cut.get(rel) or _CHARSET.sub("", (site_dir / rel).read_text(encoding="utf-8"))
+                 for rel in joined]
+        cut = {joined[0]: "".join(parts)}
     renamed = {}
-    for name, css in cut.items():
+    for rel, css in cut.items():
         digest = hashlib.sha256(css.encode("utf-8")).hexdigest()[:8]
-        new_name = f"{name.split('.', 1)[0]}.{digest}.kb.min.css"
-        (folder / new_name).write_text(css, encoding="utf-8")
-        renamed[f"{STYLESHEETS}/{name}"] = f"{STYLESHEETS}/{new_name}"
-    _repoint(pages, renamed)
+        new = f"{STYLESHEETS}/{rel.rsplit('/', 1)[1].split('.', 1)[0]}.{digest}.kb.min.css"
+        (site_dir / new).write_text(css, encoding="utf-8")
+        renamed[rel] = new
+    _repoint(pages, renamed, joined[1:] if joined else [])
     log.debug("Material's style sheets cut from %d to %d bytes.",
               sum(p.stat().st_size for p in originals.values()),
               sum(len(css.encode("utf-8")) for css in cut.values()))
     return renamed
 
 
-def _repoint(pages: list[Path], renamed: dict[str, str]) -> None:
-    """Replace the style sheets' addresses in every page (`href="../../assets/...css"`)."""
-    pairs = [(f'{old}"'.encode(), f'{new}"'.encode()) for old, new in renamed.items()]
+_CHARSET = re.compile(r'^\s*@charset\s+"[^"]*";')
+
+
+def _site_path(href: str, site_path: str) -> str:
+    """`../../assets/x.css` or `/help/assets/x.css` -> `assets/x.css` (a page's link)."""
+    if href.startswith("/") and href.startswith(site_path):
+        return href[len(site_path):]
+    while href.startswith(("../", "./")):
+        href = href.split("/", 1)[1]
+    return href
+
+
+def _joinable(link_lists: set, cut: dict[str, str], site_dir: Path) -> tuple[str, ...]:
+    """The sheets every page links, if they can be served as one file; else ()."""
+    if len(link_lists) != 1:
+        return ()
+    (hrefs,) = link_lists
+    if len(hrefs) < 2 or hrefs[0] not in cut:
+        return ()
+    for rel in hrefs[1:]:
+        if rel in cut:
+            continue
+        path = site_dir / rel
+        if "//" in rel or not path.is_file():
+            return ()
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "@import" in text or "url(" in text:  # would resolve against another folder
+            return ()
+    return hrefs
+
+
+def _repoint(pages: list[Path], renamed: dict[str, str], dropped: list[str]) -> None:
+    """Point each page's links at the new sheets (`href="../../assets/...css"`); the links
+    to sheets joined into another are removed."""
+    pairs = [(f'{old}">'.encode(), f'{new}">'.encode()) for old, new in renamed.items()]
+    gone = [re.compile(rb'\s*<link rel="stylesheet" href="[^"]*' + re.escape(rel.encode())
+                       + rb'">') for rel in dropped]
     for path in pages:
         page = changed = path.read_bytes()
         for old, new in pairs:
             changed = changed.replace(old, new)
+        for pattern in gone:
+            changed = pattern.sub(b"", changed)
         if changed != page:
             path.write_bytes(changed)
