@@ -8,11 +8,11 @@ then the real command runs in a child process and its wall time and peak RSS are
         [--runs 3] [--cold] [--add-day 1000] [--verify]
 
 The generated database is kept and reused when it already holds the requested count; it is
-written at schema version 2 and brought up with `kbgen db migrate` (timed). The first
-report after that computes every day's rollup (`--cold` forces that again); later ones
-read the kept days. `--add-day N` then stores N events on the window's last day through
-the store, as live traffic would, and runs once more (that day is computed again);
-`--verify` checks the last report against one that reads every event.
+written at schema version 2 and brought up with `kbgen db migrate` (timed; it also computes
+and keeps every day's rollup). `--cold` drops the kept rollups so the first report computes
+every day again; later ones read the kept days. `--add-day N` then stores N events on the
+window's last day through the store, as live traffic would, and runs once more (that day is
+computed again); `--verify` checks the last report against one that reads every event.
 Results go to stdout; copy them into benchmarks/results/report.md.
 """
 
@@ -153,13 +153,15 @@ def migrate(db: Path) -> None:
     """`kbgen db migrate` on the file, timed (what an upgrade costs at this size)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "kbgen", "db", "migrate", "--db", f"sqlite:///{db}"],
-                   check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "-m", "kbgen", "db", "migrate", "--db",
+                           f"sqlite:///{db}"], check=True, capture_output=True, text=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     print(f"kbgen db migrate to version {migrations.LATEST}: "
           f"{time.perf_counter() - started:.1f} s wall, {cpu:.1f} s CPU, "
-          f"load {os.getloadavg()[0]:.1f}")
+          f"load {os.getloadavg()[0]:.1f}, peak RSS {after.ru_maxrss / 1024:.0f} MiB")
+    for line in done.stderr.splitlines():  # e.g. "Prepared report rollups for 30 days in ..."
+        print(f"  {line}")
 
 
 def run_report(config: Path, db: Path) -> tuple[float, float, float, dict]:

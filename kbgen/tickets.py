@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kbgen.analytics.prepare import DaySpan
 from kbgen.errors import KbgenError, UsageError
 
 FIELDS = ("ticket_id", "ts", "subject", "session", "article")
@@ -56,6 +57,7 @@ class TicketImport:
     without_session: int = 0
     unknown_session: int = 0
     invalid: list[tuple[int, str]] = field(default_factory=list)
+    days: DaySpan = field(default_factory=DaySpan)  # the days of the rows given to the store
 
     @property
     def duplicates(self) -> int:
@@ -159,6 +161,7 @@ def _store(store: Any, tickets: list[dict[str, Any]], result: TicketImport) -> N
         return
     result.stored += store.add_tickets(tickets)
     for ticket in tickets:
+        result.days.note(ticket["ts"])
         if ticket["session"] is None:
             result.without_session += 1
         elif _known(store, ticket["session"]):

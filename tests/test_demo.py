@@ -55,6 +55,7 @@ def test_demo_prints_what_it_wrote_and_is_idempotent(demo_report):
     first, again, report = demo_report
     written = int(first.split()[1].replace(",", ""))
     assert written > 5000 and report["events"] == written
+    assert "Prepared report rollups for 30 days in" in first  # the first report reads them
     assert again.startswith("Wrote 0 demo events")
 
 

@@ -206,9 +206,9 @@ def _columns(names: tuple[str, ...]) -> tuple[str, str]:
     return ", ".join(names), ", ".join(f":{name}" for name in names)
 
 
-def save_rollups(store: Any, days: list[tuple[int, int, DayRows]]) -> None:
+def save_rollups(store: Any, days: list[tuple[int, int, DayRows]]) -> bool:
     """Keep the computed days for the next report (best effort: a busy or read-only
-    database only means the next report computes them again)."""
+    database only means the next report computes them again); False when refused."""
     totals_cols, totals_vals = _columns(("day", "version", *TOTALS))
     article_cols, article_vals = _columns(("day", "article", *ARTICLE_COUNTS))
     search_cols, search_vals = _columns(("day", "query", *SEARCH_COUNTS))
@@ -234,3 +234,5 @@ def save_rollups(store: Any, days: list[tuple[int, int, DayRows]]) -> None:
         ])
     except (KbgenError, ServiceUnavailable) as exc:
         log.warning("Report rollups not kept (the next report computes them again): %s", exc)
+        return False
+    return True

@@ -6,8 +6,9 @@ import click
 
 from kbgen.cli.events import resolve_db_url
 from kbgen.cli.options import config_option, db_option
+from kbgen.cli.rollups import ROLLUPS_VERSION, prepare_written_days
 from kbgen.errors import KbgenError
-from kbgen.store import versions
+from kbgen.store import open_store, versions
 
 
 @click.group("db")
@@ -24,13 +25,21 @@ def migrate_command(config_file, db_url) -> None:
     Run it once per release before starting `kbgen api` on PostgreSQL; concurrent runs
     wait for each other. SQLite databases also migrate themselves when opened.
     """
-    before, after = versions.migrate(resolve_db_url(config_file, db_url))
+    url = resolve_db_url(config_file, db_url)
+    before, after = versions.migrate(url)
     if before.version == after.version:
         click.echo(f"Database {after.where} is at schema version {after.version}; "
                    "nothing to do.")
-    else:
-        click.echo(f"Migrated database {after.where} from schema version {before.version} "
-                   f"to {after.version}.")
+        return
+    click.echo(f"Migrated database {after.where} from schema version {before.version} "
+               f"to {after.version}.")
+    if before.version < ROLLUPS_VERSION <= after.version:
+        # Every day's rollup starts stale: compute them now rather than in the first report.
+        store = open_store(url)
+        try:
+            prepare_written_days(store, None)
+        finally:
+            store.close()
 
 
 @db_group.command("status")

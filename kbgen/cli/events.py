@@ -73,8 +73,12 @@ def _write_lines(store, handle) -> int:
 def import_command(file, config_file, db_url) -> None:
     """Import events from a JSON lines FILE (`-` for standard input); they keep their `ts`,
     known ids are skipped."""
+    from kbgen.analytics.prepare import DaySpan
+    from kbgen.cli.rollups import prepare_written_days
     from kbgen.events import BodyError, decode_json, validate_event
+    from kbgen.events.timestamps import parse_ts
 
+    span = DaySpan()
     store = open_store(resolve_db_url(config_file, db_url))
     read = stored = 0
     problems: list[str] = []
@@ -93,14 +97,18 @@ def import_command(file, config_file, db_url) -> None:
                     problems.append(f"{file}:{number}: " + "; ".join(map(str, errors[:3])))
                     continue
                 pending.append(event)
+                span.note(parse_ts(event["ts"]))
                 if len(pending) >= IMPORT_CHUNK:
                     stored += store.add_events(pending)
                     pending = []
         if pending:
             stored += store.add_events(pending)
+        try:
+            _report(file, read, stored, problems)
+        finally:  # the stored events' days, bad lines or not
+            prepare_written_days(store, span)
     finally:
         store.close()
-    _report(file, read, stored, problems)
 
 
 def _report(file: str, read: int, stored: int, problems: list[str]) -> None:

@@ -8,6 +8,7 @@ import click
 
 from kbgen.cli.events import resolve_db_url
 from kbgen.cli.options import config_option, db_option
+from kbgen.cli.rollups import prepare_written_days
 from kbgen.errors import KbgenError
 from kbgen.reports.terminal import visible
 from kbgen.store import open_store
@@ -41,9 +42,12 @@ def import_command(file: Path, db_url: str | None, preset: str | None, maps: tup
     store = open_store(resolve_db_url(config_file, db_url))
     try:
         result = import_tickets(store, file, preset, mapping)
+        try:
+            _report(file, result)
+        finally:  # the stored tickets' days, bad rows or not
+            prepare_written_days(store, result.days)
     finally:
         store.close()
-    _report(file, result)
 
 
 def _report(file: Path, r: TicketImport) -> None:

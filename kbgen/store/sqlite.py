@@ -73,6 +73,7 @@ class SQLiteStore:
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._last_error: str | None = None
+        self.migrated_from = migrations.LATEST
         self._open()
 
     # -- opening -------------------------------------------------------------------------
@@ -85,6 +86,9 @@ class SQLiteStore:
         try:
             conn = self._writer()
             conn.execute("PRAGMA journal_mode = WAL")
+            # Before this open's migration: a command that wrote to a file it brought to
+            # schema version 3 prepares every day's report rollup, not only the days it wrote.
+            self.migrated_from = migrations.current_version(conn)
             migrations.migrate(conn, str(self.path))
             conn.execute("BEGIN IMMEDIATE")  # proves the file is writable now
             conn.execute("ROLLBACK")
