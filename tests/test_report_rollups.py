@@ -235,8 +235,12 @@ def test_a_version_2_postgres_database_migrates_and_gives_the_same_report(tmp_pa
                                 [rows.ticket_params(t) for t in tickets])
         migrated = CliRunner().invoke(cli, ["db", "migrate", "--db", url])
         assert migrated.exit_code == 0 and f"to {migrations.LATEST}" in migrated.output
+        assert "Prepared report rollups for" in migrated.stderr  # every day, right away
         store = open_store(url)
         try:
+            days = [row["ts"] // 86_400_000 for row in log + tickets]
+            kept = {int(day) for (day,) in store.query("SELECT day FROM report_days", {})}
+            assert kept == set(range(min(days), max(days) + 1))
             assert build_report(store, window, manifest, now=NOW) == expected
             assert build_report(store, window, manifest, now=NOW) == expected  # kept days
         finally:
