@@ -5,6 +5,7 @@ desktop, with the system Chromium.
     .venv/bin/python benchmarks/lighthouse.py --built site     # audit an already built site
     .venv/bin/python benchmarks/lighthouse.py --json-dir /tmp/lh   # also keep the full reports
     .venv/bin/python benchmarks/lighthouse.py --gzip           # compressed, like a real host
+    .venv/bin/python benchmarks/lighthouse.py --runs 3         # median of 3, with the spread
 
 Lighthouse comes from the npm registry into .cache/npm (installed on first use:
 `npm install --prefix .cache/npm lighthouse@12`). The repository's content/ and mkdocs.yml are
@@ -23,6 +24,7 @@ import http.server
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -131,7 +133,9 @@ def transferred_kb(report: dict) -> float:
     return report["audits"]["total-byte-weight"]["numericValue"] / 1024
 
 
-def run(site: Path, json_dir: Path | None, compress: bool) -> list[str]:
+def run(site: Path, json_dir: Path | None, compress: bool, runs: int = 1) -> list[str]:
+    """Each page and preset `runs` times: the median score (performance: median, range and
+    the load average of each run, since a busy machine moves it by a few points)."""
     server, base = serve(site, compress)
     lines = ["| page | preset | performance | accessibility | best practices | SEO | KB |",
              "|---|---|---|---|---|---|---|"]
@@ -139,17 +143,27 @@ def run(site: Path, json_dir: Path | None, compress: bool) -> list[str]:
     try:
         for page, path in PAGES.items():
             for preset in PRESETS:
-                report = audit(base + path, preset)
-                if json_dir:
-                    (json_dir / f"{page}-{preset}.json").write_text(json.dumps(report))
-                got = scores(report)
-                lines.append(f"| {page} /{path} | {preset} | "
-                             + " | ".join(str(got[c]) for c in CATEGORIES)
+                got, loads = [], []
+                for number in range(runs):
+                    loads.append(os.getloadavg()[0])
+                    report = audit(base + path, preset)
+                    if json_dir:
+                        name = f"{page}-{preset}" + (f"-{number + 1}" if runs > 1 else "")
+                        (json_dir / f"{name}.json").write_text(json.dumps(report))
+                    got.append(scores(report))
+                    problems += [f"{page} {preset}: {item}" for item in failing(report)]
+                median = {c: round(statistics.median(g[c] for g in got)) for c in CATEGORIES}
+                performance = str(median["performance"])
+                if runs > 1:
+                    values = [g["performance"] for g in got]
+                    performance += (f" ({min(values)}-{max(values)}; load "
+                                    + "/".join(f"{load:.1f}" for load in loads) + ")")
+                lines.append(f"| {page} /{path} | {preset} | {performance} | "
+                             + " | ".join(str(median[c]) for c in CATEGORIES[1:])
                              + f" | {transferred_kb(report):.0f} |")
-                problems += [f"{page} {preset}: {item}" for item in failing(report)]
     finally:
         server.shutdown()
-    return lines + [""] + (problems or ["All weighted audits passed."])
+    return lines + [""] + (sorted(set(problems)) or ["All weighted audits passed."])
 
 
 def main() -> None:
@@ -158,6 +172,8 @@ def main() -> None:
     parser.add_argument("--json-dir", type=Path, help="keep each full Lighthouse report here")
     parser.add_argument("--gzip", action="store_true",
                         help="serve text files gzip-compressed, as a production host does")
+    parser.add_argument("--runs", type=int, default=1,
+                        help="audit each page this many times; the table shows the median")
     args = parser.parse_args()
     ensure_lighthouse()
     if args.json_dir:
@@ -166,10 +182,10 @@ def main() -> None:
     chrome = subprocess.run([CHROME, "--version"], capture_output=True, text=True).stdout
     print(f"Lighthouse {version}, {chrome.strip()}; targets {TARGETS}")
     if args.built:
-        print("\n".join(run(args.built.resolve(), args.json_dir, args.gzip)))
+        print("\n".join(run(args.built.resolve(), args.json_dir, args.gzip, args.runs)))
         return
     with tempfile.TemporaryDirectory() as tmp:
-        print("\n".join(run(build(Path(tmp)), args.json_dir, args.gzip)))
+        print("\n".join(run(build(Path(tmp)), args.json_dir, args.gzip, args.runs)))
 
 
 if __name__ == "__main__":

@@ -72,6 +72,7 @@ class Usage:
     prefixes: set[str] = field(default_factory=set)  # "md-tag--" + name and the like
     variables: set[str] = field(default_factory=set)  # custom properties read by pages
     link_lists: set[tuple[str, ...]] = field(default_factory=set)  # each page's sheet hrefs
+    inline_styles: bool = False  # a <style> among the links: joining would reorder them
     dashed: set[str] = field(default_factory=set)  # "--name" strings in scripts
     _class_lists: set[str] = field(default_factory=set)
     _scripts: set[str] = field(default_factory=set)
@@ -80,6 +81,7 @@ class Usage:
         """Called with each page as MkDocs writes it (cheap: a few C-speed scans)."""
         self._class_lists.update(_CLASS_ATTR.findall(html))
         self.link_lists.add(tuple(_STYLESHEET_LINK.findall(html)))
+        self.inline_styles = self.inline_styles or "<style" in html
         self.tags.update(_TAG.findall(html))
         self.colors.update(_COLOR_ATTR.findall(html))
         if "var(" in html:
@@ -377,7 +379,7 @@ def trim_site(site_dir: Path, usage: Usage, remote_scripts: list[str],
     usage.finish()
     cut = trim({rel: path.read_text(encoding="utf-8") for rel, path in originals.items()},
                usage)
-    joined = _joinable(link_lists, cut, site_dir)
+    joined = () if usage.inline_styles else _joinable(link_lists, cut, site_dir)
     if joined:
         parts = [cut.get(rel) or _CHARSET.sub("", (site_dir / rel).read_text(encoding="utf-8"))
                  for rel in joined]
@@ -430,8 +432,8 @@ def _repoint(pages: list[Path], renamed: dict[str, str], dropped: list[str]) -> 
     """Point each page's links at the new sheets (`href="../../assets/...css"`); the links
     to sheets joined into another are removed."""
     pairs = [(f'{old}">'.encode(), f'{new}">'.encode()) for old, new in renamed.items()]
-    gone = [re.compile(rb'\s*<link rel="stylesheet" href="[^"]*' + re.escape(rel.encode())
-                       + rb'">') for rel in dropped]
+    gone = [re.compile(rb'<link rel="stylesheet" href="[^"]*' + re.escape(rel.encode()) + rb'">')
+            for rel in dropped]
     for path in pages:
         page = changed = path.read_bytes()
         for old, new in pairs:
