@@ -21,6 +21,7 @@ from browser_helpers import free_port, launch_chromium, new_context, serve_direc
 from playwright.sync_api import sync_playwright
 
 from kbgen.mkdocs_plugin.stylesheets import Usage, trim
+from tests.conftest import MINIMAL_CONFIG, article_front, run_kbgen, write_article
 
 REPO = Path(__file__).resolve().parent.parent
 LINK = re.compile(r'<link rel="stylesheet" href="[./]*([^"]+)">')
@@ -71,6 +72,30 @@ def test_rules_nothing_uses_are_left_out():
                    "[data-md-color-primary=indigo]{color:#3f51b5}"
                    "@media screen{.note{color:green}}"
                    "@keyframes spin{0%{opacity:0}to{opacity:1}}")
+
+
+@pytest.mark.parametrize("extra, joined", [
+    (".kb-extra{color:red}", True),
+    (".kb-extra{background:url(stripes.png)}", False),  # would resolve against another folder
+])
+def test_extra_css_is_joined_in_order_unless_it_refers_to_files(make_site, extra, joined):
+    root = make_site(MINIMAL_CONFIG + "extra_css:\n  - extra.css\n")
+    (root / "content" / "extra.css").write_text(extra, encoding="utf-8")
+    write_article(root, "billing/refunds.md", article_front("refunds"))
+    result = run_kbgen("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    page = (root / "site" / "billing" / "refunds" / "index.html").read_text(encoding="utf-8")
+    links = LINK.findall(page)
+    cut = [name for name in links if name.endswith(".kb.min.css")]
+    assert len(cut) == 1
+    sheet = (root / "site" / cut[0]).read_text(encoding="utf-8")
+    if joined:
+        assert links == cut
+        kbgen = (REPO / "theme" / "assets" / "kbgen" / "kbgen.css").read_text(encoding="utf-8")
+        assert sheet.endswith(extra + kbgen)  # material's, then extra.css, then kbgen.css
+    else:
+        assert links == [cut[0], "extra.css", "assets/kbgen/kbgen.css"]
+        assert ".kb-extra" not in sheet
 
 
 # Computed styles of every element with the cut sheets, then with material's full sheets
