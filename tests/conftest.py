@@ -67,3 +67,15 @@ def sample_site(tmp_path_factory) -> Path:
     result = run_kbgen("build", cwd=root)
     assert result.returncode == 0, result.stderr
     return root
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """The system Chromium under Playwright, one per test module."""
+    from browser_helpers import launch_chromium
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()

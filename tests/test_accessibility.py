@@ -18,12 +18,11 @@ import yaml
 from browser_helpers import (
     EventRecorder,
     free_port,
-    launch_chromium,
     new_context,
     recording_api,
     serve_directory,
 )
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 REPO = Path(__file__).resolve().parent.parent
 AXE = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
@@ -75,14 +74,6 @@ def site_url(tmp_path_factory):
         site = build_site(root, f"http://127.0.0.1:{port}/", api.rstrip("/"))
         with serve_directory(site, port) as url:
             yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -23,12 +23,11 @@ import yaml
 from browser_helpers import (
     EventRecorder,
     free_port,
-    launch_chromium,
     new_context,
     recording_api,
     serve_directory,
 )
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 REPO = Path(__file__).resolve().parent.parent
 THANKS_NO = "Thank you for telling us"
@@ -128,14 +127,6 @@ def wait_until_healthy(url: str, server: subprocess.Popen) -> None:
         except OSError:
             time.sleep(0.1)
     raise AssertionError(f"kbgen api did not answer {url} within 20 s")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -17,12 +17,11 @@ import yaml
 from browser_helpers import (
     EventRecorder,
     free_port,
-    launch_chromium,
     new_context,
     recording_api,
     serve_directory,
 )
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from kbgen.search import FaqQuestion, SearchDoc
 from kbgen.search.analysis import query_words
@@ -124,14 +123,6 @@ def site_url(tmp_path_factory, recorder):
                           api.rstrip("/"))
         with serve_directory(site, port) as url:
             yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -17,8 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser_helpers import free_port, launch_chromium, new_context, serve_directory
-from playwright.sync_api import sync_playwright
+from browser_helpers import free_port, new_context, serve_directory
 
 from kbgen.mkdocs_plugin.stylesheets import Usage, trim
 from tests.conftest import MINIMAL_CONFIG, article_front, run_kbgen, write_article
@@ -160,14 +159,6 @@ STATES = {
 def site_url(site):
     with serve_directory(site, free_port()) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.browser
