@@ -2,7 +2,8 @@
 stand-in for the help API.
 
 Browser tests must not skip when Chromium is missing (CI installs it): they fail and say how
-to install it. Fixtures live in each test module; these are the plain functions they wrap.
+to install it. The `browser` fixture is in conftest.py, the others live in each test module;
+these are the plain functions they wrap.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import contextlib
 import functools
 import http.server
 import json
+import shutil
 import socket
+import subprocess
 import sys
 import threading
 import urllib.error
@@ -20,7 +23,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
+REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -195,3 +200,25 @@ def recording_api(recorder: EventRecorder, port: int = 0) -> Iterator[str]:
     server = _Server(("127.0.0.1", port), _recording_handler(recorder))
     with running(server) as url:
         yield url
+
+
+def build_sample_site(root: Path, site_url: str, api_url: str) -> Path:
+    """The repository's sample help center in `root`, built to be served at `site_url` and to
+    send its events to `api_url`; returns the built site folder.
+
+    site_url must be where the test serves it: material 9.8's instant navigation takes its
+    list of pages from sitemap.xml and keeps the sitemap URLs' port, so on any other port
+    every link is a full page load. The writers' search tests are left out: they gate
+    `kbgen build` on the engine's ranking, which has its own tests."""
+    shutil.copytree(REPO / "content", root / "content",
+                    ignore=shutil.ignore_patterns("search-tests.yml"))
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["site_url"] = site_url
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "kbgen" in plugin:
+            plugin["kbgen"] = {**(plugin["kbgen"] or {}), "api_url": api_url}
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "kbgen", "build"], cwd=root,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return root / "site"

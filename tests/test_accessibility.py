@@ -8,15 +8,12 @@ axe-core comes from the npm registry: scripts/test.sh installs it into .cache/np
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from browser_helpers import (
     EventRecorder,
+    build_sample_site,
     free_port,
     new_context,
     recording_api,
@@ -50,28 +47,12 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-def build_site(root: Path, site_url: str, api_url: str) -> Path:
-    """The repository's help center, to be served at `site_url`, sending to `api_url`."""
-    shutil.copytree(REPO / "content", root / "content",
-                    ignore=shutil.ignore_patterns("search-tests.yml"))
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["site_url"] = site_url
-    for plugin in config["plugins"]:
-        if isinstance(plugin, dict) and "kbgen" in plugin:
-            plugin["kbgen"] = {**(plugin["kbgen"] or {}), "api_url": api_url}
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "kbgen", "build"], cwd=root,
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    return root / "site"
-
-
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory):
     port = free_port()
     root = tmp_path_factory.mktemp("a11y")
     with recording_api(EventRecorder()) as api:
-        site = build_site(root, f"http://127.0.0.1:{port}/", api.rstrip("/"))
+        site = build_sample_site(root, f"http://127.0.0.1:{port}/", api.rstrip("/"))
         with serve_directory(site, port) as url:
             yield url
 

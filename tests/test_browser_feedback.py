@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -19,9 +18,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-import yaml
 from browser_helpers import (
     EventRecorder,
+    build_sample_site,
     free_port,
     new_context,
     recording_api,
@@ -29,7 +28,6 @@ from browser_helpers import (
 )
 from playwright.sync_api import expect
 
-REPO = Path(__file__).resolve().parent.parent
 THANKS_NO = "Thank you for telling us"
 FAILED = "We could not record your feedback right now. Please try again."
 DNT_SCRIPT = "Object.defineProperty(Navigator.prototype, 'doNotTrack', {get: () => '1'});"
@@ -45,26 +43,6 @@ FAKE_SEARCH = """(() => {
 })();"""
 
 pytestmark = pytest.mark.browser
-
-
-def build_site(root: Path, site_url: str, api_url: str) -> Path:
-    """The repository's sample help center, built to be served at `site_url`.
-
-    site_url must be where the test serves it: material 9.8's instant navigation takes its
-    list of pages from sitemap.xml and keeps the sitemap URLs' port, so on any other port
-    every link is a full page load."""
-    # Search relevance has its own tests; a ranking regression must not fail these.
-    shutil.copytree(REPO / "content", root / "content",
-                    ignore=shutil.ignore_patterns("search-tests.yml"))
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["site_url"] = site_url
-    for plugin in config["plugins"]:
-        if isinstance(plugin, dict) and "kbgen" in plugin:
-            plugin["kbgen"] = {**(plugin["kbgen"] or {}), "api_url": api_url}
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    result = run_kbgen("build", cwd=root)
-    assert result.returncode == 0, result.stderr
-    return root / "site"
 
 
 def run_kbgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -83,7 +61,7 @@ def built(tmp_path_factory, recorder):
     port = free_port()
     root = tmp_path_factory.mktemp("feedback")
     with recording_api(recorder) as api:
-        build_site(root, f"http://127.0.0.1:{port}/", api.rstrip("/"))
+        build_sample_site(root, f"http://127.0.0.1:{port}/", api.rstrip("/"))
         yield root, port
 
 

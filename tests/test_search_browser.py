@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from browser_helpers import (
     EventRecorder,
+    build_sample_site,
     free_port,
     new_context,
     recording_api,
@@ -93,23 +91,6 @@ def test_faq_questions_are_rows_of_their_own_linking_to_their_anchor(tmp_path):
 # -- in the browser -------------------------------------------------------------------------
 
 
-def build_site(root: Path, site_url: str, api_url: str) -> Path:
-    shutil.copytree(REPO / "content", root / "content")
-    # The writers' search tests gate `kbgen build` on the engine's ranking; that is the
-    # engine's own test. Here the browser is under test.
-    (root / "content" / "search-tests.yml").unlink(missing_ok=True)
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["site_url"] = site_url
-    for plugin in config["plugins"]:
-        if isinstance(plugin, dict) and "kbgen" in plugin:
-            plugin["kbgen"] = {**(plugin["kbgen"] or {}), "api_url": api_url}
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "kbgen", "build"], cwd=root,
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    return root / "site"
-
-
 @pytest.fixture(scope="module")
 def recorder() -> EventRecorder:
     return EventRecorder()
@@ -119,7 +100,7 @@ def recorder() -> EventRecorder:
 def site_url(tmp_path_factory, recorder):
     port = free_port()
     with recording_api(recorder) as api:
-        site = build_site(tmp_path_factory.mktemp("search"), f"http://127.0.0.1:{port}/",
+        site = build_sample_site(tmp_path_factory.mktemp("search"), f"http://127.0.0.1:{port}/",
                           api.rstrip("/"))
         with serve_directory(site, port) as url:
             yield url
