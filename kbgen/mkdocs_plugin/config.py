@@ -35,6 +35,12 @@ class KbgenConfig(base.Config):
     related_count = c.Type(int, default=5)
     """How many related articles an article page lists."""
 
+    # Search
+    semantic_search = c.Type(str, default="auto")
+    """The optional semantic re-ranker (`kbgen.search.semantic`): auto (on when its model is
+    installed), on (the build fails without it), off, or a sentence-transformers BERT model
+    folder (relative to mkdocs.yml)."""
+
     # Analytics fed back into the site (`kbgen stats export`)
     stats_file = c.Type(str, default="")
     """Stats JSON from `kbgen stats export`, relative to mkdocs.yml; empty: not used."""

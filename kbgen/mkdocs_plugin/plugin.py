@@ -19,6 +19,7 @@ from kbgen.errors import KbgenError
 from kbgen.mkdocs_plugin import outputs, pages, stylesheets
 from kbgen.mkdocs_plugin.config import KbgenConfig
 from kbgen.search.build import SearchBuild, SearchJob
+from kbgen.search.semantic import model_folder
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
 
@@ -101,11 +102,16 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # The search outputs depend on the articles only: they are computed beside the
         # page rendering (kbgen.search.build) and joined in on_post_build.
         self._cancel_search()
+        try:
+            semantic_model = model_folder(self.config.semantic_search,
+                                          Path(config.config_file_path).parent)
+        except KbgenError as exc:
+            raise PluginError(f"{config.config_file_path}: {exc}") from None
         job = SearchJob(
             articles=list(self.site.published(self.config.drafts)),
             categories={slug: str(c.title) for slug, c in self.site.categories.items()},
             state_dir=self.state_dir, site_dir=Path(config.site_dir),
-            related_count=self.config.related_count,
+            related_count=self.config.related_count, semantic_model=semantic_model,
         )
         self.search = SearchBuild(job)
         try:

@@ -1,7 +1,8 @@
 """Everything search needs from a build, computed from the content alone, beside the pages.
 
-A build writes three search outputs: the engine's index (`.kbgen/search-index`), related
-articles (which article pages list) and the browser index (`site/search/kb/`). None of them
+A build writes three search outputs: the engine's index (`.kbgen/search-index`, with the
+optional semantic re-ranker's vectors), related articles (which article pages list) and the
+browser index (`site/search/kb/`). None of them
 depends on rendered pages, only on the articles, so `SearchBuild` computes them in a worker
 process while MkDocs renders the pages in the build's own process: on a machine with two
 cores or more the search work is then off the build's critical path (plain mkdocs-material
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -48,6 +50,9 @@ class SearchJob:
     state_dir: Path  # .kbgen/: the engine's index and the related-articles cache
     site_dir: Path  # where the browser index goes (site_dir/search/kb/)
     related_count: int
+    # The semantic re-ranker's model folder (`kbgen.search.semantic.model_folder`), or None:
+    # no entry vectors (and any old ones are removed).
+    semantic_model: Path | None = None
 
 
 def run(job: SearchJob, send_related: Callable[[Related], None] | None = None) -> Related:
@@ -75,8 +80,24 @@ def run(job: SearchJob, send_related: Callable[[Related], None] | None = None) -
         if send_related:
             send_related(related)
     build_index(docs, job.state_dir / "search-index", analysed)
+    _semantic_vectors(docs, job.state_dir / "search-index", job.semantic_model)
     write_browser_index(docs, job.site_dir, job.categories, analysed)
     return related
+
+
+def _semantic_vectors(docs: Sequence[object], index_dir: Path, model: Path | None) -> None:
+    from kbgen.search import semantic
+    from kbgen.search.docs import entries
+
+    if model is None:
+        semantic.remove_vectors(index_dir)
+        return
+    started = time.perf_counter()
+    computed = semantic.write_vectors(
+        index_dir, [(entry.key, entry.title) for doc in docs for entry in entries(doc)], model)
+    if computed:
+        log.info("semantic search: %d titles embedded in %.1f s", computed,
+                 time.perf_counter() - started)
 
 
 def related_key(articles: Sequence[object], per_article: int) -> str:

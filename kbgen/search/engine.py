@@ -12,7 +12,10 @@ index and turns a customer's query into a weighted BM25F query:
   (query-word coverage), and so can be entries with query words next to each other;
 - fuzzy junk is not shown (the match floor, `SearchIndex._match_floor`): a query about
   something the help center lacks finds nothing, a content gap in the reports;
-- an article is returned once, as its best entry: the article itself or one FAQ question.
+- an article is returned once, as its best entry: the article itself or one FAQ question;
+- (optional, when the build wrote entry vectors) the query's closeness in meaning to each
+  entry's title is mixed into the score, and close entries the words missed are added
+  (`kbgen.search.semantic`).
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from kbgen.search.postings import (
     empty_postings,
     top_entries,
 )
+from kbgen.search.semantic import Semantic, open_semantic
 from kbgen.search.snippet import snippet
 from kbgen.search.terms import TEXT_FIELDS, AnalysedEntry, FieldTerms, analysed_entries
 
@@ -101,6 +105,13 @@ class Ranking:
     feedback_docs: int = 0              # pseudo-relevance feedback: expand the query with
     feedback_terms: int = 8             # the commonest title words of the top entries,
     feedback_weight: float = 0.3        # at this weight
+    # The optional semantic re-ranker (`kbgen.search.semantic`; used when the build wrote
+    # entry vectors): score = weight x cosine(query, entry title) + (1 - weight) x the
+    # BM25F score over the best BM25F score; the `semantic_candidates` entries closest in
+    # meaning join the candidates if their cosine is at least `semantic_floor`.
+    semantic_weight: float = 0.8
+    semantic_candidates: int = 20
+    semantic_floor: float = 0.45
 
 
 @dataclass(frozen=True)
@@ -285,15 +296,16 @@ def open_index(index_dir: Path, ranking: Ranking | None = None) -> SearchIndex:
             f"the search index at {index_dir} was built by another version of kbgen; "
             "run kbgen build to rebuild it"
         )
-    return SearchIndex(whoosh_index.open_dir(str(index_dir)), ranking or Ranking())
+    return SearchIndex(whoosh_index.open_dir(str(index_dir)), ranking or Ranking(), index_dir)
 
 
 class SearchIndex:
     """An open index: load once, search many times."""
 
-    def __init__(self, ix, ranking: Ranking):
+    def __init__(self, ix, ranking: Ranking, index_dir: Path | None = None):
         self.ranking = ranking
         self._ix = ix
+        self._index_dir = index_dir
         self._searcher = ix.searcher(
             weighting=BM25F(
                 B=ranking.b, K1=ranking.k1,
@@ -310,6 +322,16 @@ class SearchIndex:
         self._entries: dict[int, tuple[str, str]] = {}
         self._lengths: dict[str, list[int]] = {}
         self._words: dict[str, list[tuple[str, float]]] = {}
+        self._semantic: Semantic | None = None
+        self._semantic_docnums: list[int] | None = None
+        if self.ranking.semantic_weight > 0 and self._index_dir is not None:
+            self._semantic = open_semantic(self._index_dir)
+
+    @property
+    def semantic(self) -> bool:
+        """Whether searches use the semantic re-ranker (the build wrote vectors and the
+        model that wrote them is installed)."""
+        return self._semantic is not None
 
     def close(self) -> None:
         self._searcher.close()
@@ -558,6 +580,8 @@ class SearchIndex:
             candidates = self._whoosh_candidates(per_word, clauses, common, depth)
         if self.ranking.match_floor:
             candidates = self._match_floor(str(query), candidates)
+        if self._semantic is not None:
+            candidates = self._with_semantic(str(query), candidates)
         best: dict[str, list] = {}  # article -> [score, its best entry, its best question]
         for score, docnum in candidates:
             article, anchor = self._entry(docnum)
@@ -585,6 +609,43 @@ class SearchIndex:
             key=lambda item: (-item[0], item[1]),
         )
         return [(score, docnum) for score, _, docnum in scored]
+
+    def _with_semantic(self, query: str,
+                       candidates: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        """The candidates re-scored with the query's closeness in meaning to each entry's
+        title, plus the closest entries the words missed (`Ranking.semantic_weight`)."""
+        ranking = self.ranking
+        try:
+            similarity = self._semantic.similarities(query)
+        except Exception:  # noqa: BLE001 - never fail a search over the optional extra
+            log.exception("semantic scoring failed; searching without it")
+            return candidates
+        docnums = self._semantic_positions()
+        position = {docnum: n for n, docnum in enumerate(docnums) if docnum >= 0}
+        weight = ranking.semantic_weight
+        best = candidates[0][0] if candidates and candidates[0][0] > 0 else 1.0
+        scores = {
+            docnum: (1 - weight) * score / best
+            + weight * float(similarity[position[docnum]] if docnum in position else 0.0)
+            for score, docnum in candidates
+        }
+        depth = min(ranking.semantic_candidates, len(docnums))
+        if depth:
+            closest = similarity.argpartition(-depth)[-depth:]
+            for n in closest:
+                if docnums[n] >= 0 and docnums[n] not in scores \
+                        and similarity[n] >= ranking.semantic_floor:
+                    scores[docnums[n]] = weight * float(similarity[n])
+        return sorted(((score, docnum) for docnum, score in scores.items()),
+                      key=lambda item: (-item[0], item[1]))
+
+    def _semantic_positions(self) -> list[int]:
+        """The entry number of each vector (-1: no such entry in this index)."""
+        if self._semantic_docnums is None:
+            numbers = {fields["key"]: docnum
+                       for docnum, fields in self._reader.iter_docs()}
+            self._semantic_docnums = [numbers.get(key, -1) for key in self._semantic.keys]
+        return self._semantic_docnums
 
     def _entry(self, docnum: int) -> tuple[str, str]:
         """An entry's (article id, FAQ anchor or ""), remembered while the index is open."""
