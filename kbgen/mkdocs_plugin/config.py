@@ -36,10 +36,10 @@ class KbgenConfig(base.Config):
     """How many related articles an article page lists."""
 
     # Search
-    semantic_search = c.Type(str, default="auto")
+    semantic_search = c.Type((str, bool), default="auto")
     """The optional semantic re-ranker (`kbgen.search.semantic`): auto (on when its model is
     installed), on (the build fails without it), off, or a sentence-transformers BERT model
-    folder (relative to mkdocs.yml)."""
+    folder (relative to mkdocs.yml). YAML reads unquoted on/off as true/false: both work."""
 
     # Analytics fed back into the site (`kbgen stats export`)
     stats_file = c.Type(str, default="")

@@ -94,9 +94,9 @@ def _semantic_vectors(docs: Sequence[object], index_dir: Path, model: Path | Non
         return
     started = time.perf_counter()
     computed = semantic.write_vectors(
-        index_dir, [(entry.key, entry.title) for doc in docs for entry in entries(doc)], model)
+        index_dir, [entry for doc in docs for entry in entries(doc)], model)
     if computed:
-        log.info("semantic search: %d titles embedded in %.1f s", computed,
+        log.info("semantic search: %d entries embedded in %.1f s", computed,
                  time.perf_counter() - started)
 
 

