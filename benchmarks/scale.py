@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/scale.py [--sizes 1000,5000,10000] [--out FILE]
         [--workdir /tmp/kbgen-scale] [--build-timeout 3600] [--report-10m]
+        [--semantic off|auto]  # the optional semantic re-ranker (default off: the plain
+                               # install; auto: on when its model is installed)
 
 For each size it generates a help center (benchmarks/generate_articles.py) and measures:
 the build of plain mkdocs-material (theme material, `font: false`, a flat nav listing every
@@ -228,7 +230,11 @@ def measure_size(count: int, workdir: Path, args) -> dict:
                                    str(plain_config(root, True))], root, args.build_timeout)
         result["plain_all_site"] = site_stats(root / "site-plain-all", articles)
         shutil.rmtree(root / "site-plain-all", ignore_errors=True)
-    print(f"[{count}] kbgen build (cold)", flush=True)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - kbgen\n", f"  - kbgen:\n      semantic_search: '{args.semantic}'\n"), "utf-8")
+    result["semantic"] = args.semantic
+    print(f"[{count}] kbgen build (cold, semantic_search: {args.semantic})", flush=True)
     result["kbgen"] = run([PY, "-m", "kbgen", "build"], root, args.build_timeout)
     result["kbgen_site"] = site_stats(root / "site", articles)
     print(f"[{count}] kbgen build (warm)", flush=True)
@@ -327,6 +333,8 @@ def main() -> None:
     parser.add_argument("--report-10m", action="store_true")
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--semantic", choices=("off", "auto"), default="off",
+                        help="semantic_search for the kbgen builds (default off)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     args.serve_sizes = ([int(s) for s in args.serve_sizes.split(",")]

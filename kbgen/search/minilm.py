@@ -198,6 +198,14 @@ class SentenceModel:
         except KeyError as exc:
             raise ModelError(f"{folder}: model.safetensors lacks {exc}") from None
         self.name = folder.name if folder.name != "model" else folder.parent.name
+        self._weights_t: dict[str, np.ndarray] = {}
+
+    def _transposed(self, name: str) -> np.ndarray:
+        """A linear layer's weight, transposed once into a contiguous array."""
+        found = self._weights_t.get(name)
+        if found is None:
+            found = self._weights_t[name] = np.ascontiguousarray(self.w[name + ".weight"].T)
+        return found
 
     @staticmethod
     def _sentence_max_tokens(folder: Path) -> int:
@@ -225,7 +233,8 @@ class SentenceModel:
             ids[row, : len(tokens)] = tokens
             mask[row, : len(tokens)] = 1.0
         w = self.w
-        x = self.word[ids] + self.position[:length] + self.token_type
+        rows = len(batch) * length
+        x = (self.word[ids] + self.position[:length] + self.token_type).reshape(rows, -1)
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"],
                         self.eps)
         size = x.shape[-1]
@@ -234,8 +243,8 @@ class SentenceModel:
         for n in range(self.layers):
             p = f"encoder.layer.{n}."
 
-            def dense(h, name, p=p):
-                return h @ w[p + name + ".weight"].T + w[p + name + ".bias"]
+            def dense(h, name, p=p):  # 2-D products: BLAS runs them 3x faster than 3-D
+                return h @ self._transposed(p + name) + w[p + name + ".bias"]
 
             def split(h):
                 return h.reshape(len(batch), length, self.heads, head).transpose(0, 2, 1, 3)
@@ -246,7 +255,7 @@ class SentenceModel:
             scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(head)) + blocked
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ v).transpose(0, 2, 1, 3).reshape(len(batch), length, size)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(rows, size)
             x = _layer_norm(dense(context, "attention.output.dense") + x,
                             w[p + "attention.output.LayerNorm.weight"],
                             w[p + "attention.output.LayerNorm.bias"], self.eps)
@@ -254,6 +263,7 @@ class SentenceModel:
             inner = 0.5 * inner * (1.0 + _erf(inner / np.float32(np.sqrt(2.0))))
             x = _layer_norm(dense(inner, "output.dense") + x, w[p + "output.LayerNorm.weight"],
                             w[p + "output.LayerNorm.bias"], self.eps)
+        x = x.reshape(len(batch), length, size)
         pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
