@@ -198,13 +198,25 @@ class SentenceModel:
         except KeyError as exc:
             raise ModelError(f"{folder}: model.safetensors lacks {exc}") from None
         self.name = folder.name if folder.name != "model" else folder.parent.name
-        self._weights_t: dict[str, np.ndarray] = {}
+        self._weights_t: dict[str, object] = {}
 
     def _transposed(self, name: str) -> np.ndarray:
         """A linear layer's weight, transposed once into a contiguous array."""
         found = self._weights_t.get(name)
         if found is None:
             found = self._weights_t[name] = np.ascontiguousarray(self.w[name + ".weight"].T)
+        return found
+
+    def _qkv(self, p: str) -> tuple[np.ndarray, np.ndarray]:
+        """A layer's query, key and value weights side by side, and their biases."""
+        key = p + "qkv"
+        found = self._weights_t.get(key)
+        if found is None:
+            names = [p + f"attention.self.{part}" for part in ("query", "key", "value")]
+            weight = np.ascontiguousarray(
+                np.concatenate([self.w[n + ".weight"] for n in names], axis=0).T)
+            bias = np.concatenate([self.w[n + ".bias"] for n in names])
+            found = self._weights_t[key] = (weight, bias)
         return found
 
     @staticmethod
@@ -249,9 +261,9 @@ class SentenceModel:
             def split(h):
                 return h.reshape(len(batch), length, self.heads, head).transpose(0, 2, 1, 3)
 
-            q = split(dense(x, "attention.self.query"))
-            k = split(dense(x, "attention.self.key"))
-            v = split(dense(x, "attention.self.value"))
+            # Query, key and value in one product (one pass over x, one BLAS call).
+            qkv = x @ self._qkv(p)[0] + self._qkv(p)[1]
+            q, k, v = (split(qkv[:, n * size:(n + 1) * size]) for n in range(3))
             scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(head)) + blocked
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
