@@ -51,7 +51,9 @@ theme:
   font: false
   features: [navigation.instant]
 plugins:
-  - kbgen
+  # The browser's search is lexical: compare it with the engine's lexical ranking.
+  - kbgen:
+      semantic_search: 'off'
 markdown_extensions: [toc, admonition, attr_list, md_in_html, tables, pymdownx.details,
   pymdownx.superfences]
 """
