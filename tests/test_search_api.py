@@ -66,6 +66,27 @@ def test_search_answers_ranked_results_and_records_an_api_search_event(project):
         ("charged twice", len(data["results"]), "api")]
 
 
+def test_the_sites_own_searches_are_not_stored_and_only_allowed_pages_may_read_them(project):
+    build_index(fixture_docs(), project.index_dir)
+    with SearchClient(project) as client:
+        # The local dev server (127.0.0.1:8000) is an allowed origin by default; a site's
+        # origins come from site_url and allowed_origins.
+        mine = client.client.request("GET", "/api/search", params={
+            "q": "charged twice", "record": "0"}, headers={"Origin": "http://127.0.0.1:8000"})
+        other = client.client.request("GET", "/api/search", params={
+            "q": "charged twice", "record": "0"}, headers={"Origin": "https://evil.example"})
+    assert mine.status_code == other.status_code == 200
+    assert mine.json()["results"][0]["id"] == "billing-faq"
+    assert mine.headers["access-control-allow-origin"] == "http://127.0.0.1:8000"
+    assert "access-control-allow-credentials" not in mine.headers
+    assert "access-control-allow-origin" not in other.headers
+    store = open_store(project.db_url())
+    try:
+        assert [e for e in store.iter_events() if e["type"] == "search"] == []
+    finally:
+        store.close()
+
+
 @pytest.mark.parametrize("limit", ["0", "51", "ten", "-1"])
 def test_bad_limit_is_a_400_naming_the_parameter(project, limit):
     build_index(fixture_docs(), project.index_dir)

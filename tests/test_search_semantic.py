@@ -18,6 +18,7 @@ import pytest
 
 from kbgen.search import open_index, semantic
 from kbgen.search.minilm import SentenceModel, basic_words
+from kbgen.store import open_store
 from tests.serve_helpers import serving
 
 REFERENCE = Path(__file__).parent / "data" / "minilm_reference.json"
@@ -202,3 +203,50 @@ def test_batch_search_and_the_help_api_rank_the_same_way(built, tmp_path):
             response = httpx.get(base + "/api/search", params={"q": query}, timeout=30)
             assert response.status_code == 200
             assert [hit["id"] for hit in response.json()["results"]] == ids
+
+
+# --- the site's search box -----------------------------------------------------------------
+
+@pytest.mark.browser
+def test_the_search_page_asks_the_help_api_so_customers_get_the_same_ranking(
+        built, tmp_path, browser):
+    from browser_helpers import new_context
+    from playwright.sync_api import expect
+
+    with serving(built, tmp_path / "events.db") as base:  # the site and the API, one origin
+        context = new_context(browser, tag="semantic-api")
+        page = context.new_page()
+        asked = []
+        page.on("request", lambda request: asked.append(request.url)
+                if "/api/search" in request.url else None)
+        page.goto(base + "/search/?q=I+forgot+my+login")
+        expect(page.locator("[data-kb-results] li").first).to_contain_text("Reset your password")
+        context.close()
+    assert asked and all("record=0" in url for url in asked)
+    # The page's searches were not stored by the API: the page records its own event.
+    store = open_store(f"sqlite:///{tmp_path / 'events.db'}")
+    try:
+        assert not [e for e in store.iter_events() if e.get("source") == "api"]
+    finally:
+        store.close()
+
+
+@pytest.mark.browser
+def test_with_its_help_api_down_the_search_page_uses_the_static_index(built, tmp_path, browser):
+    from browser_helpers import free_port, new_context, serve_directory
+    from playwright.sync_api import expect
+
+    root = tmp_path / "site-copy"
+    shutil.copytree(built, root)
+    config = root / "mkdocs.yml"
+    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    config.write_text(config.read_text("utf-8").replace(
+        "  - kbgen: {}", f"  - kbgen:\n      api_url: {dead}"), "utf-8")
+    assert kbgen("build", cwd=root).returncode == 0
+    with serve_directory(root / "site") as url:
+        context = new_context(browser, tag="semantic-fallback")
+        page = context.new_page()
+        page.goto(url + "search/?q=cancel+subscription")
+        expect(page.locator("[data-kb-results] li").first).to_contain_text(
+            "Cancel your subscription")
+        context.close()

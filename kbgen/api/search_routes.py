@@ -2,7 +2,10 @@
 
 Answers `{"query": ..., "results": [{"id", "title", "url", "score", "snippet", "category",
 "anchor"}]}` and records a server-side `search` event (source "api") through the API's
-writer without making the caller wait for it.
+writer without making the caller wait for it, unless `record=0`: the help center's own
+pages search through it as the customer types and record their `search` event themselves
+(once, after the typing pause, and never when the browser asks for privacy). Pages from the
+allowed origins may read the answer (CORS, no credentials).
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ class SearchEndpoint:
             hits = await run_in_threadpool(self._search, query, int(raw_limit))
         except KbgenError as exc:
             return json_response({"error": str(exc)}, 503)
-        if query.strip():
+        if query.strip() and request.query_params.get("record", "1") != "0":
             self._record(request, query, len(hits))
         return json_response({
             "query": query,
@@ -71,7 +74,7 @@ class SearchEndpoint:
                  "snippet": h.snippet, "category": h.category, "anchor": h.anchor}
                 for h in hits
             ],
-        })
+        }, 200, _cors(request))
 
     def _record(self, request: Request, query: str, results: int) -> None:
         help_api = getattr(request.app.state, "help_api", None)
@@ -92,6 +95,15 @@ class SearchEndpoint:
             await writer.submit([event])
         except Exception as exc:  # a lost search event must never fail the search
             log.warning("search event not recorded: %s", exc)
+
+
+def _cors(request: Request) -> dict[str, str]:
+    """Lets the help center's own pages (the API's allowed origins) read the answer."""
+    help_api = getattr(request.app.state, "help_api", None)
+    origin = request.headers.get("origin")
+    if help_api is None or origin is None or not help_api.origins.allows(origin):
+        return {}
+    return help_api.origins.headers(origin)
 
 
 def search_routes(index_dir: Path) -> list[BaseRoute]:

@@ -27,6 +27,8 @@
  *
  * No cookies, no localStorage, no timestamps, URLs, referrers, screen sizes or user agent are
  * added by this script (the browser sends its usual request headers; the API stores none).
+ * (search.js also sends the words typed to <api_url>/api/search for results, with record=0:
+ * the API answers and stores nothing.)
  *
  * The contact page's "Continue to contact support" link goes to the helpdesk, not to the
  * help API. It carries kb_session and kb_article (the same values as above, so tickets can be

@@ -1,5 +1,6 @@
 /*
- * search.js: the help center's search, run entirely in the browser (no server).
+ * search.js: the help center's search, run in the browser from a static index, or asked of
+ * the help API when the site has one.
  *
  * It ranks like `kbgen search`: the same words, stop words and question-framing weights,
  * Porter stems, typo correction (rare-word rule included), BM25F scores of the combined field
@@ -12,7 +13,13 @@
  *   window.KbgenSearch.search(query, limit) -> Promise<[{id, title, url, category, snippet,
  *                                               anchor, score}]>     (url is site-relative)
  *
- * WHAT LEAVES THE BROWSER: nothing by this script. It hands two events to kbgen.js
+ * With a help API (`api_url`), results come from GET <api_url>/api/search?q=&limit=&record=0
+ * (the same engine as `kbgen search`, with the optional semantic re-ranker); the API stores
+ * nothing for those requests (record=0). If it fails or takes over 1.5 s, the static index
+ * answers for the rest of the page's life.
+ *
+ * WHAT LEAVES THE BROWSER: without a help API, nothing by this script; with one, the words
+ * typed, to /api/search, as above (not stored). It hands two events to kbgen.js
  * (window.kbgen.track), which sends them only when a help API is configured and the browser
  * does not ask for privacy:
  *   search        query (the words typed), results (how many were shown), source "site"
@@ -660,11 +667,59 @@
     });
   }
 
+  // With a help API (api_url in mkdocs.yml), results come from its /api/search: the same
+  // engine and ranking as `kbgen search`, with the semantic re-ranker when the API has it
+  // (the static index below is lexical). `record=0`: this page records its own `search`
+  // event after the typing pause, through kbgen.js, which honours DNT and GPC; the API
+  // stores nothing for these requests. If the API fails or is slow, this page falls back
+  // to the static index for good.
+  var API_TIMEOUT_MS = 1500;
+  var apiSearch = apiEndpoint();
+
+  function apiEndpoint() {
+    var element = document.getElementById("kb-config");
+    try {
+      var api = element ? JSON.parse(element.textContent).api : "";
+      if (typeof api !== "string" || !api) return "";
+      return new URL(api.replace(/\/+$/, "") + "/api/search", location.href).href;
+    } catch (error) {
+      return "";
+    }
+  }
+
+  function viaApi(query, limit) {
+    var url = new URL(apiSearch);
+    url.searchParams.set("q", query);
+    url.searchParams.set("limit", String(Math.max(1, Math.min(50, limit))));
+    url.searchParams.set("record", "0");
+    var controller = typeof AbortController === "function" ? new AbortController() : null;
+    var timer = controller && setTimeout(function () { controller.abort(); }, API_TIMEOUT_MS);
+    return fetch(url.href, { credentials: "omit", signal: controller && controller.signal })
+      .then(function (response) {
+        if (!response.ok) throw new Error("/api/search: HTTP " + response.status);
+        return response.json();
+      }).then(function (data) {
+        clearTimeout(timer);
+        if (!data || !Array.isArray(data.results)) throw new Error("/api/search: no results");
+        return data.results;
+      }, function (error) {
+        clearTimeout(timer);
+        throw error;
+      });
+  }
+
   window.KbgenSearch = {
     search: function (query, limit) {
-      return search(index, query, limit === undefined ? LIMIT : limit);
+      limit = limit === undefined ? LIMIT : limit;
+      if (!apiSearch || !limit) return search(index, query, limit);
+      return viaApi(query, limit).catch(function () {
+        apiSearch = ""; // unreachable or failing: the static index from now on
+        return search(index, query, limit);
+      });
     },
-    prefetch: function (text) { prefetch(index, text); }
+    prefetch: function (text) {
+      if (!apiSearch) prefetch(index, text);
+    }
   };
 
   // (KbgenSearch may be replaced by a stand-in without prefetch.)
