@@ -183,10 +183,6 @@ class SearchBuild:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (package_root, env.get("PYTHONPATH")) if p)
-        # The semantic re-ranker's matrix products: one BLAS thread, as MkDocs has the other
-        # core; spinning BLAS threads competing with it cost twice the CPU for no speed.
-        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            env.setdefault(name, "1")
         level = logging.getLogger("kbgen").getEffectiveLevel()
         self._process = subprocess.Popen(
             [sys.executable, "-m", "kbgen.search.build", str(level)],

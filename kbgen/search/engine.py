@@ -38,7 +38,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.scoring import BM25F, BM25FScorer, bm25
 
 from kbgen.errors import KbgenError
-from kbgen.search.analysis import INDEX_STOP_WORDS, weighted_query_words, words
+from kbgen.search.analysis import INDEX_STOP_WORDS, fold, weighted_query_words, words
 from kbgen.search.docs import IndexEntry, SearchDoc, doc_from_article
 from kbgen.search.fuzzy import MIN_LENGTH, Speller, joined_pairs
 from kbgen.search.porter import stem as porter_stem
@@ -625,7 +625,7 @@ class SearchIndex:
         title, plus the closest entries the words missed (`Ranking.semantic_weight`)."""
         ranking = self.ranking
         try:
-            similarity = self._semantic.similarities(query)
+            similarity = self._semantic.similarities(self._meaning_text(query))
         except Exception:  # noqa: BLE001 - never fail a search over the optional extra
             log.exception("semantic scoring failed; searching without it")
             return candidates
@@ -647,6 +647,21 @@ class SearchIndex:
                     scores[docnums[n]] = weight * float(similarity[n])
         return sorted(((score, docnum) for docnum, score in scores.items()),
                       key=lambda item: (-item[0], item[1]))
+
+    def _meaning_text(self, query: str) -> str:
+        """The query as the re-ranker reads it: each word that neither the help center nor
+        the model knows replaced by its closest typo correction ("pssword" -> "password");
+        words the model knows stay, even if the help center lacks them ("crossed")."""
+        text = fold(query[:1000])
+        parts, last = [], 0
+        for word in words(text, frozenset()):
+            if self._known(word.text, word.stem) or self._semantic.knows(word.text):
+                continue
+            fixes = self.speller.corrections(word.text, limit=1)
+            if fixes:
+                parts += [text[last:word.start], fixes[0][0]]
+                last = word.end
+        return "".join(parts) + text[last:] if parts else query
 
     def _semantic_positions(self) -> list[int]:
         """The entry number of each vector (-1: no such entry in this index)."""

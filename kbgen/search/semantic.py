@@ -211,6 +211,11 @@ class Semantic:
         # Customers repeat queries (and the API's callers retry): remember recent ones.
         self._query_vector = lru_cache(maxsize=1024)(lambda query: model.encode([query])[0])
 
+    def knows(self, word: str) -> bool:
+        """Whether the model has `word` as one whole token (a typo is cut into pieces)."""
+        return len(self.model.tokenizer.word_ids(word)) == 1 \
+            and self.model.tokenizer.word_ids(word)[0] != self.model.tokenizer.ids["[UNK]"]
+
     def similarities(self, query: str):
         """Cosine similarity of the query to every entry (numpy array, in `keys` order)."""
         return self.vectors @ self._query_vector(query)
