@@ -134,6 +134,16 @@ def test_other_words_than_the_article_uses_find_it(built):
     assert search_ids(built, "cancel subscription")[:1] == ["cancel-plan"]
 
 
+def test_typos_are_corrected_before_the_meaning_is_compared(built):
+    with open_index(built / ".kbgen" / "search-index") as idx:
+        assert idx.semantic
+        # "pasword" is neither the help center's word nor the model's: corrected. "forgot"
+        # and "crossed" are the model's words though the articles never use them: kept.
+        assert idx._meaning_text("I forgot my Pasword") == "i forgot my password"
+        assert idx._meaning_text("crossed out words") == "crossed out words"
+        assert [h.id for h in idx.search("i forgott my pasword")][:1] == ["reset-password"]
+
+
 def test_a_topic_the_help_center_lacks_still_finds_nothing(built):
     assert search_ids(built, "dark mode") == []
 
