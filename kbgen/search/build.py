@@ -79,49 +79,25 @@ def run(job: SearchJob, send_related: Callable[[Related], None] | None = None) -
         _write_json(cache, {"key": key, "related": related})
         if send_related:
             send_related(related)
-    index_dir = job.state_dir / "search-index"
-    # The semantic re-ranker's embeddings (NumPy, which releases the GIL in its matrix
-    # products) are computed on a thread beside the Whoosh index: they only need the texts.
-    embedding = _Embedding(docs, index_dir, job.semantic_model)
-    try:
-        build_index(docs, index_dir, analysed)
-        write_browser_index(docs, job.site_dir, job.categories, analysed)
-    finally:
-        embedding.finish()
+    build_index(docs, job.state_dir / "search-index", analysed)
+    _semantic_vectors(docs, job.state_dir / "search-index", job.semantic_model)
+    write_browser_index(docs, job.site_dir, job.categories, analysed)
     return related
 
 
-class _Embedding(threading.Thread):
-    """Writes (or removes) the semantic re-ranker's vectors; `finish` re-raises its error."""
+def _semantic_vectors(docs: Sequence[object], index_dir: Path, model: Path | None) -> None:
+    from kbgen.search import semantic
+    from kbgen.search.docs import entries
 
-    def __init__(self, docs: Sequence[object], index_dir: Path, model: Path | None):
-        super().__init__(name="kbgen-semantic", daemon=True)
-        self.docs, self.index_dir, self.model = docs, index_dir, model
-        self.error: BaseException | None = None
-        index_dir.mkdir(parents=True, exist_ok=True)  # Whoosh leaves files not its own alone
-        self.start()
-
-    def run(self) -> None:
-        from kbgen.search import semantic
-        from kbgen.search.docs import entries
-
-        try:
-            if self.model is None:
-                semantic.remove_vectors(self.index_dir)
-                return
-            started = time.perf_counter()
-            computed = semantic.write_vectors(
-                self.index_dir, [e for doc in self.docs for e in entries(doc)], self.model)
-            if computed:
-                log.info("semantic search: %d entries embedded in %.1f s", computed,
-                         time.perf_counter() - started)
-        except BaseException as exc:  # noqa: BLE001 - handed to the build by finish()
-            self.error = exc
-
-    def finish(self) -> None:
-        self.join()
-        if self.error is not None:
-            raise self.error
+    if model is None:
+        semantic.remove_vectors(index_dir)
+        return
+    started = time.perf_counter()
+    computed = semantic.write_vectors(
+        index_dir, [entry for doc in docs for entry in entries(doc)], model)
+    if computed:
+        log.info("semantic search: %d entries embedded in %.1f s", computed,
+                 time.perf_counter() - started)
 
 
 def related_key(articles: Sequence[object], per_article: int) -> str:
