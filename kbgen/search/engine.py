@@ -323,7 +323,7 @@ class SearchIndex:
         self._lengths: dict[str, list[int]] = {}
         self._words: dict[str, list[tuple[str, float]]] = {}
         self._semantic: Semantic | None = None
-        self._semantic_docnums: list[int] | None = None
+        self._numbers: dict[str, int | None] = {}  # entry key -> entry number
         if self.ranking.semantic_weight > 0 and self._index_dir is not None:
             self._semantic = open_semantic(self._index_dir)
 
@@ -629,24 +629,33 @@ class SearchIndex:
         except Exception:  # noqa: BLE001 - never fail a search over the optional extra
             log.exception("semantic scoring failed; searching without it")
             return candidates
-        docnums = self._semantic_positions()
-        position = {docnum: n for n, docnum in enumerate(docnums) if docnum >= 0}
         weight = ranking.semantic_weight
         best = candidates[0][0] if candidates and candidates[0][0] > 0 else 1.0
-        scores = {
-            docnum: (1 - weight) * score / best
-            + weight * float(similarity[position[docnum]] if docnum in position else 0.0)
-            for score, docnum in candidates
-        }
-        depth = min(ranking.semantic_candidates, len(docnums))
+        scores: dict[int, float] = {}
+        for score, docnum in candidates:
+            n = self._semantic.position.get(self._entry_key(docnum))
+            scores[docnum] = (1 - weight) * score / best \
+                + weight * (float(similarity[n]) if n is not None else 0.0)
+        depth = min(ranking.semantic_candidates, len(similarity))
         if depth:
-            closest = similarity.argpartition(-depth)[-depth:]
-            for n in closest:
-                if docnums[n] >= 0 and docnums[n] not in scores \
-                        and similarity[n] >= ranking.semantic_floor:
-                    scores[docnums[n]] = weight * float(similarity[n])
+            for n in similarity.argpartition(-depth)[-depth:]:
+                if similarity[n] < ranking.semantic_floor:
+                    continue
+                docnum = self._entry_number(self._semantic.keys[n])
+                if docnum is not None and docnum not in scores:
+                    scores[docnum] = weight * float(similarity[n])
         return sorted(((score, docnum) for docnum, score in scores.items()),
                       key=lambda item: (-item[0], item[1]))
+
+    def _entry_key(self, docnum: int) -> str:
+        article, anchor = self._entry(docnum)
+        return f"{article}#{anchor}" if anchor else article
+
+    def _entry_number(self, key: str) -> int | None:
+        """The live entry with this key (article id, or id#anchor), if any."""
+        if key not in self._numbers:
+            self._numbers[key] = self._searcher.document_number(key=key)
+        return self._numbers[key]
 
     def _meaning_text(self, query: str) -> str:
         """The query as the re-ranker reads it: each word that neither the help center nor
@@ -662,14 +671,6 @@ class SearchIndex:
                 parts += [text[last:word.start], fixes[0][0]]
                 last = word.end
         return "".join(parts) + text[last:] if parts else query
-
-    def _semantic_positions(self) -> list[int]:
-        """The entry number of each vector (-1: no such entry in this index)."""
-        if self._semantic_docnums is None:
-            numbers = {fields["key"]: docnum
-                       for docnum, fields in self._reader.iter_docs()}
-            self._semantic_docnums = [numbers.get(key, -1) for key in self._semantic.keys]
-        return self._semantic_docnums
 
     def _entry(self, docnum: int) -> tuple[str, str]:
         """An entry's (article id, FAQ anchor or ""), remembered while the index is open."""

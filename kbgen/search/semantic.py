@@ -206,6 +206,7 @@ class Semantic:
 
     def __init__(self, keys: list[str], vectors, model):
         self.keys = keys
+        self.position = {key: n for n, key in enumerate(keys)}
         self.vectors = vectors  # numpy float32 (entries, dims), unit length
         self.model = model  # kbgen.search.minilm.SentenceModel
         # Customers repeat queries (and the API's callers retry): remember recent ones.
