@@ -346,13 +346,8 @@ def _embed_entries(root: Path, text) -> Path:
     site = load_content(root / "content", root=root)
     index_dir = root / ".kbgen" / "search-index"
     items = [entry for a in site.published() for entry in entries(doc_from_article(a))]
-    original = semantic.entry_text
-    semantic.entry_text = text
-    try:
-        (index_dir / semantic.VECTORS_FILE).unlink(missing_ok=True)
-        semantic.write_vectors(index_dir, items, semantic.model_folder("on"))
-    finally:
-        semantic.entry_text = original
+    (index_dir / semantic.VECTORS_FILE).unlink(missing_ok=True)
+    semantic.write_vectors(index_dir, items, semantic.model_folder("on"), text)
     return index_dir
 
 

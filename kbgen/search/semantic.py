@@ -26,8 +26,10 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from kbgen.errors import KbgenError
 from kbgen.search.docs import IndexEntry
@@ -139,26 +141,27 @@ def _text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def write_vectors(index_dir: Path, entries: list[IndexEntry], folder: Path) -> int:
-    """Embed each entry's `entry_text` into `index_dir/semantic.npz`; returns how many were
-    computed (texts already embedded by the same model are reused)."""
+def write_vectors(index_dir: Path, entries: list[IndexEntry], folder: Path,
+                  text: Callable[[IndexEntry], str] = entry_text) -> int:
+    """Embed each entry's `text` (`entry_text`) into `index_dir/semantic.npz`; returns how
+    many were computed (texts already embedded by the same model are reused)."""
     import numpy as np
 
     ident = model_id(folder)
     keys = [entry.key for entry in entries]
-    texts = [entry_text(entry) for entry in entries]
-    hashes = [_text_hash(text) for text in texts]
-    known: dict[str, object] = {}
+    texts = [text(entry) for entry in entries]
+    hashes = [_text_hash(t) for t in texts]
     previous = _read(index_dir / VECTORS_FILE)
-    if previous is not None and previous[0] == ident:
-        old_hashes, old_vectors = previous[2], previous[3]
-        known = {h: old_vectors[n] for n, h in enumerate(old_hashes)}
-    if previous is not None and previous[0] == ident and previous[1] == keys \
-            and previous[2] == hashes:
+    if previous is not None and previous.model != ident:
+        previous = None  # another model's vectors: nothing to reuse
+    if previous is not None and previous.keys == keys and previous.hashes == hashes:
         return 0  # up to date
+    known: dict[str, object] = {}
+    if previous is not None:
+        known = {h: previous.vectors[n] for n, h in enumerate(previous.hashes)}
     missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in known}.items())
     if missing:
-        fresh = load_model(folder).encode([text for _, text in missing])
+        fresh = load_model(folder).encode([t for _, t in missing])
         known.update({h: fresh[n] for n, (h, _) in enumerate(missing)})
     dims = load_model(folder).word.shape[1] if not known else len(next(iter(known.values())))
     vectors = np.zeros((len(entries), dims), dtype=np.float16)
@@ -181,9 +184,16 @@ def remove_vectors(index_dir: Path) -> None:
     (Path(index_dir) / VECTORS_FILE).unlink(missing_ok=True)
 
 
-def _read(path: Path):
-    """(model id, keys, text hashes, float16 vectors, model folder) or None if absent or
-    unreadable."""
+class _Stored(NamedTuple):
+    model: str  # model_id of the model that made the vectors
+    keys: list[str]
+    hashes: list[str]  # of each entry's embedded text
+    vectors: object  # numpy float16 (entries, dims)
+    folder: str  # the model folder the build used
+
+
+def _read(path: Path) -> _Stored | None:
+    """The stored vectors, or None if absent or unreadable."""
     if not path.is_file() or not _numpy_available():
         return None
     import numpy as np
@@ -195,7 +205,7 @@ def _read(path: Path):
         keys, hashes = meta["keys"], meta["hashes"]
         if len(keys) != len(vectors) or len(hashes) != len(keys):
             raise ValueError("keys and vectors differ in number")
-        return meta["model"], keys, hashes, vectors, meta.get("folder", "")
+        return _Stored(meta["model"], keys, hashes, vectors, meta.get("folder", ""))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.warning("ignoring the semantic vectors in %s (%s); run kbgen build", path, exc)
         return None
@@ -214,8 +224,9 @@ class Semantic:
 
     def knows(self, word: str) -> bool:
         """Whether the model has `word` as one whole token (a typo is cut into pieces)."""
-        return len(self.model.tokenizer.word_ids(word)) == 1 \
-            and self.model.tokenizer.word_ids(word)[0] != self.model.tokenizer.ids["[UNK]"]
+        tokenizer = self.model.tokenizer
+        pieces = tokenizer.word_ids(word)
+        return len(pieces) == 1 and pieces[0] != tokenizer.ids["[UNK]"]
 
     def similarities(self, query: str):
         """Cosine similarity of the query to every entry (numpy array, in `keys` order)."""
@@ -227,11 +238,10 @@ def open_semantic(index_dir: Path) -> Semantic | None:
     found = _read(Path(index_dir) / VECTORS_FILE)
     if found is None:
         return None
-    ident, keys, _, vectors, built_with = found
-    for folder in (Path(built_with) if built_with else None, _packaged_model()):
+    for folder in (Path(found.folder) if found.folder else None, _packaged_model()):
         if folder is not None and (folder / "model.safetensors").is_file() \
-                and model_id(folder) == ident:
-            return Semantic(keys, vectors.astype("float32"), load_model(folder))
+                and model_id(folder) == found.model:
+            return Semantic(found.keys, found.vectors.astype("float32"), load_model(folder))
     log.warning("the search index has semantic vectors from %s but that model is not "
-                "installed here; searching without them (%s)", ident, INSTALL_HINT)
+                "installed here; searching without them (%s)", found.model, INSTALL_HINT)
     return None
