@@ -110,12 +110,18 @@ def test_limit_is_respected(idx):
 
 @pytest.mark.parametrize(
     "query",
-    ['AND OR "( *? title:', "NOT", ")))", "title:(reset", "pass*", '"unterminated',
-     "a:b:c", "~2^3", "", "   ", "\x00\n\t", "ünïcödé pässwörd", "🙂 reset", "-- OR --",
-     "x" * 5000, "the and of"],
+    ['AND OR "( *? title:', "NOT", ")))", "pass*", '"unterminated', "a:b:c", "~2^3", "",
+     "   ", "\x00\n\t", "-- OR --", "x" * 5000, "the and of"],
 )
-def test_odd_queries_never_raise(idx, query):
-    assert isinstance(idx.search(query), list)
+def test_odd_queries_without_words_of_the_help_center_find_nothing(idx, query):
+    # Query syntax is never interpreted: operators and wildcards are just text, so a query
+    # made only of them (or of stop words) answers an empty list rather than an error.
+    assert idx.search(query) == []
+
+
+@pytest.mark.parametrize("query", ["title:(reset", "ünïcödé pässwörd", "🙂 reset"])
+def test_odd_queries_with_a_real_word_still_find_its_article(idx, query):
+    assert ids(idx, query)[0] == "reset-password"
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -198,10 +204,14 @@ def test_neighbouring_query_words_are_joined_only_into_words_of_the_help_center(
 
 def test_common_word_pruning_keeps_the_best_answer_on_top(index_dir):
     # Pruning is for big indexes; force it on the small fixture to see what it changes.
+    with open_index(index_dir) as idx:
+        assert ids(idx, "client invoice with line items") == [
+            "send-an-invoice", "payment-reminders"]
     pruned = Ranking(common_share=0.2, common_min_entries=1)
     with open_index(index_dir, pruned) as idx:
-        assert "AndMaybe" in repr(idx._query("client invoice with line items")[0])
-        assert ids(idx, "client invoice with line items")[0] == "send-an-invoice"
+        # "client", "line" and "items" are common here: they only rank, they no longer
+        # match on their own, so the reminder that shares only them drops out.
+        assert ids(idx, "client invoice with line items") == ["send-an-invoice"]
         assert ids(idx, "password")[0] == "reset-password"  # only common words: still found
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
 
 import httpx
@@ -47,7 +46,15 @@ def test_preview_serves_pages_api_and_reloads_after_an_edit(served):
 def test_a_broken_edit_keeps_the_last_good_preview(served):
     root, base, _ = served
     article = root / "content/getting-started/first-steps.md"
-    article.write_text(article.read_text().replace("title: Your first steps", 'title: "broken'))
-    time.sleep(2.5)  # let the watcher try (and fail) to rebuild
+    good = article.read_text()
+    article.write_text(good.replace("title: Your first steps", 'title: "broken'))
+    log = root / "serve.log"
+    # The watcher saw the edit and tried: the failure is in the writer's terminal ...
+    wait_for(lambda: "Build failed; still serving the last good build." in log.read_text())
+    assert "first-steps.md" in log.read_text()
+    # ... and customers of the preview still get the last good page.
     page = httpx.get(base + "/getting-started/first-steps/")
     assert page.status_code == 200 and "Your first steps" in page.text
+    # Fixing the file brings the preview back to life.
+    article.write_text(good.replace("title: Your first steps", "title: Your fixed steps"))
+    wait_for(lambda: "Your fixed steps" in httpx.get(base + "/getting-started/first-steps/").text)

@@ -21,8 +21,7 @@ def json_ld(html: str) -> list[dict]:
 def test_home_lists_categories_with_counts_and_a_search_box(sample_site):
     html = page(sample_site, "")
     assert '<form class="kb-searchbox" role="search" action="search/"' in html
-    assert re.search(r'href="billing/"><span class="kb-card__title">Billing and plans?', html) \
-        or 'href="billing/"' in html
+    assert 'href="billing/"><span class="kb-card__title">Plans and billing</span>' in html
     # every category card shows its count, and counts add up to the published articles
     counts = [int(n) for n in re.findall(r'kb-card__count">(\d+) article', html)]
     assert len(counts) == 9
@@ -34,14 +33,14 @@ def test_home_lists_categories_with_counts_and_a_search_box(sample_site):
 def test_category_page_lists_its_articles(sample_site):
     html = page(sample_site, "troubleshooting")
     assert "<h1>Troubleshooting</h1>" in html
-    assert 'href="../troubleshooting/cant-log-in/"' in html or 'href="cant-log-in/"' in html
+    assert 'href="cant-log-in/"' in html
     assert "payment-declined/" in html
 
 
 def test_article_page_has_breadcrumbs_meta_widget_related_and_contact(sample_site):
     html = page(sample_site, "account/reset-password")
     assert 'aria-label="Breadcrumb"' in html
-    assert '<a href="../../account/">' in html or '<a href="../">' in html
+    assert '<li><a href="../">Account and security</a></li>' in html
     assert '<meta name="description" content="' in html
     assert "Last updated <time datetime=" in html
     assert "Was this helpful?" in html and 'data-kb-vote="no"' in html
