@@ -360,3 +360,53 @@ def test_production_api_refuses_local_and_malformed_origins_without_echoing(live
     assert allowed.headers["access-control-allow-origin"] == SITE
     assert len(api.stored()) == 1  # not the refused events, nor the refused origins' searches
     api.stop()
+
+
+# -- the OpenAPI document says what the server enforces --------------------------------------
+
+
+def _event(kind: str, **fields) -> dict:
+    base = {"view": {"article": "refunds"}, "search": {"query": "refund", "results": 2},
+            "search_click": {"query": "refund", "article": "refunds", "rank": 1},
+            "vote": {"article": "refunds", "helpful": False},
+            "contact": {"stage": "submit"}, "nps": {"score": 7}}[kind]
+    return {"id": str(uuid.uuid4()), "type": kind, "session": "doc-1", **base, **fields}
+
+
+DOCUMENT_CASES = [
+    _event("search", query=""), _event("search", query="   "), _event("search", query="a\x00b"),
+    _event("search", query="x" * 500), _event("search", query="x" * 501),
+    _event("search", source=None), _event("search", source="api"), _event("search", source="x"),
+    _event("search", results=100_000), _event("search", results=100_001),
+    _event("search_click", rank=0), _event("search_click", rank=10_000),
+    _event("vote", comment=None), _event("vote", comment=""), _event("vote", reason=None),
+    _event("vote", comment="x" * 1000), _event("vote", comment="x" * 1001),
+    _event("vote", comment="NUL \x00"), _event("vote", helpful=None),
+    _event("contact", article=None, channel=None), _event("contact", channel="e mail"),
+    _event("nps", comment=None), _event("nps", score=11), _event("nps", score=None),
+    _event("view", id="!bad"), _event("view", id="x" * 65), _event("view", session=None),
+    _event("view", ts="2026-11-24T10:02:03Z"), _event("view", ts=1_700_000_000_000),
+    _event("view", ts=None), _event("view", ts=-1), _event("view", extra=1),
+]
+
+
+def test_the_openapi_document_accepts_exactly_what_the_server_accepts(live):
+    import jsonschema_rs
+
+    api = live()
+    with api.client(**BROWSER_HEADERS) as client:
+        document = client.get("/api/openapi.json").json()
+        schemas = document["components"]["schemas"]
+        disagreements = []
+        for event in DOCUMENT_CASES:
+            documented = jsonschema_rs.validator_for(schemas[event["type"]]).is_valid(event)
+            status = client.post("/api/events", content=json.dumps(event)).status_code
+            assert status in (200, 422), event
+            if documented != (status == 200):
+                disagreements.append((event, documented, status))
+    api.stop()
+    assert disagreements == []
+    search = document["paths"]["/api/search"]["get"]
+    assert {p["name"] for p in search["parameters"]} == {"q", "limit", "session", "record"}
+    assert schemas["search"]["properties"]["query"]["minLength"] == 1
+    assert "null" in schemas["vote"]["properties"]["comment"]["type"]
