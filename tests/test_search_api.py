@@ -11,7 +11,7 @@ from kbgen.api.search_routes import search_routes
 from kbgen.project import load_project
 from kbgen.search import build_index
 from kbgen.store import open_store
-from tests.api_helpers import ApiClient
+from tests.api_helpers import BROWSER, ApiClient
 from tests.search_helpers import fixture_docs
 
 
@@ -30,8 +30,9 @@ def project(tmp_path):
 
 
 class SearchClient:
-    def __init__(self, project):
-        app = create_app(project, extra_routes=search_routes(project.index_dir))
+    def __init__(self, project, *, preview: bool = False):
+        app = create_app(project, extra_routes=search_routes(project.index_dir),
+                         preview=preview)
         self.client = ApiClient(app)
 
     def __enter__(self):
@@ -41,7 +42,8 @@ class SearchClient:
         self.client.close()
 
     def get(self, path, params):
-        return self.client.request("GET", path, params=params)
+        # A browser's user agent: scripts' searches are answered but not recorded (bots).
+        return self.client.request("GET", path, params=params, headers={"user-agent": BROWSER})
 
 
 def test_search_answers_ranked_results_and_records_an_api_search_event(project):
@@ -68,9 +70,9 @@ def test_search_answers_ranked_results_and_records_an_api_search_event(project):
 
 def test_the_sites_own_searches_are_not_stored_and_only_allowed_pages_may_read_them(project):
     build_index(fixture_docs(), project.index_dir)
-    with SearchClient(project) as client:
-        # The local dev server (127.0.0.1:8000) is an allowed origin by default; a site's
-        # origins come from site_url and allowed_origins.
+    with SearchClient(project, preview=True) as client:
+        # The local preview (`kbgen serve` on 127.0.0.1:8000) is an allowed origin there
+        # only; a site's origins come from site_url and allowed_origins.
         mine = client.client.request("GET", "/api/search", params={
             "q": "charged twice", "record": "0"}, headers={"Origin": "http://127.0.0.1:8000"})
         other = client.client.request("GET", "/api/search", params={

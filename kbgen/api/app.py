@@ -18,11 +18,13 @@ from kbgen.api.accesslog import AccessLog
 from kbgen.api.clients import ClientKeys
 from kbgen.api.http import json_response
 from kbgen.api.ingest import EventsEndpoint
+from kbgen.api.intake import EventIntake
 from kbgen.api.manifest import ArticleIds
 from kbgen.api.openapi import openapi_document
 from kbgen.api.origins import OriginPolicy
 from kbgen.api.ratelimit import RateLimiter
 from kbgen.api.settings import ApiSettings
+from kbgen.api.stamps import SessionClock
 from kbgen.api.writer import BatchWriter
 from kbgen.errors import KbgenError
 from kbgen.project import Project
@@ -41,10 +43,12 @@ class HelpApi:
         self.owns_store = owns_store
         self.origins = OriginPolicy(settings)
         self.writer = BatchWriter(store, max_pending=settings.max_pending_events)
-        self.events = EventsEndpoint(
+        # The one ingestion path: POST /api/events and the search route's events share it.
+        self.intake = EventIntake(
             settings, self.writer, articles, self.origins,
-            RateLimiter(settings.rate_per_minute, settings.burst), ClientKeys(),
+            RateLimiter(settings.rate_per_minute, settings.burst), ClientKeys(), SessionClock(),
         )
+        self.events = EventsEndpoint(self.intake)
 
     def routes(self) -> list[BaseRoute]:
         return [
@@ -68,7 +72,8 @@ class HelpApi:
         return json_response(body, 200 if store["ok"] else 503)
 
     async def openapi(self, request: Request) -> Response:
-        return json_response(openapi_document(self.settings.max_events))
+        paths = [route.path for route in request.app.routes if isinstance(route, Route)]
+        return json_response(openapi_document(self.settings.max_events, paths))
 
     async def aclose(self) -> None:
         """Commit queued events and stop the writer; close the store if this API opened it."""

@@ -2,7 +2,10 @@
 
 Answers `{"query": ..., "results": [{"id", "title", "url", "score", "snippet", "category",
 "anchor"}]}` and records a server-side `search` event (source "api") through the API's
-writer without making the caller wait for it, unless `record=0`: the help center's own
+one ingestion path (`kbgen.api.intake`: origin, Do Not Track / Global Privacy Control,
+bots, the per-client rate limit, the event validator) without making the caller wait for
+it, unless `record=0`; a refused event is counted, and the answer is served all the same.
+Every parameter is checked first: a bad one is a 400 naming it. The help center's own
 pages search through it as the customer types and record their `search` event themselves
 (once, after the typing pause, and never when the browser asks for privacy). Pages from the
 allowed origins may read the answer (CORS, no credentials).
@@ -23,14 +26,13 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from kbgen.api.http import json_response
+from kbgen.api.intake import Rejected
+from kbgen.api.search_params import ParamError, search_params
 from kbgen.errors import KbgenError
-from kbgen.events.schema import MAX_QUERY, TOKEN_RE
-from kbgen.events.timestamps import format_ts, now_ms
 from kbgen.search import SearchIndex, open_index
 
 log = logging.getLogger(__name__)
 
-MAX_LIMIT = 50
 REFRESH_SECONDS = 5.0
 
 
@@ -53,20 +55,17 @@ class SearchEndpoint:
             return self._index.search(query, limit)
 
     async def get(self, request: Request) -> Response:
-        query = request.query_params.get("q", "")
-        raw_limit = request.query_params.get("limit", "10")
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
-            return json_response(
-                {"error": f"limit must be a whole number from 1 to {MAX_LIMIT}"}, 400)
-        if len(query) > MAX_QUERY:
-            return json_response(
-                {"error": f"q is longer than {MAX_QUERY} characters; shorten the query"}, 400)
         try:
-            hits = await run_in_threadpool(self._search, query, int(raw_limit))
+            query, limit, session, record = search_params(request.query_params)
+        except ParamError as exc:
+            return json_response({"error": str(exc), "parameter": exc.name}, 400,
+                                 _cors(request))
+        try:
+            hits = await run_in_threadpool(self._search, query, limit)
         except KbgenError as exc:
             return json_response({"error": str(exc)}, 503)
-        if query.strip() and request.query_params.get("record", "1") != "0":
-            self._record(request, query, len(hits))
+        if query.strip() and record:
+            self._record(request, query, len(hits), session)
         return json_response({
             "query": query,
             "results": [
@@ -76,24 +75,32 @@ class SearchEndpoint:
             ],
         }, 200, _cors(request))
 
-    def _record(self, request: Request, query: str, results: int) -> None:
+    def _record(self, request: Request, query: str, results: int, session: str | None) -> None:
+        """The `search` event through the API's one ingestion path (origin, Do Not Track,
+        bots, rate limit, validation): refused, it is counted, not stored; the search answer
+        is served either way and never waits for the commit."""
         help_api = getattr(request.app.state, "help_api", None)
         if help_api is None:
             return
-        session = request.query_params.get("session", "")
-        if not TOKEN_RE.fullmatch(session):
-            session = f"api-{uuid.uuid4().hex[:16]}"
-        event = {"id": str(uuid.uuid4()), "type": "search", "ts": format_ts(now_ms()),
-                 "session": session, "query": query, "results": results, "source": "api"}
-        task = asyncio.ensure_future(self._submit(help_api.writer, event))
+        intake = help_api.intake
+        event = {"id": str(uuid.uuid4()), "type": "search",
+                 "session": session or f"api-{uuid.uuid4().hex[:16]}",
+                 "query": query, "results": results, "source": "api"}
+        try:
+            events = intake.admit(request, event)
+        except Rejected as exc:
+            intake.count(exc)
+            return
+        task = asyncio.ensure_future(self._commit(intake, events))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
     @staticmethod
-    async def _submit(writer, event: dict) -> None:
+    async def _commit(intake, events: list[dict]) -> None:
         try:
-            await writer.submit([event])
-        except Exception as exc:  # a lost search event must never fail the search
+            await intake.commit(events)
+        except Rejected as exc:  # a lost search event must never fail the search
+            intake.count(exc)
             log.warning("search event not recorded: %s", exc)
 
 

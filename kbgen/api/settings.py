@@ -13,6 +13,7 @@ Options the API reads (all optional):
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -20,20 +21,26 @@ from kbgen.errors import KbgenError
 from kbgen.events.validation import MAX_EVENTS
 
 DEFAULT_RATE_PER_MINUTE = 600
-DEV_SERVER_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:8000")
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# scheme://host[:port] and nothing else: a DNS name, an IPv4 address or a bracketed IPv6 one.
+ORIGIN_RE = re.compile(
+    r"(?i:https?)://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*"
+    r"|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?"
+)
 
 
 @dataclass(frozen=True)
 class ApiSettings:
-    allowed_origins: frozenset[str] = frozenset(DEV_SERVER_ORIGINS)
+    # The site's own origin and `allowed_origins`; never a local one in production.
+    allowed_origins: frozenset[str] = frozenset()
     trusted_proxies: tuple[Network, ...] = ()
     rate_per_minute: float = DEFAULT_RATE_PER_MINUTE
     burst: int = DEFAULT_RATE_PER_MINUTE // 2
     max_body: int = 16 * 1024
     max_events: int = MAX_EVENTS
     drop_bots: bool = True
-    # Local preview (`kbgen serve`): any loopback origin, headless browsers accepted.
+    # Local preview (`kbgen serve`): any loopback origin (http://127.0.0.1:8000,
+    # http://localhost:8000, ...), headless browsers accepted. Only `kbgen serve` sets it.
     preview: bool = False
     retry_after_s: int = 5
     max_pending_events: int = 20_000
@@ -44,7 +51,7 @@ class ApiSettings:
     def from_options(
         cls, options: dict, site_url: str | None = None, **overrides
     ) -> ApiSettings:
-        origins = set(DEV_SERVER_ORIGINS)
+        origins: set[str] = set()
         if site_url:
             origins.add(origin_of(site_url, "site_url"))
         raw_origins = options.get("allowed_origins") or []
@@ -76,26 +83,40 @@ def origin_of(url: str, option: str) -> str:
             f"Option '{option}' has value {url!r}. Fix: an origin such as "
             "https://help.example.com ('*' is not accepted)."
         )
-    return normalise_origin(f"{parts.scheme}://{parts.netloc}") or ""
+    try:
+        port = f":{parts.port}" if parts.port is not None else ""
+    except ValueError:
+        port = "!"  # not a port: refused below
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    normal = normalise_origin(f"{parts.scheme}://{host}{port}")
+    if normal is None:
+        raise KbgenError(
+            f"Option '{option}' has value {url!r}. Fix: an origin such as "
+            "https://help.example.com (a host name and an optional port)."
+        )
+    return normal
 
 
 def normalise_origin(origin: str) -> str | None:
-    """Lower-case scheme and host, default port dropped; None when it is not an origin."""
+    """An Origin header -> lower-case scheme and host, default port dropped; None when it is
+    not exactly `scheme://host[:port]` (a path, `/`, `?`, `#`, userinfo, spaces or anything
+    else after the host make it no origin: browsers never send them)."""
+    if not isinstance(origin, str) or not ORIGIN_RE.fullmatch(origin):
+        return None
     try:
         parts = urlsplit(origin)
         port = parts.port
     except ValueError:
         return None
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username:
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        return None
+    scheme = parts.scheme.lower()
     host = parts.hostname
     if ":" in host:
         host = f"[{host}]"
-    default = {"http": 80, "https": 443}[parts.scheme]
-    suffix = f":{port}" if port and port != default else ""
-    return f"{parts.scheme}://{host}{suffix}"
+    default = {"http": 80, "https": 443}[scheme]
+    suffix = f":{port}" if port is not None and port != default else ""
+    return f"{scheme}://{host}{suffix}"
 
 
 def _network(value: object) -> Network:

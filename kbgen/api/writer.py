@@ -4,6 +4,10 @@ Requests put their events on a queue and wait. A single writer task takes everyt
 commits it in one transaction on a dedicated thread (SQLite fsyncs once per group, not once
 per request), then resolves each request's future. A request is answered 2xx only after the
 commit that holds its events, so an acknowledged event survives `kill -9`.
+
+Events are validated before they are queued (`kbgen.api.intake`). If a group commit still
+fails for another reason than an outage (rows the store refuses), each request's events are
+committed on their own, so only the request that brought the bad rows fails.
 """
 
 from __future__ import annotations
@@ -87,6 +91,7 @@ class BatchWriter:
                 future.set_exception(exc)
 
     async def _commit_group(self) -> bool:
+        """Commit what is queued; False when the store is unavailable (wait, then retry)."""
         groups, futures, size = [], [], 0
         while self._queue and size < MAX_GROUP_EVENTS:
             events, future = self._queue.popleft()
@@ -95,22 +100,44 @@ class BatchWriter:
             size += len(events)
         rejections, self._rejections = dict(self._rejections), Counter()
         try:
-            stored = await self._loop.run_in_executor(
-                self._executor, self.store.add_event_batches, groups, rejections
-            )
-        except Exception as exc:  # every waiting request gets the failure
+            stored = await self._write(groups, rejections)
+        except ServiceUnavailable as exc:  # every waiting request gets the 503
             self._rejections.update(rejections)
-            for future in futures:
-                if not future.done():
-                    future.set_exception(exc)
+            _fail(futures, exc)
             return False
+        except Exception as exc:
+            # Not an outage but rows the store refused: one request's events must never
+            # fail the others', so each request's events are committed on their own.
+            self._rejections.update(rejections)
+            log.error("A group commit of %d requests failed (%s); committing each request "
+                      "on its own", len(groups), type(exc).__name__)
+            if len(groups) <= 1:
+                _fail(futures, exc)
+                return bool(groups)
+            return await self._commit_each(groups, futures)
         else:
-            for future, count in zip(futures, stored, strict=True):
-                if not future.done():
-                    future.set_result(count)
+            _resolve(futures, stored)
             return True
         finally:
             self.pending -= size
+
+    async def _commit_each(self, groups: list[list[dict]], futures: list) -> bool:
+        for index, (events, future) in enumerate(zip(groups, futures, strict=True)):
+            try:
+                [count] = await self._write([events], {})
+            except ServiceUnavailable as exc:
+                _fail(futures[index:], exc)
+                return False
+            except Exception as exc:  # this request's own events are the bad ones
+                _fail([future], exc)
+            else:
+                _resolve([future], [count])
+        return True
+
+    def _write(self, groups: list[list[dict]], rejections: dict[str, int]):
+        return self._loop.run_in_executor(
+            self._executor, self.store.add_event_batches, groups, rejections
+        )
 
     async def aclose(self) -> None:
         """Refuse new events, commit what is queued, stop the writer thread."""
@@ -127,3 +154,15 @@ class BatchWriter:
             except ServiceUnavailable:
                 pass
         self._executor.shutdown(wait=True)
+
+
+def _fail(futures, exc: Exception) -> None:
+    for future in futures:
+        if not future.done():
+            future.set_exception(exc)
+
+
+def _resolve(futures, counts) -> None:
+    for future, count in zip(futures, counts, strict=True):
+        if not future.done():
+            future.set_result(count)

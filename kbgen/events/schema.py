@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 EVENT_TYPES = ("view", "search", "search_click", "vote", "contact", "nps")
 REASONS = ("incomplete", "outdated", "unclear", "not_my_problem", "other")
@@ -20,7 +21,7 @@ CHANNEL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:+-]{0,49}")
 # Fields every event has; `ts` is required only for imported events (the server sets it live).
 COMMON = ("id", "type", "ts", "session")
 
-# type -> (required fields, optional fields)
+# type -> (required fields, optional fields); an optional field may also be sent as null.
 TYPE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "view": (("article",), ()),
     "search": (("query", "results"), ("source",)),
@@ -35,3 +36,47 @@ WIRE_FIELDS = (
     "id", "type", "ts", "session", "article", "query", "results", "source", "rank",
     "helpful", "reason", "comment", "channel", "stage", "score",
 )
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one field's value must be. The validator (kbgen/events/validation.py) checks
+    values with it and the OpenAPI document (kbgen/api/openapi.py) is generated from it, so
+    the two cannot drift apart.
+
+    kind: "token" (a `pattern`), "choice" (one of `options`), "integer" (`low`..`high`),
+    "text" (at most `max_length` characters, no NUL, not blank unless `blank`), "boolean",
+    "timestamp" (ISO 8601 with a time zone, or integer ms, 1970..9999).
+    """
+
+    kind: str
+    what: str = ""
+    pattern: re.Pattern | None = None
+    options: tuple[str, ...] = ()
+    low: int = 0
+    high: int = 0
+    max_length: int = 0
+    blank: bool = True
+    description: str = ""
+
+
+RULES: dict[str, Rule] = {
+    "id": Rule("token", "1-64 letters, digits, '-', '_', '.' or ':' (a UUID)", TOKEN_RE,
+               description="client-made UUID; a retried event is stored once"),
+    "session": Rule("token", "1-64 letters, digits, '-', '_', '.' or ':'", TOKEN_RE),
+    "ts": Rule("timestamp", description="event time; ignored for live events (the server "
+               "sets it), required by `kbgen events import`"),
+    "article": Rule("token", "an article id: lower-case letters, digits and '-'", ARTICLE_RE,
+                    description="an article id from the built site's manifest"),
+    "query": Rule("text", max_length=MAX_QUERY, blank=False, description="as typed"),
+    "results": Rule("integer", low=0, high=100_000),
+    "source": Rule("choice", options=SOURCES),
+    "rank": Rule("integer", low=1, high=10_000),
+    "helpful": Rule("boolean"),
+    "reason": Rule("choice", options=REASONS),
+    "comment": Rule("text", max_length=MAX_COMMENT, blank=True,
+                    description="customer text: stored exactly, never rendered"),
+    "channel": Rule("token", "a short channel name such as email or chat", CHANNEL_RE),
+    "stage": Rule("choice", options=STAGES),
+    "score": Rule("integer", low=0, high=10),
+}

@@ -207,19 +207,23 @@ _ALLOWED = {
     for kind, (required, optional) in schema.TYPE_FIELDS.items()
 }
 
+def _from_rule(rule: schema.Rule) -> Callable[[object], object]:
+    if rule.kind == "token":
+        return _pattern(rule.pattern, rule.what)
+    if rule.kind == "choice":
+        return _choice(rule.options)
+    if rule.kind == "integer":
+        return _integer(rule.low, rule.high)
+    if rule.kind == "text":
+        return _text(rule.max_length, empty=rule.blank)
+    if rule.kind == "boolean":
+        return _boolean
+    if rule.kind == "timestamp":
+        return _timestamp
+    raise ValueError(f"unknown rule kind {rule.kind!r}")
+
+
+# Built from the same rules the OpenAPI document is generated from (schema.RULES).
 CHECKS: dict[str, Callable[[object], object]] = {
-    "id": _pattern(schema.TOKEN_RE, "1-64 letters, digits, '-', '_', '.' or ':' (a UUID)"),
-    "session": _pattern(schema.TOKEN_RE, "1-64 letters, digits, '-', '_', '.' or ':'"),
-    "ts": _timestamp,
-    "article": _pattern(schema.ARTICLE_RE, "an article id: lower-case letters, digits and '-'"),
-    "query": _text(schema.MAX_QUERY, empty=False),
-    "results": _integer(0, 100_000),
-    "source": _choice(schema.SOURCES),
-    "rank": _integer(1, 10_000),
-    "helpful": _boolean,
-    "reason": _choice(schema.REASONS),
-    "comment": _text(schema.MAX_COMMENT, empty=True),
-    "channel": _pattern(schema.CHANNEL_RE, "a short channel name such as email or chat"),
-    "stage": _choice(schema.STAGES),
-    "score": _integer(0, 10),
+    name: _from_rule(rule) for name, rule in schema.RULES.items()
 }
