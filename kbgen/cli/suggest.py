@@ -12,10 +12,10 @@ from kbgen.reports.terminal import visible
 from kbgen.store import open_store
 
 KIND_TEXT = {
-    "reformulation": "searched it, opened none of its results, then clicked this article "
-                     "from another search",
-    "no_click": "searched it, saw results and opened none; this article, the best match, "
-                "holds few of its words",
+    "reformulation": "opened none of its results, then clicked this article from another "
+                     "search",
+    "no_click": "saw results and opened none; this article, the best match, holds few of "
+                "its words",
     "unfound": "contacted support about it without reaching this article",
 }
 
@@ -97,10 +97,12 @@ def _listing(the_plan, window, minimum: int, docs: str) -> str:
              f"at least {minimum} sessions each:"]
     if not the_plan.suggestions:
         lines.append("  none.")
-    for s in the_plan.suggestions:
+    shown = None
+    for s in sorted(the_plan.suggestions, key=lambda s: s.article):
         words = visible(s.words)
-        lines.append("")
-        lines.append(f"{s.article}  ({visible(docs)}/{visible(s.src)})")
+        if s.article != shown:
+            shown = s.article
+            lines += ["", f"{s.article}  ({visible(docs)}/{visible(s.src)})"]
         if s.keyword:
             lines.append(f'  + keyword "{words}"')
         if s.test:
@@ -108,8 +110,8 @@ def _listing(the_plan, window, minimum: int, docs: str) -> str:
         elif s.note:
             lines.append(f"    ({visible(s.note)})")
         for e in s.evidence:
-            lines.append(f'    evidence: {e.sessions} session(s) searched "{visible(e.query)}"'
-                         f" and {KIND_TEXT.get(e.kind, e.kind)}")
+            lines.append(f'    evidence: {e.sessions} session(s) searched "{visible(e.query)}",'
+                         f" {KIND_TEXT.get(e.kind, e.kind)}")
     if the_plan.skipped_texts or the_plan.below_threshold:
         lines.append("")
         lines.append(f"Left out: {the_plan.below_threshold} with fewer than {minimum} "

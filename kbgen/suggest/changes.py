@@ -9,6 +9,7 @@ after `--apply` (which also brings the project's search index up to date).
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -92,7 +93,13 @@ def _verify_tests(tests: list[Suggestion], project: Any, site: Any, changes: Cha
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp) / "search-index"
         shutil.copytree(project.index_dir, scratch)
-        build_index(changes.articles, scratch)
+        engine_log = logging.getLogger("kbgen.search.engine")
+        level = engine_log.level
+        engine_log.setLevel(logging.WARNING)  # a scratch copy: its re-indexing is no news
+        try:
+            build_index(changes.articles, scratch)
+        finally:
+            engine_log.setLevel(level)
         with open_index(scratch) as idx:
             for suggestion in tests:
                 ranked = [hit.id for hit in idx.search(suggestion.words, DEFAULT_TOP,

@@ -44,7 +44,7 @@ class Suggestion:
 @dataclass
 class Plan:
     suggestions: list[Suggestion]
-    skipped_texts: int  # customer texts refused by the customer-words rule
+    skipped_texts: int  # distinct customer texts refused by the customer-words rule
     below_threshold: int  # suggestions backed by fewer than min_sessions sessions
 
 
@@ -54,11 +54,12 @@ def make_plan(evidence: Iterable[Evidence], site: Any, existing_tests: set[tuple
     article) pairs already in search-tests.yml, `idx` the built search index."""
     by_id = {a.id: a for a in site.published()}
     found: dict[tuple[str, str], Suggestion] = {}
-    skipped = below = 0
+    skipped: set[str] = set()
+    below = 0
     for item in evidence:
         phrase = customer.customer_words(item.words)
         if phrase is None:
-            skipped += 1
+            skipped.add(item.words)
             continue
         if item.sessions < min_sessions:
             below += 1
@@ -80,7 +81,7 @@ def make_plan(evidence: Iterable[Evidence], site: Any, existing_tests: set[tuple
         if suggestion.keyword or suggestion.test:
             kept.append(suggestion)
     kept.sort(key=lambda s: (-s.sessions, s.article, s.words))
-    return Plan(kept, skipped, below)
+    return Plan(kept, len(skipped), below)
 
 
 def _poorly_covered(idx: Any, by_id: dict[str, Any], phrase: str) -> str | None:
