@@ -156,12 +156,17 @@ def test_searches_grouped_by_normalised_query_with_clicks(report):
     assert set(searches) == {"reset password", "refund bitcoin"}
     # three searches; only s20's first was followed by a click (its second came after it,
     # s21's click-less search and s24's search-less click do not count)
+    # Search outcomes: the two click-less searches had results (no_click 2); both clicks
+    # (s20's and s24's) were on rank 1; nobody searching contacted support or reformulated.
     assert searches["reset password"] == {
         "query": "reset password", "count": 3, "zero_results": 0, "clicks": 1,
-        "ctr": pytest.approx(1 / 3),
+        "ctr": pytest.approx(1 / 3), "contacted": 0, "contact_rate": 0.0, "no_click": 2,
+        "avg_click_rank": 1.0, "reformulated": 0, "reformulations": [],
     }
     assert searches["refund bitcoin"] == {
         "query": "refund bitcoin", "count": 2, "zero_results": 2, "clicks": 0, "ctr": 0.0,
+        "contacted": 0, "contact_rate": 0.0, "no_click": 0, "avg_click_rank": None,
+        "reformulated": 0, "reformulations": [],
     }
     assert report["site"]["zero_result_searches"] == 2
     assert report["site"]["zero_result_rate"] == pytest.approx(2 / 5)

@@ -64,7 +64,9 @@ def test_json_has_specs_shape_and_values(project):
                           "deflection_rate", "deflected_sessions"}
     assert (reset["helpful"], reset["not_helpful"]) == (2, 4)
     assert data["searches"] == [{"query": FORMULA.lower(), "count": 1, "zero_results": 1,
-                                 "clicks": 0, "ctr": 0.0}]
+                                 "clicks": 0, "ctr": 0.0, "contacted": 1, "contact_rate": 1.0,
+                                 "no_click": 0, "avg_click_rank": None, "reformulated": 0,
+                                 "reformulations": []}]
     assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
 
 

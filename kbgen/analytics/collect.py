@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from kbgen.analytics import queries
-from kbgen.analytics.daily import DAY_MS, DayRows, run_metrics
+from kbgen.analytics.daily import DAY_MS, SEARCH_COUNTS, DayRows, run_metrics
 from kbgen.analytics.rollups import read_with_rollups, save_rollups, usable
 from kbgen.analytics.window import Window
 
@@ -52,9 +52,17 @@ class ArticleCounts:
 
 @dataclass
 class SearchCounts:
+    """One normalised query's counters; the fields follow daily.SEARCH_COUNTS."""
+
     count: int = 0
     zero_results: int = 0
     clicks: int = 0
+    answered: int = 0
+    answered_clicks: int = 0
+    contacted: int = 0
+    ranked_clicks: int = 0
+    rank_sum: int = 0
+    reformulated: int = 0
 
 
 @dataclass
@@ -69,6 +77,9 @@ class Collected:
     searches_by_week: dict[int, list[int]] = field(
         default_factory=lambda: defaultdict(lambda: [0, 0])
     )
+    # normalised query -> article -> sessions that reformulated the query, then clicked it
+    reformulations: dict[str, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int)))
     feedback: list[tuple[str, int, str | None, str | None]] = field(default_factory=list)
     tickets: int = 0
     tickets_without_session: int = 0
@@ -116,14 +127,15 @@ def fold(days: DayRows, out: Collected) -> None:
             votes = out.votes_by_week[week_index(day * DAY_MS)]
             votes[0] += yes
             votes[1] += no
-    for (day, query), (count, zero, clicks) in days.searches.items():
+    for (day, query), counts in days.searches.items():
         row = out.searches[query]
-        row.count += count
-        row.zero_results += zero
-        row.clicks += clicks
+        for name, value in zip(SEARCH_COUNTS, counts, strict=True):
+            setattr(row, name, getattr(row, name) + value)
         week = out.searches_by_week[week_index(day * DAY_MS)]
-        week[0] += count
-        week[1] += zero
+        week[0] += counts[0]
+        week[1] += counts[1]
+    for (_day, query, article), (sessions,) in days.reformulations.items():
+        out.reformulations[query][article] += sessions
 
 
 def collect(store: Store, window: Window, *, rollups: bool = True) -> Collected:

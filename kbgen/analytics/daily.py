@@ -28,7 +28,12 @@ TOTALS = ("sessions", "events", "help_sessions", "contact_sessions", "help_witho
           "contact_page_sessions", "contact_page_deflected",
           "nps_promoters", "nps_detractors", "nps_answers")
 ARTICLE_COUNTS = ("views", "view_sessions", "contacted_sessions", "helpful", "not_helpful")
-SEARCH_COUNTS = ("count", "zero_results", "clicks")
+# Per normalised query: searches, zero-result searches, searches followed by a click on
+# the same query; searches with results and those of them clicked; searches followed by a
+# contact; clicks with a rank and their ranks' sum; sessions that reformulated the query.
+SEARCH_COUNTS = ("count", "zero_results", "clicks", "answered", "answered_clicks",
+                 "contacted", "ranked_clicks", "rank_sum", "reformulated")
+REFORMULATED = SEARCH_COUNTS.index("reformulated")
 
 
 @dataclass
@@ -42,10 +47,14 @@ class DayRows:
         default_factory=lambda: defaultdict(lambda: [0] * len(ARTICLE_COUNTS)))
     searches: dict[tuple[int, str], list[int]] = field(
         default_factory=lambda: defaultdict(lambda: [0] * len(SEARCH_COUNTS)))
+    # (day, normalised query, article clicked after reformulating it) -> [sessions]
+    reformulations: dict[tuple[int, str, str], list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0]))
 
     def add(self, other: DayRows, sign: int = 1) -> None:
         for mine, theirs in ((self.totals, other.totals), (self.articles, other.articles),
-                             (self.searches, other.searches)):
+                             (self.searches, other.searches),
+                             (self.reformulations, other.reformulations)):
             for key, values in theirs.items():
                 row = mine[key]
                 for i, value in enumerate(values):
@@ -55,7 +64,7 @@ class DayRows:
         """Take away the rows of a subset of the sessions (every row's sums stay >= 0).
         Article and search rows left all zero are dropped: no session made them."""
         self.add(other, -1)
-        for rows in (self.articles, self.searches):
+        for rows in (self.articles, self.searches, self.reformulations):
             for key in [key for key, values in rows.items() if not any(values)]:
                 del rows[key]
 
@@ -85,15 +94,24 @@ def _votes(query: Query, params: dict[str, Any], scope: queries.Scope, out: DayR
 
 
 def _searches(query: Query, params: dict[str, Any], scope: queries.Scope, out: DayRows) -> None:
-    for text, d, count, zero, clicks in query(queries.searches_by_query_day(scope), params):
+    for text, d, *counts in query(queries.searches_by_query_day(scope), params):
         row = out.searches[int(d), normalise_query(text)]
-        row[0] += int(count)
-        row[1] += int(zero or 0)
-        row[2] += int(clicks or 0)
+        for i, value in enumerate(counts):
+            row[i] += int(value or 0)
+
+
+def _reformulations(
+    query: Query, params: dict[str, Any], scope: queries.Scope, out: DayRows
+) -> None:
+    for text, d, article, sessions in query(queries.reformulations_by_query_day(scope), params):
+        if article is None:
+            out.searches[int(d), normalise_query(text)][REFORMULATED] += int(sessions)
+        else:
+            out.reformulations[int(d), normalise_query(text), article][0] += int(sessions)
 
 
 # With a second reader, the two halves run at once (about equal halves at 10M events).
-_HALVES = ((_sessions, _searches), (_views, _votes, _nps))
+_HALVES = ((_sessions, _searches), (_views, _votes, _nps, _reformulations))
 
 
 def run_metrics(

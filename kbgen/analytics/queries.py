@@ -221,10 +221,44 @@ GROUP BY ts / :day
 """
 
 
-# One row per query (as typed: Python merges them by normalised query) and day: searches,
-# zero-result searches, and searches that a search_click with the same normalised query
-# followed in the same session. Only searches of sessions that clicked are normalised in SQL:
-# the click side (few rows) drives the join through the searches' (session, ts) index.
+# Sessions of the scope that contacted support in the window (a `submit` contact or a ticket
+# with the session): one small lookup table, so the per-row probes for the contact's time
+# only run for sessions that contacted at all.
+def _contact_sessions(scope: Scope) -> str:
+    return f"""
+SELECT session FROM events
+WHERE type = 'contact' AND stage = 'submit' AND {scope.window} {scope.sessions}
+UNION
+SELECT session FROM tickets
+WHERE session IS NOT NULL AND {WINDOW} {scope.sessions}
+"""
+
+
+def _contact_within_day(alias: str) -> str:
+    """A contact (submit or ticket) in the session of `alias`'s row, after its ts and at
+    most :day ms later, inside the window: the "contact after view" rule."""
+    return f"""(EXISTS (
+    SELECT 1 FROM events c
+    WHERE c.session = {alias}.session
+      AND c.ts > {alias}.ts AND c.ts <= {alias}.ts + :day
+      AND c.ts >= :since AND c.ts < :until
+      AND c.type = 'contact' AND c.stage = 'submit'
+) OR EXISTS (
+    SELECT 1 FROM tickets t
+    WHERE t.session = {alias}.session
+      AND t.ts > {alias}.ts AND t.ts <= {alias}.ts + :day
+      AND t.ts >= :since AND t.ts < :until
+))"""
+
+
+# One row per query (as typed: Python merges them by normalised query) and day, with the
+# columns of daily.SEARCH_COUNTS but `reformulated` (reformulations_by_query_day):
+# searches; zero-result searches; searches that a search_click with the same normalised
+# query followed in the same session (clicked); of the searches with results, how many and
+# how many were clicked; searches followed by a contact within :day in the same session;
+# search_click events with a rank, and the sum of their ranks (day of the click).
+# Only searches of sessions that clicked are normalised in SQL: the click side (few rows)
+# drives the join through the searches' (session, ts) index.
 def searches_by_query_day(scope: Scope) -> str:
     return f"""
 WITH k AS MATERIALIZED (
@@ -237,26 +271,81 @@ WITH k AS MATERIALIZED (
     GROUP BY nq, session
 ),
 hits AS (
-    SELECT query, ts, 0 AS n, 0 AS zero, 1 AS clicked
+    SELECT query, ts, 0 AS n, 0 AS zero, 1 AS clicked, 0 AS answered,
+           CASE WHEN results > 0 THEN 1 ELSE 0 END AS answered_clicked,
+           0 AS contacted, 0 AS ranked, 0 AS rank_sum
     FROM k CROSS JOIN events s
     WHERE s.session = k.session AND s.type = 'search'
       AND s.ts >= :since AND s.ts <= k.last_click
       AND {normalised("s.query")} = k.nq
 ),
 rows_ AS (
-    SELECT query, ts, 1 AS n, CASE WHEN results = 0 THEN 1 ELSE 0 END AS zero, 0 AS clicked
-    FROM events
+    SELECT query, ts, 1 AS n, CASE WHEN results = 0 THEN 1 ELSE 0 END AS zero, 0 AS clicked,
+           CASE WHEN results > 0 THEN 1 ELSE 0 END AS answered, 0 AS answered_clicked,
+           CASE WHEN e.session IN ({_contact_sessions(scope)}) AND {_contact_within_day("e")}
+                THEN 1 ELSE 0 END AS contacted,
+           0 AS ranked, 0 AS rank_sum
+    FROM events e
     WHERE type = 'search' AND {scope.window} {scope.sessions}
     UNION ALL
-    SELECT query, ts, n, zero, clicked FROM hits
+    SELECT query, ts, n, zero, clicked, answered, answered_clicked, contacted, ranked, rank_sum
+    FROM hits
+    UNION ALL
+    SELECT query, ts, 0, 0, 0, 0, 0, 0, 1, rank
+    FROM events
+    WHERE type = 'search_click' AND rank IS NOT NULL AND {scope.window} {scope.sessions}
 )
 SELECT query,
        ts / :day AS d,
        SUM(n),
        SUM(zero),
-       SUM(clicked)
+       SUM(clicked),
+       SUM(answered),
+       SUM(answered_clicked),
+       SUM(contacted),
+       SUM(ranked),
+       SUM(rank_sum)
 FROM rows_
 GROUP BY query, ts / :day
+"""
+
+
+# Reformulations: a session searched Q, clicked no result of Q, and later clicked article X
+# from a search with another (normalised) query. One row per Q, day of the session's first
+# search of Q, and X: the sessions that did so; and one row per Q and day with X NULL: the
+# sessions that reformulated Q at all (a session may click several articles after). Only
+# sessions that clicked are read (the clicks, few rows, drive the join through the
+# searches' (session, ts) index). Q comes out normalised by SQL; Python normalises it again
+# (SQLite only lower-cases ASCII).
+def reformulations_by_query_day(scope: Scope) -> str:
+    return f"""
+WITH c AS MATERIALIZED (
+    SELECT session, ts, article, {NORMALISED_QUERY} AS nq
+    FROM events
+    WHERE type = 'search_click' AND article IS NOT NULL AND {scope.window} {scope.sessions}
+),
+cs AS MATERIALIZED (
+    SELECT DISTINCT session FROM c
+),
+q AS (
+    SELECT s.session, {normalised("s.query")} AS nq, MIN(s.ts) AS first_ts
+    FROM cs CROSS JOIN events s
+    WHERE s.session = cs.session AND s.type = 'search'
+      AND s.ts >= :since AND s.ts < :until
+    GROUP BY s.session, {normalised("s.query")}
+),
+pairs AS MATERIALIZED (
+    SELECT DISTINCT q.session, q.nq, q.first_ts, c.article
+    FROM q JOIN c ON c.session = q.session AND c.ts > q.first_ts AND c.nq <> q.nq
+    WHERE NOT EXISTS (SELECT 1 FROM c o WHERE o.session = q.session AND o.nq = q.nq)
+)
+SELECT nq, first_ts / :day AS d, article, COUNT(*)
+FROM pairs
+GROUP BY nq, first_ts / :day, article
+UNION ALL
+SELECT nq, first_ts / :day, NULL, COUNT(DISTINCT session)
+FROM pairs
+GROUP BY nq, first_ts / :day
 """
 
 
@@ -264,4 +353,28 @@ TICKETS_IN_WINDOW = f"""
 SELECT COUNT(*), SUM(CASE WHEN session IS NULL THEN 1 ELSE 0 END)
 FROM tickets
 WHERE {WINDOW}
+"""
+
+
+# `kbgen suggest`: per normalised query, the sessions with a search of it that showed results
+# and that no search_click with the same normalised query followed (the clicked rule of
+# searches_by_query_day). Reads the window's searches once; not part of the day rollups.
+NO_CLICK_SESSIONS = f"""
+WITH s AS (
+    SELECT session, ts, {NORMALISED_QUERY} AS nq
+    FROM events
+    WHERE type = 'search' AND results > 0 AND {SCAN_WINDOW}
+),
+k AS MATERIALIZED (
+    SELECT session, {NORMALISED_QUERY} AS nq, MAX(ts) AS last_click
+    FROM events
+    WHERE type = 'search_click' AND {SCAN_WINDOW}
+    GROUP BY session, {NORMALISED_QUERY}
+)
+SELECT s.nq, COUNT(DISTINCT s.session)
+FROM s
+WHERE NOT EXISTS (
+    SELECT 1 FROM k WHERE k.session = s.session AND k.nq = s.nq AND k.last_click >= s.ts
+)
+GROUP BY s.nq
 """

@@ -17,6 +17,9 @@ from kbgen.analytics.stats import nps, ratio, wilson_lower
 from kbgen.analytics.trends import weekly
 from kbgen.analytics.window import Window, iso
 
+# Per query, the articles clicked after reformulating it: at most this many, most first.
+TOP_REFORMULATIONS = 5
+
 
 def build_report(
     store: Any,
@@ -86,6 +89,8 @@ def site_metrics(t: SessionWeek, c: Collected) -> dict[str, Any]:
 
 
 def search_rows(c: Collected) -> list[dict[str, Any]]:
+    """One object per normalised query: SPEC's count / zero_results / clicks / ctr, then the
+    search outcomes (docs/search-outcomes.md)."""
     rows = [
         {
             "query": query,
@@ -93,11 +98,25 @@ def search_rows(c: Collected) -> list[dict[str, Any]]:
             "zero_results": s.zero_results,
             "clicks": s.clicks,
             "ctr": ratio(s.clicks, s.count),
+            "contacted": s.contacted,
+            "contact_rate": ratio(s.contacted, s.count),
+            "no_click": s.answered - s.answered_clicks,
+            "avg_click_rank": ratio(s.rank_sum, s.ranked_clicks),
+            "reformulated": s.reformulated,
+            "reformulations": reformulation_rows(c.reformulations.get(query, {})),
         }
         for query, s in c.searches.items()
+        if s.count  # clicks whose query was never searched in the window make no row
     ]
     rows.sort(key=lambda r: (-r["count"], r["query"]))
     return rows
+
+
+def reformulation_rows(by_article: dict[str, int]) -> list[dict[str, Any]]:
+    """The articles clicked after reformulating one query, most sessions first."""
+    return [{"article": article, "sessions": sessions}
+            for article, sessions in sorted(by_article.items(), key=lambda a: (-a[1], a[0]))
+            if sessions][:TOP_REFORMULATIONS]
 
 
 def feedback_rows(c: Collected, manifest: Manifest) -> list[dict[str, Any]]:

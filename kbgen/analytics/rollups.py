@@ -62,6 +62,10 @@ KEPT_SEARCHES = f"""
 SELECT day, query, {', '.join(SEARCH_COUNTS)} FROM report_day_searches
 WHERE day >= :first AND day < :end
 """
+KEPT_REFORMULATIONS = """
+SELECT day, query, article, sessions FROM report_day_reformulations
+WHERE day >= :first AND day < :end
+"""
 VERSION_SUM = "SELECT COALESCE(SUM(version), 0) FROM report_day_versions"
 # The first and last instants of any event or ticket: one index probe each (a query with
 # both MIN and MAX of one table would read the whole index instead).
@@ -188,6 +192,12 @@ def _read_kept(
             if len(part.searches) >= STREAM_ROWS:
                 sink(part)
                 part = DayRows()
+    for day, query, article, sessions in store.query(KEPT_REFORMULATIONS, span):
+        if int(day) in days:
+            part.reformulations[int(day), query, article] = [int(sessions)]
+            if len(part.reformulations) >= STREAM_ROWS:
+                sink(part)
+                part = DayRows()
     sink(part)
 
 
@@ -199,6 +209,8 @@ def _by_day(rows: DayRows) -> dict[int, DayRows]:
         days.setdefault(key[0], DayRows()).articles[key] = values
     for key, values in rows.searches.items():
         days.setdefault(key[0], DayRows()).searches[key] = values
+    for key, values in rows.reformulations.items():
+        days.setdefault(key[0], DayRows()).reformulations[key] = values
     return days
 
 
@@ -213,7 +225,7 @@ def save_rollups(store: Any, days: list[tuple[int, int, DayRows]]) -> bool:
     article_cols, article_vals = _columns(("day", "article", *ARTICLE_COUNTS))
     search_cols, search_vals = _columns(("day", "query", *SEARCH_COUNTS))
     day_keys = [{"day": day} for day, _, _ in days]
-    totals, articles, searches = [], [], []
+    totals, articles, searches, reformulations = [], [], [], []
     for day, version, rows in days:
         counts = rows.totals.get(day, [0] * len(TOTALS))
         totals.append({"day": day, "version": version, **dict(zip(TOTALS, counts, strict=True))})
@@ -221,16 +233,22 @@ def save_rollups(store: Any, days: list[tuple[int, int, DayRows]]) -> bool:
                      for (_, article), c in rows.articles.items()]
         searches += [{"day": day, "query": query, **dict(zip(SEARCH_COUNTS, c, strict=True))}
                      for (_, query), c in rows.searches.items()]
+        reformulations += [{"day": day, "query": query, "article": article,
+                            "sessions": sessions}
+                           for (_, query, article), (sessions,) in rows.reformulations.items()]
     try:
         store.write_many([
             ("DELETE FROM report_days WHERE day = :day", day_keys),
             ("DELETE FROM report_day_articles WHERE day = :day", day_keys),
             ("DELETE FROM report_day_searches WHERE day = :day", day_keys),
+            ("DELETE FROM report_day_reformulations WHERE day = :day", day_keys),
             (f"INSERT INTO report_days ({totals_cols}) VALUES ({totals_vals})", totals),
             (f"INSERT INTO report_day_articles ({article_cols}) VALUES ({article_vals})",
              articles),
             (f"INSERT INTO report_day_searches ({search_cols}) VALUES ({search_vals})",
              searches),
+            ("INSERT INTO report_day_reformulations (day, query, article, sessions) "
+             "VALUES (:day, :query, :article, :sessions)", reformulations),
         ])
     except (KbgenError, ServiceUnavailable) as exc:
         log.warning("Report rollups not kept (the next report computes them again): %s", exc)

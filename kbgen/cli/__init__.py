@@ -31,6 +31,7 @@ COMMANDS = {
     "demo": "kbgen.cli.demo",
     "db": "kbgen.cli.db",
     "stats": "kbgen.cli.stats",
+    "suggest": "kbgen.cli.suggest",
 }
 
 

@@ -12,7 +12,8 @@ from kbgen.analytics import Manifest, build_report, load_manifest, make_window
 from kbgen.cli.options import config_option, db_option
 from kbgen.errors import KbgenError, UsageError
 from kbgen.project import DATABASE_ENV, load_project
-from kbgen.reports import RENDERERS, render
+from kbgen.reports import RENDERERS, render, render_csv
+from kbgen.reports.csvout import ROWS
 from kbgen.store import open_store
 
 log = logging.getLogger(__name__)
@@ -27,12 +28,18 @@ log = logging.getLogger(__name__)
 @click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="table",
               show_default=True, help="table for the terminal, json for scripts, csv for "
               "spreadsheets, html for the dashboard.")
+@click.option("--rows", type=click.Choice(ROWS), default=None,
+              help="With --format csv: one row per article (default) or per search query "
+              "with its outcomes.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @config_option
 def report(db_url: str | None, since: str | None, until: str | None, fmt: str,
-           out: Path | None, config_file: str | None) -> None:
+           rows: str | None, out: Path | None, config_file: str | None) -> None:
     """Per-article CSAT and deflection, searches, NPS and trends for a time window."""
+    if rows is not None and fmt != "csv":
+        raise UsageError(f"--rows only applies to --format csv, not {fmt}. "
+                         "Fix: add --format csv or leave out --rows.")
     window = make_window(since, until)
     url, manifest = _sources(config_file, db_url)
     store = open_store(url)
@@ -40,7 +47,7 @@ def report(db_url: str | None, since: str | None, until: str | None, fmt: str,
         data = build_report(store, window, manifest)
     finally:
         store.close()
-    text = render(data, fmt)
+    text = render_csv(data, rows) if rows else render(data, fmt)
     if out is None:
         click.echo(text, nl=False)
         return

@@ -16,8 +16,9 @@ from kbgen.analytics.prepare import DaySpan, prepare_rollups
 
 log = logging.getLogger(__name__)
 
-# The schema version that added the report's day rollups (0003_report_rollups*.sql).
-ROLLUPS_VERSION = 3
+# The newest schema version that leaves every kept day stale: 3 added the report's day
+# rollups (0003_report_rollups*.sql), 4 the search outcomes in them (0004_search_outcomes*).
+ROLLUPS_VERSION = 4
 
 
 def prepare_written_days(store: Any, span: DaySpan | None) -> None:
@@ -26,7 +27,7 @@ def prepare_written_days(store: Any, span: DaySpan | None) -> None:
     if span is not None and span.first is None:
         return  # nothing written
     if getattr(store, "migrated_from", ROLLUPS_VERSION) < ROLLUPS_VERSION:
-        span = None  # SQLite migrated to version 3 as it opened: every day starts stale
+        span = None  # SQLite migrated past it as it opened: every day starts stale
     try:
         done = prepare_rollups(store, *((span.first, span.last) if span else (None, None)))
     except Exception as exc:  # the import itself has succeeded; the report can catch up

@@ -26,13 +26,30 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def render_csv(report: dict[str, Any]) -> str:
+# `--rows searches`: one row per normalised query. `reformulated_to` lists the articles
+# clicked after reformulating the query as `article:sessions`, separated by spaces.
+SEARCH_COLUMNS = (
+    "query", "count", "zero_results", "clicks", "ctr", "contacted", "contact_rate",
+    "no_click", "avg_click_rank", "reformulated", "reformulated_to",
+)
+ROWS = ("articles", "searches")
+
+
+def render_csv(report: dict[str, Any], rows: str = "articles") -> str:
+    """The articles (default) or, with rows="searches", the per-query search outcomes."""
+    columns, items = (COLUMNS, report["articles"]) if rows == "articles" else (
+        SEARCH_COLUMNS, [_search_row(r) for r in report["searches"]])
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(COLUMNS)
-    for row in report["articles"]:
-        writer.writerow([_cell(row.get(name)) for name in COLUMNS])
+    writer.writerow(columns)
+    for row in items:
+        writer.writerow([_cell(row.get(name)) for name in columns])
     return out.getvalue()
+
+
+def _search_row(row: dict[str, Any]) -> dict[str, Any]:
+    to = " ".join(f"{r['article']}:{r['sessions']}" for r in row.get("reformulations") or [])
+    return {**row, "reformulated_to": to}
 
 
 def _cell(value: Any) -> Any:

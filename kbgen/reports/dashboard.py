@@ -180,16 +180,26 @@ def _search_table(rows: list[dict[str, Any]], table_id: str) -> str:
     if not rows:
         return "<p class=na>None in this window.</p>"
     head = _head([("Query", False), ("Searches", True), ("Zero results", True),
-                  ("Clicks", True), ("Click-through", True)])
+                  ("Clicks", True), ("Click-through", True), ("Then contacted", True),
+                  ("Results, no click", True), ("Avg. clicked rank", True),
+                  ("Reformulated", True)])
     body = "".join(
         f'<tr><td><bdi>{e(r["query"]) or "(empty)"}</bdi></td>'
         + _num(r["count"], f"{r['count']:,}")
         + _num(r["zero_results"], f"{r['zero_results']:,}")
         + _num(r["clicks"], f"{r['clicks']:,}")
-        + _num(r["ctr"], fmt.pct(r["ctr"])) + "</tr>"
+        + _num(r["ctr"], fmt.pct(r["ctr"]))
+        + _num(r.get("contacted"), fmt.count(r.get("contacted")))
+        + _num(r.get("no_click"), fmt.count(r.get("no_click")))
+        + _num(r.get("avg_click_rank"), _rank(r.get("avg_click_rank")))
+        + _num(r.get("reformulated"), fmt.count(r.get("reformulated"))) + "</tr>"
         for r in rows
     )
     return f'<table class="sortable" id="{table_id}">{head}<tbody>{body}</tbody></table>'
+
+
+def _rank(value: float | None) -> str:
+    return fmt.NA if value is None else f"{value:.1f}"
 
 
 def _searches(rows: list[dict[str, Any]]) -> str:

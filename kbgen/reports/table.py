@@ -101,18 +101,34 @@ def _searches(rows: list[dict[str, Any]]) -> str:
         return "Searches: none in this window."
     top = rows[:TOP_SEARCHES]
     zero = sorted((r for r in rows if r["zero_results"]), key=lambda r: -r["zero_results"])
-    out = ["Top searches" + " " * 36 + "Searches  Zero  Clicks    CTR"]
+    out = ["Top searches" + " " * 25 + _SEARCH_HEAD,
+           "Contact = followed by a contact; No click = had results, none opened; "
+           "Rank = average clicked",
+           "rank; Reform = sessions that searched again and clicked another query's result"]
     out += [_search_line(r) for r in top]
     if zero:
         out += ["", "Searches that found nothing (content gaps)"]
         out += [_search_line(r) for r in zero[:TOP_SEARCHES]]
+    reformulated = sorted((r for r in rows if r["reformulations"]),
+                          key=lambda r: (-r["reformulated"], r["query"]))
+    if reformulated:
+        out += ["", "Reformulated searches: customers' words for an article (kbgen suggest)"]
+        for r in reformulated[:TOP_SEARCHES]:
+            then = ", ".join(f"{visible(x['article'])} ({x['sessions']:,})"
+                             for x in r["reformulations"])
+            out.append(clip(f"  {visible(r['query']) or '(empty)'} → {then}", WIDTH))
     return "\n".join(out)
 
 
+_SEARCH_HEAD = "Searches  Zero Clicks   CTR Contact No click  Rank Reform"
+
+
 def _search_line(r: dict[str, Any]) -> str:
+    rank = "n/a" if r["avg_click_rank"] is None else f"{r['avg_click_rank']:.1f}"
     return (
-        f"  {pad(visible(r['query']) or '(empty)', 46)} {r['count']:>8,} "
-        f"{r['zero_results']:>5,} {r['clicks']:>7,} {fmt.pct(r['ctr'], 0):>6}"
+        f"  {pad(visible(r['query']) or '(empty)', 34)} {r['count']:>8,} "
+        f"{r['zero_results']:>5,} {r['clicks']:>6,} {fmt.pct(r['ctr'], 0):>5} "
+        f"{r['contacted']:>7,} {r['no_click']:>8,} {rank:>5} {r['reformulated']:>6,}"
     )
 
 
