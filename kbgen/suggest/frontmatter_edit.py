@@ -38,12 +38,12 @@ def add_keywords(text: str, keywords: list[str]) -> str:
     if end is None:
         raise NotEditable("its front matter has no closing '---' line")
     front = "\n".join(line.removesuffix("\r") for line in lines[1:end]) + "\n"
-    yaml = _yaml(front)
+    editor = _yaml(front)
     try:
-        data = yaml.load(front)
+        data = editor.load(front)  # round-trip mode: plain data, never objects
     except YAMLError as exc:
         raise NotEditable(f"its front matter is not valid YAML ({exc})") from None
-    if _dump(yaml, data) != front:
+    if _dump(editor, data) != front:
         raise NotEditable("a round trip through the YAML editor would reformat its front "
                           "matter")
     current = data.get("keywords")
@@ -55,18 +55,18 @@ def add_keywords(text: str, keywords: list[str]) -> str:
         current.extend(keywords)
     else:
         raise NotEditable("its 'keywords' is not a list")
-    edited = _dump(yaml, data).removesuffix("\n").split("\n")
+    edited = _dump(editor, data).removesuffix("\n").split("\n")
     head = [lines[0], *(line + ("\r" if newline == "\r\n" else "") for line in edited)]
     return (BOM if bom else "") + "\n".join(head + lines[end:])
 
 
 def _yaml(front: str) -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap a writer's long line
+    editor = YAML(typ="rt")
+    editor.preserve_quotes = True
+    editor.width = 4096  # never re-wrap a writer's long line
     offset = _block_offset(front)
-    yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
-    return yaml
+    editor.indent(mapping=2, sequence=offset + 2, offset=offset)
+    return editor
 
 
 def _block_offset(front: str) -> int:
@@ -81,7 +81,7 @@ def _block_offset(front: str) -> int:
     return 0
 
 
-def _dump(yaml: YAML, data: object) -> str:
+def _dump(editor: YAML, data: object) -> str:
     out = io.StringIO()
-    yaml.dump(data, out)
+    editor.dump(data, out)
     return out.getvalue()
