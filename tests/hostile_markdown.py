@@ -35,5 +35,4 @@ BUILD_CASES = {name: 99_000 for name in CASES} | {
     "unclosed images": 5_000,
     "unclosed html links": 6_000,
     "unclosed pointy targets": 5_000,
-    "unclosed link titles": 7_000,
 }
