@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from kbgen.content import load_content
+from kbgen.content.placeholders import PLACEHOLDER
 from kbgen.content.site import ContentSite
 from kbgen.errors import KbgenError, UsageError
 from kbgen.site_data import script_json
@@ -60,16 +61,22 @@ def new_article(site: ContentSite, title: str, category: str, kind: str,
     path = site.docs_dir / category / f"{article_id}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     stamp = (today or dt.date.today()).isoformat()
+    todo = PLACEHOLDER
     body = {
-        "article": "## Before you start\n\n...\n\n## Steps\n\n1. ...\n",
-        "faq": "A short introduction.\n\n## Your first question?\n\nIts answer.\n",
-        "troubleshooting": "## Symptoms\n\n...\n\n## Causes\n\n...\n\n## Fix\n\n1. ...\n",
+        "article": f"## Before you start\n\n{todo} what the reader needs first.\n\n"
+                   f"## Steps\n\n1. {todo} the first step.\n",
+        "faq": f"{todo} a short introduction.\n\n## {todo} your first question?\n\n"
+               f"{todo} its answer.\n",
+        "troubleshooting": f"## Symptoms\n\n{todo} what the reader sees.\n\n## Causes\n\n"
+                           f"{todo} why it happens.\n\n## Fix\n\n1. {todo} the first step.\n",
     }[kind]
+    # A draft until the writer publishes it: `kbgen build` leaves it out, and `kbgen check`
+    # fails a published article that still has the TODO placeholders (content.placeholders).
     path.write_text(
         f"---\nid: {article_id}\ntitle: {script_json(title.strip())}\n"
-        f"description: TODO one sentence that answers 'what will I learn here?'\n"
-        f"type: {kind}\njourney: use\nowner: TODO\nreviewed: {stamp}\nreview_every: 180d\n"
-        f"keywords: []\n---\n\n{body}",
+        f"description: {todo} one sentence that answers 'what will I learn here?'\n"
+        f"type: {kind}\njourney: use\nowner: {todo}\nreviewed: {stamp}\nreview_every: 180d\n"
+        f"keywords: []\nstatus: draft\n---\n\n{body}",
         encoding="utf-8",
     )
     return path

@@ -3,12 +3,15 @@ names the file (and line), never a traceback, never executing anything."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import article_front, run_kbgen, write_article
+from tests.hostile_markdown import BUILD_CASES, CASES
 
 
 def check(root: Path, *args: str):
@@ -211,3 +214,65 @@ def test_yaml_load_without_safe_loader_appears_nowhere():
         # Spelled in pieces so this test itself is not a match for repository-wide greps.
         for unsafe in ("load(", "load_all(", "unsafe_load", "full_load"):
             assert "yaml." + unsafe not in text, path
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=Writer", "-c", "user.email=w@example.com", *args],
+                   cwd=root, check=True, capture_output=True)
+
+
+def test_duplicate_id_blames_the_file_git_does_not_know_yet(site):
+    _git(site, "init", "-q")
+    _git(site, "add", "-A")
+    _git(site, "commit", "-q", "-m", "established article")
+    # The new file sorts first and looks older on disk: only git knows it is the newcomer.
+    new = write_article(site, "aaa/newcomer.md", article_front("good"))
+    os.utime(new, (946_684_800, 946_684_800))  # 2000-01-01
+    result = check(site)
+    assert_fails(result, "content/aaa/newcomer.md:2: error: duplicate id 'good': already used "
+                 "by content/account/good.md:2", "give this newer article its own id, e.g. "
+                 "'good-2'", "content/account/good.md keeps 'good'")
+    assert "content/account/good.md:2: error" not in result.stderr
+
+
+def test_duplicate_id_without_git_blames_the_later_file(site):
+    old = site / "content/account/good.md"
+    os.utime(old, (946_684_800, 946_684_800))
+    write_article(site, "aaa/newer.md", article_front("good"))
+    result = check(site)
+    assert_fails(result, "content/aaa/newer.md:2: error: duplicate id 'good': already used by "
+                 "content/account/good.md:2")
+    assert result.stderr.count("duplicate id") == 1
+
+
+# Issue 14: a line of 99,000 "[" never finished `kbgen check`; plain MkDocs built it in 0.9 s.
+# Each case is the size of the issue's (under every size limit, so it has to be handled).
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_pathological_markdown_is_checked_in_bounded_time(site, case):
+    write_raw(site, "account/hostile.md", "---\nid: hostile\ntitle: T\ndescription: D\n---\n\n"
+              + CASES[case](99_000) + "\n")
+    result = run_kbgen("check", cwd=site, timeout=60)  # a hang guard, not a speed assertion
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 0 and "Content is OK" in result.stderr, result.stderr
+
+
+def test_pathological_markdown_is_built_in_bounded_time(site):
+    for number, case in enumerate(sorted(BUILD_CASES)):
+        write_raw(site, f"account/hostile-{number}.md",
+                  f"---\nid: hostile-{number}\ntitle: {case}\ndescription: D\n---\n\n"
+                  + CASES[case](BUILD_CASES[case]) + "\n")
+    result = run_kbgen("build", cwd=site, timeout=240)  # plain MkDocs: BUILD_CASES comment
+    assert result.returncode == 0, result.stderr
+    for number in range(len(BUILD_CASES)):
+        assert (site / f"site/account/hostile-{number}/index.html").is_file()
+
+
+def test_links_next_to_hostile_text_are_still_checked(site):
+    write_article(site, "account/mixed.md", article_front("mixed"),
+                  "[" * 5000 + " [gone](missing.md) " + "![x](" * 2000 + "\n\n"
+                  "[![icon](img/none.png)](good.md#no-anchor) `[not](code.md)` "
+                  "\\[escaped](nowhere.md)\n")
+    result = check(site)
+    assert_fails(result, "mixed.md:7: error: link 'missing.md'", "mixed.md:9: error: link "
+                 "'img/none.png'", "mixed.md:9: error: link 'good.md#no-anchor' has anchor")
+    assert "code.md" not in result.stderr and "nowhere.md" not in result.stderr

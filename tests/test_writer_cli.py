@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import click
+import pytest
 
 from kbgen.cli import cli
 from tests.conftest import REPO, run_kbgen
@@ -70,3 +71,64 @@ def test_every_plugin_option_is_documented():
     docs = (REPO / "docs" / "configuration.md").read_text()
     for name, _ in KbgenConfig._schema:
         assert f"`{name}`" in docs, f"plugin option {name} is not in docs/configuration.md"
+
+
+def test_new_article_is_a_draft_and_its_placeholders_are_never_published(tmp_path):
+    run_kbgen("init", cwd=tmp_path)
+    new = run_kbgen("new", "Change your billing email", "--category", "billing", cwd=tmp_path)
+    assert new.returncode == 0, new.stderr
+    rel = new.stdout.strip()
+    assert rel == "content/billing/change-your-billing-email.md"
+    assert "Next: replace every TODO in" in new.stderr and "status: published" in new.stderr
+    path = tmp_path / rel
+    assert "status: draft" in path.read_text()
+
+    # A draft passes check --strict and build leaves it out: nothing of it reaches customers.
+    assert run_kbgen("check", "--strict", cwd=tmp_path).returncode == 0
+    build = run_kbgen("build", cwd=tmp_path)
+    assert build.returncode == 0, build.stderr
+    assert not (tmp_path / "site/billing/change-your-billing-email").exists()
+    for built in (tmp_path / "site").rglob("*"):
+        if built.is_file() and built.suffix in (".html", ".json", ".xml", ".js"):
+            assert "TODO one sentence" not in built.read_text(errors="replace"), built
+
+    # Published with the scaffold's text still in it: an error at each placeholder's line,
+    # in strict and relaxed mode, and the build refuses.
+    path.write_text(path.read_text().replace("status: draft", "status: published"))
+    for args in (("check",), ("check", "--strict"), ("build",)):
+        result = run_kbgen(*args, cwd=tmp_path)
+        assert result.returncode == 1, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+        for where in (":4: error: 'description' is still the scaffold's placeholder",
+                      ":7: error: 'owner' is still the scaffold's placeholder",
+                      ":16: error: the scaffold's placeholder text is still here: TODO what",
+                      ":20: error: the scaffold's placeholder text is still here: 1. TODO"):
+            assert f"{rel}{where}" in result.stderr, (args, result.stderr)
+        assert "keep 'status: draft' until it is ready" in result.stderr
+    assert not (tmp_path / "site/billing/change-your-billing-email").exists()
+
+    # Filled in, it is published.
+    text = path.read_text().replace(
+        "TODO one sentence that answers 'what will I learn here?'",
+        "How to change the address your invoices go to.").replace("owner: TODO", "owner: sam")
+    path.write_text(text.replace("TODO what the reader needs first.", "Admin rights.")
+                    .replace("1. TODO the first step.", "1. Open Billing settings."))
+    assert run_kbgen("check", "--strict", cwd=tmp_path).returncode == 0
+    assert run_kbgen("build", cwd=tmp_path).returncode == 0
+    html = (tmp_path / "site/billing/change-your-billing-email/index.html").read_text()
+    assert "Open Billing settings." in html and "TODO" not in html
+
+
+@pytest.mark.parametrize("kind", ["faq", "troubleshooting"])
+def test_every_scaffold_type_is_caught_when_published_unfinished(tmp_path, kind):
+    run_kbgen("init", cwd=tmp_path)
+    rel = run_kbgen("new", "Unfinished", "--type", kind, cwd=tmp_path).stdout.strip()
+    path = tmp_path / rel
+    path.write_text(path.read_text().replace("status: draft\n", ""))  # published by default
+    result = run_kbgen("check", cwd=tmp_path)
+    assert result.returncode == 1
+    body_lines = [n for n, line in enumerate(path.read_text().splitlines(), 1)
+                  if "TODO" in line and n > 12]
+    assert body_lines
+    for number in body_lines:
+        assert f"{rel}:{number}: error: the scaffold's placeholder" in result.stderr

@@ -34,11 +34,18 @@ def init(directory: Path) -> None:
               type=click.Choice(scaffold.TYPES), help="Kind of page.")
 @config_option
 def new(title: str, category: str, kind: str, config_file: str | None) -> None:
-    """Start a new article titled TITLE; prints the path of the new file."""
+    """Start a new article titled TITLE, as a draft; prints the path of the new file."""
     project = load_project(config_file)
     site = scaffold.load_or_fail(project.docs_dir, project.root)
     path = scaffold.new_article(site, title, category, kind)
-    click.echo(path.relative_to(project.root) if path.is_relative_to(project.root) else path)
+    shown = path.relative_to(project.root) if path.is_relative_to(project.root) else path
+    click.echo(shown)
+    click.echo(
+        f"Next: replace every TODO in {shown} (description, owner, text), preview it with "
+        "'kbgen serve' (drafts are shown there), then change 'status: draft' to "
+        "'status: published' and run 'kbgen check'. Until then 'kbgen build' leaves it out.",
+        err=True,
+    )
 
 
 @click.command()

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbgen.content import fields
 from kbgen.content.frontmatter import Parsed
+from kbgen.content.inline import custom_id, split_attr_list
 from kbgen.content.text import inline_text, iter_prose_lines, slugify
-
-_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_CUSTOM_ID = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
 
 
 @dataclass(frozen=True)
@@ -154,15 +151,27 @@ def headings_of(body: str, body_line: int = 1) -> list[Heading]:
     headings: list[Heading] = []
     used: set[str] = set()
     for index, line in iter_prose_lines(body):
-        match = _HEADING.match(line)
-        if not match:
+        heading = atx_heading(line)
+        if heading is None:
             continue
-        raw = match.group(2)
-        custom = _CUSTOM_ID.search(raw)
-        anchor = custom.group(1) if custom else slugify(raw)
+        level, raw = heading
+        attributes = split_attr_list(raw)[1]
+        anchor = (attributes and custom_id(attributes)) or slugify(raw)
         anchor = _unique(anchor, used)
-        headings.append(Heading(len(match.group(1)), inline_text(raw), anchor, body_line + index))
+        headings.append(Heading(level, inline_text(raw), anchor, body_line + index))
     return headings
+
+
+def atx_heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of a `## Heading ##` line; closing hashes and spaces are not text."""
+    level = len(line) - len(line.lstrip("#"))
+    if not 1 <= level <= 6 or level == len(line) or not line[level].isspace():
+        return None
+    rest = line[level:].lstrip()
+    text = rest.rstrip().rstrip("#").rstrip()
+    if not text:  # `## ##` or `##  `: an empty heading, as Python-Markdown makes it
+        text = rest[:1] or (" " if len(line) - level >= 2 else "")
+    return (level, text) if text else None
 
 
 def _unique(anchor: str, used: set[str]) -> str:

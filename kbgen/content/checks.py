@@ -6,9 +6,11 @@ import datetime as dt
 import posixpath
 import unicodedata
 
+from kbgen.content import dates
 from kbgen.content import links as links_mod
 from kbgen.content.article import Article
 from kbgen.content.fields import ID_RE
+from kbgen.content.placeholders import placeholder_problems
 from kbgen.content.problems import Problem
 from kbgen.content.site import ContentSite
 
@@ -42,6 +44,7 @@ def check_site(site: ContentSite, name, today: dt.date) -> None:
                             line("redirect_from")))
         if article.status == "published":
             check_links(site, article, name, add)
+            site.problems.extend(placeholder_problems(article, file))
             _check_review(article, file, line, today, add)
 
 
@@ -50,15 +53,32 @@ def _key_line(article: Article):
 
 
 def _check_ids(site: ContentSite, name, add) -> None:
-    seen: dict[str, Article] = {}
+    """One error per article that reuses an id, at the newer file (dates.oldest_first): the
+    established article keeps its id and its statistics."""
+    groups: dict[str, list[Article]] = {}
     for article in site.articles:
-        key = unicodedata.normalize("NFKC", article.id).casefold()
-        first = seen.setdefault(key, article)
-        if first is not article:
-            add(Problem(name(article.src), f"duplicate id '{article.id}': "
-                        f"'{name(first.src)}' already uses it",
-                        "give each article its own id; ids key all statistics, so keep the "
-                        "older one", article.key_lines.get("id")))
+        groups.setdefault(unicodedata.normalize("NFKC", article.id).casefold(), []).append(article)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        by_src = {a.src: a for a in group}
+        oldest, *newer = (by_src[src] for src in dates.oldest_first(site.docs_dir, list(by_src)))
+        where = name(oldest.src)
+        if oldest.key_lines.get("id"):
+            where += f":{oldest.key_lines['id']}"
+        for article in newer:
+            add(Problem(name(article.src), f"duplicate id '{article.id}': already used by "
+                        f"{where}", f"give this newer article its own id, e.g. "
+                        f"'{_free_id(article.id, site)}'; ids key all statistics, so "
+                        f"{name(oldest.src)} keeps '{oldest.id}'", article.key_lines.get("id")))
+
+
+def _free_id(taken: str, site: ContentSite) -> str:
+    ids = set(site.by_id)
+    number = 2
+    while f"{taken}-{number}" in ids:
+        number += 1
+    return f"{taken}-{number}"
 
 
 def check_links(site: ContentSite, article: Article, name, add) -> None:

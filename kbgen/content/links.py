@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from kbgen.content.inline import html_link_targets, inline_links, without_code_spans
 from kbgen.content.text import iter_prose_lines
-
-_INLINE = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
-_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
-_HTML = re.compile(r"""<(?:a|img)\b[^>]*?\b(?:href|src)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
-_SNIPPET = re.compile(r"""^\s*-{1,}8<-{1,}\s+["']?([^"'\s]+)""")
-_CODE_SPAN = re.compile(r"`+[^`]*`+")
 
 
 @dataclass(frozen=True)
@@ -24,20 +18,60 @@ class Link:
 
 
 def links_in(body: str, body_line: int) -> list[Link]:
+    """Links, images, HTML href/src and snippet includes outside code, line by line. Each
+    line is scanned in time linear in its length (kbgen.content.inline)."""
     found = []
     for index, line in iter_prose_lines(body):
-        snippet = _SNIPPET.match(line)
+        number = body_line + index
+        snippet = snippet_target(line)
         if snippet:
-            found.append(Link(snippet.group(1), body_line + index, "snippet"))
+            found.append(Link(snippet, number, "snippet"))
             continue
-        prose = _CODE_SPAN.sub("", line)
-        for pattern in (_INLINE, _HTML):
-            for match in pattern.finditer(prose):
-                found.append(Link(match.group(1), body_line + index))
-        reference = _REFERENCE.match(prose)
+        prose = without_code_spans(line)
+        found += [Link(link.target, number) for link in inline_links(prose)]
+        found += [Link(target, number) for target in html_link_targets(prose)]
+        reference = reference_target(prose)
         if reference:
-            found.append(Link(reference.group(1), body_line + index))
+            found.append(Link(reference, number))
     return found
+
+
+def snippet_target(line: str) -> str | None:
+    """The file of a pymdownx.snippets line `--8<-- "path"`."""
+    text = line.lstrip()
+    dashes = len(text) - len(text.lstrip("-"))
+    if not dashes or not text.startswith("8<", dashes):
+        return None
+    rest = text[dashes + 2 :]
+    after = rest.lstrip("-")
+    if len(after) == len(rest) or not after[:1].isspace():
+        return None
+    after = after.lstrip()
+    if after[:1] in ("'", '"'):
+        after = after[1:]
+    end = 0
+    while end < len(after) and not after[end].isspace() and after[end] not in "\"'":
+        end += 1
+    return after[:end] or None
+
+
+def reference_target(line: str) -> str | None:
+    """The target of a reference definition `[label]: target "title"`."""
+    indent = len(line) - len(line.lstrip(" \t"))
+    if indent > 3 or not line.startswith("[", indent):
+        return None
+    close = line.find("]", indent + 1)
+    if close <= indent + 1 or not line.startswith(":", close + 1):
+        return None
+    words = line[close + 2 :].split(None, 1)
+    if not words:
+        return None
+    target = words[0]
+    if target.startswith("<") and len(target) > 1:
+        target = target[1:]
+    if target.endswith(">") and len(target) > 1:
+        target = target[:-1]
+    return target
 
 
 def is_internal(target: str) -> bool:

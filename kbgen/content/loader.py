@@ -10,6 +10,7 @@ import yaml
 
 from kbgen.content import article as article_mod
 from kbgen.content import checks, frontmatter
+from kbgen.content.placeholders import placeholder_problems
 from kbgen.content.problems import Problem
 from kbgen.content.site import Category, ContentSite
 
@@ -110,6 +111,7 @@ def load_article(site: ContentSite, rel: str, root: Path | None = None):
     article = scratch.articles[0] if scratch.articles else None
     if article is not None and article.status == "published":
         checks.check_links(site, article, name, scratch.problems.append)
+        scratch.problems.extend(placeholder_problems(article, name(rel)))
     return article, scratch.problems
 
 

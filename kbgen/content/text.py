@@ -6,11 +6,11 @@ import re
 
 from markdown.extensions.toc import slugify as _toc_slugify
 
+from kbgen.content.inline import link_texts, split_attr_list, strip_tags
+
+# The patterns left are anchored at the start of a line or are single runs of characters:
+# none can be retried across a line (links, tags and attribute lists: kbgen.content.inline).
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_REF_LINK = re.compile(r"\[([^\]]*)\]\[[^\]]*\]")
-_TAG = re.compile(r"<[^>]+>")
-_ATTR_LIST = re.compile(r"\s*\{[:#.][^}]*\}\s*$")
 _ADMONITION = re.compile(r'^\s*(!!!|\?\?\?\+?)\s*\w+(\s+"([^"]*)")?\s*$')
 _MARKUP = re.compile(r"[*_`~]+|^\s{0,3}(#{1,6}|>|[-+*]|\d+\.)\s+", re.MULTILINE)
 _SPACE = re.compile(r"[ \t]+")
@@ -23,10 +23,8 @@ def slugify(text: str) -> str:
 
 def inline_text(text: str) -> str:
     """Heading or inline Markdown reduced to the text a reader sees."""
-    text = _ATTR_LIST.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    text = _REF_LINK.sub(r"\1", text)
-    text = _TAG.sub("", text)
+    text = split_attr_list(text)[0]
+    text = strip_tags(link_texts(text))
     return re.sub(r"[*_`]+", "", text).strip()
 
 
@@ -54,12 +52,18 @@ def markdown_to_text(markdown: str) -> str:
         admonition = _ADMONITION.match(line)
         if admonition:
             line = admonition.group(3) or ""
-        line = _LINK.sub(r"\1", line)
-        line = _REF_LINK.sub(r"\1", line)
-        line = _TAG.sub(" ", line)
-        line = _ATTR_LIST.sub("", line)
+        line = strip_tags(link_texts(line), " ")
+        line = split_attr_list(line)[0]
         line = line.replace("|", " ")
         out.append(line)
     text = _MARKUP.sub("", "\n".join(out))
-    text = re.sub(r"^\s*:?-{3,}:?\s*$", "", text, flags=re.MULTILINE)
-    return "\n".join(_SPACE.sub(" ", line).strip() for line in text.splitlines() if line.strip())
+    return "\n".join(_SPACE.sub(" ", line).strip() for line in text.splitlines()
+                     if line.strip() and not _is_table_rule(line))
+
+
+def _is_table_rule(line: str) -> bool:
+    """`---`, `:---`, `---:` or `:---:` (a table's alignment row once "|" became spaces)."""
+    cells = line.strip()
+    cells = cells[1:] if cells.startswith(":") else cells
+    cells = cells[:-1] if cells.endswith(":") else cells
+    return len(cells) >= 3 and not cells.strip("-")

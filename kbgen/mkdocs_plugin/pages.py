@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import html as html_lib
-import re
+from collections.abc import Iterator
 from typing import Any
 
 from kbgen import site_data, stats_file
 from kbgen.content import ContentSite
+from kbgen.content.inline import strip_tags
 
 HOME = "index.md"
 CONTACT = "contact.md"
 SEARCH = "search.md"
 
-_H2 = re.compile(r"<h2\b[^>]*\bid=\"([^\"]+)\"[^>]*>.*?</h2>", re.DOTALL)
-_TAGS = re.compile(r"<[^>]+>")
 # toc's permalink; a link inside <summary> is a control inside a control (axe nested-interactive).
-_PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
+_PERMALINK = '<a class="headerlink"'
 
 
 def navigation(site: ContentSite, drafts: bool) -> list[dict[str, str]]:
@@ -50,22 +49,68 @@ def _page(title: str, description: str, template: str) -> str:
 
 
 def collapsible_faq(html: str) -> tuple[str, dict[str, str]]:
-    """Wrap each question (`<h2>`) and its answer in <details>; return answer texts by anchor."""
-    matches = list(_H2.finditer(html))
-    if not matches:
+    """Wrap each question (`<h2>`) and its answer in <details>; return answer texts by anchor.
+
+    The page holds writers' raw HTML, so it is searched with str.find, each part once: a
+    thousand unclosed `<h2 id="x">` must not make every one of them look for its end.
+    """
+    questions = list(_questions(html))
+    if not questions:
         return html, {}
-    out = [html[: matches[0].start()]]
+    out = [html[: questions[0][0]]]
     answers = {}
-    for number, match in enumerate(matches):
-        end = matches[number + 1].start() if number + 1 < len(matches) else len(html)
-        answer = html[match.end():end]
-        answers[match.group(1)] = " ".join(html_lib.unescape(_TAGS.sub(" ", answer)).split())
-        question = _PERMALINK.sub("", match.group(0))
+    for number, (start, end, anchor) in enumerate(questions):
+        stop = questions[number + 1][0] if number + 1 < len(questions) else len(html)
+        answer = html[end:stop]
+        answers[anchor] = " ".join(html_lib.unescape(strip_tags(answer, " ")).split())
+        question = _without_permalinks(html[start:end])
         out.append(
             f'<details class="kb-faq">\n<summary>{question}</summary>\n'
             f'<div class="kb-faq__answer">{answer}</div>\n</details>\n'
         )
     return "".join(out), answers
+
+
+def _questions(html: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, id) of each `<h2 ... id="..."> ... </h2>`, in order."""
+    i = html.find("<h2")
+    while i != -1:
+        tag_end = html.find(">", i)
+        if tag_end == -1:
+            return
+        anchor = _id_attribute(html, i + 3, tag_end) if html[i + 3] in " \t\n>" else None
+        if anchor is None:  # nor has any "<h2" before this tag's ">"
+            i = html.find("<h2", tag_end)
+            continue
+        close = html.find("</h2>", tag_end)
+        if close == -1:
+            return
+        yield i, close + len("</h2>"), anchor
+        i = html.find("<h2", close)
+
+
+def _id_attribute(html: str, start: int, end: int) -> str | None:
+    i = html.find('id="', start, end)
+    while i != -1:
+        value_end = html.find('"', i + 4)
+        if html[i - 1] in " \t\n" and value_end > i + 4:
+            return html[i + 4 : value_end]
+        i = html.find('id="', i + 4, end)
+    return None
+
+
+def _without_permalinks(question: str) -> str:
+    out, last = [], 0
+    i = question.find(_PERMALINK)
+    while i != -1:
+        close = question.find("</a>", i)
+        if close == -1:
+            break
+        out.append(question[last:i])
+        last = close + len("</a>")
+        i = question.find(_PERMALINK, last)
+    out.append(question[last:])
+    return "".join(out)
 
 
 def context(site: ContentSite, src_uri: str, config, updated: dict, related: dict,
