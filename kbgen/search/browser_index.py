@@ -41,6 +41,7 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import tempfile
 from collections import Counter, defaultdict
@@ -303,6 +304,18 @@ def build_browser_index(articles: Iterable[object],
     return KbIndex(docs, _category_titles(categories), ranking, analysed).files()
 
 
+_HASHED = re.compile(rf"(?:[tvd]/[^/]+|meta)\.[0-9a-f]{{{HASH_CHARS}}}\.json")
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def cache_control(name: str) -> str | None:
+    """What a host should send for a file under search/kb/ (its name there): hashed files
+    never change (cache them for good), entry.json is revalidated; None for anything else."""
+    if name == ENTRY:
+        return "no-cache"
+    return IMMUTABLE if _HASHED.fullmatch(name) else None
+
+
 def _text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -338,12 +351,20 @@ def publish(files: Mapping[str, object]) -> dict[str, str]:
 
 def write_browser_index(articles: Iterable[object], site_dir: Path,
                         categories: Mapping[str, object] | None = None,
-                        analysed: Mapping[str, list[AnalysedEntry]] | None = None) -> None:
+                        analysed: Mapping[str, list[AnalysedEntry]] | None = None,
+                        *, keep_previous: bool = False) -> None:
     """Write the browser index under site_dir/search/kb/, replacing the previous one whole
-    (builds write into a fresh site folder: no earlier build's hashed files are kept)."""
+    (builds write into a fresh site folder: no earlier build's hashed files are kept).
+
+    keep_previous (the live preview's fast path, into the site being served): add the new
+    files beside the previous ones, then switch entry.json; nothing is removed, so a page
+    still reading the previous build finds all of its files."""
     target = Path(site_dir).joinpath(*INDEX_DIR)
     target.parent.mkdir(parents=True, exist_ok=True)
     files = publish(build_browser_index(articles, categories, analysed=analysed))
+    if keep_previous and (target / ENTRY).is_file():
+        _add_beside(target, files)
+        return
     staging = Path(tempfile.mkdtemp(prefix=".kb-", dir=target.parent))
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; the web server must read it
@@ -358,3 +379,16 @@ def write_browser_index(articles: Iterable[object], site_dir: Path,
         shutil.rmtree(staging, ignore_errors=True)
         raise
     log.info("browser search index: %d files in %s", len(files), target)
+
+
+def _add_beside(target: Path, files: Mapping[str, str]) -> None:
+    """Write the files not there yet (each whole, by rename), entry.json last."""
+    for name in [*(n for n in files if n != ENTRY), ENTRY]:
+        path = target / name
+        if name != ENTRY and path.is_file():
+            continue  # the same name holds the same bytes
+        path.parent.mkdir(exist_ok=True)
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_text(files[name], encoding="utf-8")
+        os.replace(partial, path)
+    log.info("browser search index: %s now names %s", ENTRY, target)
