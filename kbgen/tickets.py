@@ -57,6 +57,7 @@ class TicketImport:
     without_session: int = 0
     unknown_session: int = 0
     invalid: list[tuple[int, str]] = field(default_factory=list)
+    repaired: list[int] = field(default_factory=list)  # lines whose NUL became U+FFFD
     days: DaySpan = field(default_factory=DaySpan)  # the days of the rows given to the store
 
     @property
@@ -145,6 +146,9 @@ def import_tickets(store: Any, path: Path, preset: str | None = None,
         if not any(cell.strip() for cell in row):
             continue
         result.read += 1
+        if any("\x00" in cell for cell in row):  # no store keeps NUL in text
+            row = [cell.replace("\x00", "\ufffd") for cell in row]
+            result.repaired.append(line)
         try:
             pending.append(_ticket(row, columns, path.name))
         except ValueError as exc:

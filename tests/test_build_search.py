@@ -109,7 +109,8 @@ def test_worker_process_builds_what_the_build_process_would(tmp_path):
     assert in_worker == in_process
     related, files, hits = in_worker
     assert related["export"][0] in {"faq", "refunds"}
-    assert "search/kb/meta.json" in files
+    assert files["search/kb/entry.json"]["meta"] in {name.removeprefix("search/kb/")
+                                                     for name in files}
     assert hits[0][0] in {"export", "faq"}
     assert json.loads((tmp_path / "worker/.kbgen/related.json").read_text())["related"] == related
 
@@ -129,7 +130,7 @@ def test_build_fails_cleanly_when_the_search_index_cannot_be_written(make_site):
     write_article(root, "help/live.md", article_front("live"), "Export invoices to CSV.\n")
     assert run_kbgen("build", cwd=root).returncode == 0
     before = (root / "site/help/live/index.html").read_text(encoding="utf-8")
-    assert (root / "site/search/kb/meta.json").is_file()
+    assert (root / "site/search/kb/entry.json").is_file()
     write_article(root, "help/live.md", article_front("live"), "Changed text.\n")
     index = root / ".kbgen" / "search-index"
     for path in index.iterdir():
@@ -141,5 +142,59 @@ def test_build_fails_cleanly_when_the_search_index_cannot_be_written(make_site):
     assert "Building the search index failed" in result.stderr
     assert "search-index" in result.stderr
     assert (root / "site/help/live/index.html").read_text(encoding="utf-8") == before
-    assert (root / "site/search/kb/meta.json").is_file()
+    assert (root / "site/search/kb/entry.json").is_file()
     assert not [p for p in root.iterdir() if p.name.startswith(".site-")]
+
+
+def _browser_index(site: Path) -> dict[str, bytes]:
+    index = site / "search" / "kb"
+    return {p.relative_to(index).as_posix(): p.read_bytes()
+            for p in sorted(index.rglob("*")) if p.is_file()}
+
+
+def _referenced(files: dict[str, bytes]) -> set[str]:
+    """entry.json, the meta it names and every file that meta names by hash."""
+    entry = json.loads(files["entry.json"])
+    meta = json.loads(files[entry["meta"]])
+    hashes = meta["hashes"]
+    names = {"entry.json", entry["meta"]}
+    names |= {f"t/{p or '_'}.{h}.json" for p, h in zip(meta["terms"], hashes["t"], strict=True)}
+    names |= {f"v/{c}.{h}.json" for c, h in zip(meta["letters"], hashes["v"], strict=True)}
+    names |= {f"d/{n}.{h}.json" for n, h in enumerate(hashes["d"])}
+    return names
+
+
+def test_index_files_are_named_by_content_and_a_rebuild_renames_only_what_changed(make_site):
+    import hashlib
+
+    root = make_site()
+    write_article(root, "billing/refunds.md", article_front("refunds"),
+                  "Refunds go back to the card the invoice was paid with.\n")
+    write_article(root, "account/password.md", article_front("password"),
+                  "Use the forgot password link on the sign-in page.\n")
+    assert run_kbgen("build", cwd=root).returncode == 0
+    first = _browser_index(root / "site")
+    # the entry names only files that exist, and every file is named: nothing else is there
+    assert _referenced(first) == set(first)
+    for name, data in first.items():
+        if name != "entry.json":
+            assert name.split(".")[-2] == hashlib.sha256(data).hexdigest()[:8], name
+    assert len(first["entry.json"]) < 100
+
+    assert run_kbgen("build", cwd=root).returncode == 0
+    assert _browser_index(root / "site") == first  # unchanged content: the same names
+
+    write_article(root, "billing/refunds.md", article_front("refunds"),
+                  "Refunds go back to the card the invoice was paid with, within zanzibar "
+                  "days.\n")
+    assert run_kbgen("build", cwd=root).returncode == 0
+    second = _browser_index(root / "site")
+    assert _referenced(second) == set(second)  # the last build's files only
+    assert json.loads(second["entry.json"])["meta"] != json.loads(first["entry.json"])["meta"]
+    renamed = set(second) - set(first)
+    assert any(name.startswith("t/") for name in renamed)  # the shard now holding "zanzibar"
+    kept = set(first) & set(second) - {"entry.json"}
+    # result rows show the description, which did not change; nor did "password"'s letter
+    assert {n for n in first if n.startswith("d/")} == {n for n in second if n.startswith("d/")}
+    assert any(name.startswith("v/p.") for name in kept)
+    assert all(first[name] == second[name] for name in kept)

@@ -7,6 +7,7 @@ API, served by a plain static file server; the test types what a customer types.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -23,7 +24,12 @@ from playwright.sync_api import expect
 
 from kbgen.search import FaqQuestion, SearchDoc
 from kbgen.search.analysis import query_words
-from kbgen.search.browser_index import build_browser_index, shard_of, write_browser_index
+from kbgen.search.browser_index import (
+    build_browser_index,
+    publish,
+    shard_of,
+    write_browser_index,
+)
 from kbgen.search.engine import Ranking, build_index, open_index
 
 REPO = Path(__file__).resolve().parent.parent
@@ -81,8 +87,9 @@ def test_faq_questions_are_rows_of_their_own_linking_to_their_anchor(tmp_path):
               faq=[FaqQuestion("Can I pay yearly?", "can-i-pay-yearly", "Yes, save 20%.")])
     write_browser_index([faq], tmp_path, {"billing": "Plans and billing"})
     index = tmp_path / "search" / "kb"
-    meta = json.loads((index / "meta.json").read_text("utf-8"))
-    rows = json.loads((index / "d" / "0.json").read_text("utf-8"))
+    entry = json.loads((index / "entry.json").read_text("utf-8"))
+    meta = json.loads((index / entry["meta"]).read_text("utf-8"))
+    rows = json.loads((index / f"d/0.{meta['hashes']['d'][0]}.json").read_text("utf-8"))
     assert meta["faq"] == [[0, 1]]  # article 0 is followed by one question, entry 1
     assert rows[1] == ["billing-faq", "Can I pay yearly?", "billing-faq/#can-i-pay-yearly",
                        "Plans and billing", "Yes, save 20%.", "can-i-pay-yearly"]
@@ -146,8 +153,10 @@ def test_type_a_query_open_the_first_result_and_both_events_arrive(page, site_ur
     assert click == {**click, "query": "how do i refnd a paymnt", "article": "refunds",
                      "rank": 1}
     loaded = [url.split("/search/kb/")[1] for url in fetched if "/search/kb/" in url]
-    assert loaded[0] == "meta.json" and all(not name.startswith("v/") or len(name) == 8
-                                            for name in loaded)
+    assert loaded[0] == "entry.json" and re.fullmatch(r"meta\.[0-9a-f]{8}\.json", loaded[1])
+    assert all(re.fullmatch(r"[tvd]/[a-z0-9_]+\.[0-9a-f]{8}\.json", name) for name in loaded[2:])
+    assert all(re.fullmatch(r"v/[a-z]\.[0-9a-f]{8}\.json", name)
+               for name in loaded if name.startswith("v/"))
 
 
 @pytest.mark.browser
@@ -236,10 +245,10 @@ def test_search_js_ranks_like_the_engine(tmp_path, browser):
     shutil.copy(REPO / "theme" / "assets" / "kbgen" / "search.js", site / "assets" / "kbgen")
     (site / "index.html").write_text('<!doctype html><title>t</title><script src="assets/'
                                      'kbgen/search.js"></script>', encoding="utf-8")
-    for name, value in build_browser_index(RANKED_DOCS, {}, ranking).items():
+    for name, text in publish(build_browser_index(RANKED_DOCS, {}, ranking)).items():
         path = site / "search" / "kb" / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(value), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
     context = new_context(browser, tag="test/ranks_like_the_engine")
     page = context.new_page()
     with serve_directory(site) as url:
@@ -260,3 +269,74 @@ def test_search_js_ranks_like_the_engine(tmp_path, browser):
     # the same scores, up to the index's rounding to thousandths
     assert [[hit[2] for hit in hits] for hits in got] == [
         pytest.approx([hit[2] for hit in hits], rel=1e-3, abs=5e-3) for hits in expected]
+
+
+# -- deploys: a reader keeps one build's index ----------------------------------------------
+
+WORDS = ["apple", "banana", "cherry", "delta", "ember", "falcon", "garnet", "harbor", "igloo",
+         "jasper", "kettle", "lantern", "mango", "nectar", "orchid", "pepper", "quartz",
+         "radish", "saffron", "tundra", "umber", "violet", "walnut", "xenon", "yonder", "zebra"]
+
+
+def deploy_docs(version: str) -> list[SearchDoc]:
+    """Every article edited between versions, so every term file changes too."""
+    more = " Updated for the new release." if version == "v2" else ""
+    return [doc(f"a{i}", f"{word.title()} guide {version}", f"All about the {word} setting.{more}")
+            for i, word in enumerate(WORDS)]
+
+
+def term_file(files: dict[str, str], word: str) -> str:
+    """The published term file search.js fetches for `word` (a stem of its own here)."""
+    meta = json.loads(files[json.loads(files["entry.json"])["meta"]])
+    prefix = shard_of(word, meta["terms"])
+    return f"t/{prefix or '_'}.{meta['hashes']['t'][meta['terms'].index(prefix)]}.json"
+
+
+def deploy(index: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = index / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_a_reader_mid_visit_never_mixes_two_deploys_of_the_index(tmp_path, browser,
+                                                                  monkeypatch):
+    from kbgen.search import browser_index
+
+    monkeypatch.setattr(browser_index, "SHARD_BYTES", 300)  # many small shards, as at scale
+    old, new = (publish(build_browser_index(deploy_docs(v))) for v in ("v1", "v2"))
+    # words whose files the page has not fetched yet: `kept`'s term file is the same in v2
+    # (its result row is not: a second chunk), `gone`'s term file was changed by v2
+    kept = next(w for w in WORDS[16:] if term_file(old, w) in new)
+    gone = next(w for w in WORDS if term_file(old, w) not in new
+                and term_file(old, w) not in {term_file(old, "apple"), term_file(old, kept)})
+    assert len([n for n in old if n.startswith("t/")]) > 5 and len(
+        [n for n in old if n.startswith("d/")]) == 2
+    site = tmp_path / "site"
+    (site / "assets" / "kbgen").mkdir(parents=True)
+    shutil.copy(REPO / "theme" / "assets" / "kbgen" / "search.js", site / "assets" / "kbgen")
+    (site / "index.html").write_text('<!doctype html><title>t</title><script src="assets/'
+                                     'kbgen/search.js"></script>', encoding="utf-8")
+    index = site / "search" / "kb"
+    deploy(index, old)
+    context = new_context(browser, tag="test/two_deploys")
+    page = context.new_page()
+    top = "async (q) => (await KbgenSearch.search(q, 3)).map((h) => h.title)[0]"
+    with serve_directory(site) as url:
+        page.goto(url)
+        assert page.evaluate(top, "apple") == "Apple guide v1"
+        # The next deploy lands (entry.json now names v2) while v1's files are still there:
+        # this page goes on with v1's meta and so with v1's shards and rows only.
+        deploy(index, new)
+        assert page.evaluate(top, kept) == f"{kept.title()} guide v1"
+        # v1's files are deleted: the page's next search finds its build gone, reads
+        # entry.json again and searches v2 whole (no error shown, nothing mixed).
+        for name in set(old) - set(new):
+            (index / name).unlink()
+        assert page.evaluate(top, gone) == f"{gone.title()} guide v2"
+        assert page.evaluate(top, "apple") == "Apple guide v2"
+        # a fresh visit reads v2 from the start
+        page.goto(url)
+        assert page.evaluate(top, "zebra") == "Zebra guide v2"
+    context.close()

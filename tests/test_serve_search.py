@@ -42,3 +42,51 @@ def test_serve_searches_the_preview_and_picks_up_an_edit(served):
     article.write_text(article.read_text() + "\nA dirigible also works.\n")
     found = wait_for(lambda: search(base, "dirigible"), timeout=60)
     assert found[0]["id"] == "first-steps"
+
+
+def index_files(base: str) -> tuple[str, set[str]]:
+    """The meta file entry.json names now, and every file of that build."""
+    entry = httpx.get(base + "/search/kb/entry.json")
+    assert entry.status_code == 200 and entry.headers["cache-control"] == "no-store"
+    name = entry.json()["meta"]
+    meta = httpx.get(base + "/search/kb/" + name)
+    assert meta.headers["cache-control"] == "public, max-age=31536000, immutable"
+    meta = meta.json()
+    hashes = meta["hashes"]
+    files = {name}
+    files |= {f"t/{p or '_'}.{h}.json" for p, h in zip(meta["terms"], hashes["t"], strict=True)}
+    files |= {f"v/{c}.{h}.json" for c, h in zip(meta["letters"], hashes["v"], strict=True)}
+    files |= {f"d/{n}.{h}.json" for n, h in enumerate(hashes["d"])}
+    return name, files
+
+
+def served_text(base: str, files: set[str]) -> str:
+    texts = []
+    for name in sorted(files):
+        response = httpx.get(base + "/search/kb/" + name)
+        assert response.status_code == 200, name
+        texts.append(response.text)
+    return "\n".join(texts)
+
+
+def test_the_preview_keeps_the_previous_browser_index_until_a_full_rebuild(served):
+    root, base = served
+    first, first_files = index_files(base)
+    assert "zeppelin" not in served_text(base, first_files)
+
+    # A body-only edit (the fast path): the new build's files are added beside the first
+    # build's, and entry.json switched last; a page holding the first entry still finds all.
+    article = root / "content/getting-started/first-steps.md"
+    article.write_text(article.read_text() + "\nThe zeppelin also works.\n")
+    second = wait_for(lambda: index_files(base)[0] != first and index_files(base), timeout=60)
+    assert "zeppelin" in served_text(base, second[1])
+    served_text(base, first_files)  # still there
+
+    # A full rebuild writes a fresh site: only its own index files are left.
+    article.write_text(article.read_text() + "\n## Parking\n\nPark it first.\n")
+    third = wait_for(lambda: index_files(base)[0] not in (first, second[0]) and index_files(base),
+                     timeout=60)
+    assert "parking" in served_text(base, third[1])
+    gone = (first_files | second[1]) - third[1]
+    assert gone and all(httpx.get(base + "/search/kb/" + name).status_code == 404
+                        for name in gone)

@@ -95,3 +95,29 @@ def test_ticket_times(text, iso):
 
     expected = datetime.fromisoformat(iso).replace(tzinfo=UTC)
     assert parse_time(text) == int(expected.timestamp() * 1000)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_nul_in_a_ticket_row_is_replaced_and_named_on_both_stores(tmp_path, backend):
+    from pg_helpers import pg_schema, schema_url
+
+    from kbgen.store import open_store
+
+    export = tmp_path / "nul.csv"
+    export.write_text("Id,Subject,Created at,kb_session\n"
+                      "201,Card\x00declined,2026-11-02 10:30:00,s-a\n"
+                      "202,Fine,2026-11-02 10:31:00,s-a\n", encoding="utf-8")
+    with pg_schema() as schema:
+        url = f"sqlite:///{tmp_path / 'k.db'}" if backend == "sqlite" else schema_url(schema)
+        result = CliRunner().invoke(cli, ["tickets", "import", str(export), "--db", url,
+                                          "--preset", "zendesk"])
+        assert result.exit_code == 0, result.output
+        assert "Replaced NUL characters with U+FFFD in 1 rows of" in result.output
+        assert "nul.csv (stores do not keep NUL in text): lines 2." in result.output
+        store = open_store(url)
+        try:
+            subjects = [row[0] for row in store.query(
+                "SELECT subject FROM tickets ORDER BY ticket_id", {})]
+        finally:
+            store.close()
+        assert subjects == ["Card\ufffddeclined", "Fine"]

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from kbgen.analytics import queries
 from kbgen.analytics.daily import DAY_MS, SEARCH_COUNTS, DayRows, run_metrics
 from kbgen.analytics.rollups import read_with_rollups, save_rollups, usable
+from kbgen.analytics.stats import without_nul
 from kbgen.analytics.window import Window
 
 WEEK_MS = 7 * DAY_MS
@@ -154,7 +155,7 @@ def collect(store: Store, window: Window, *, rollups: bool = True) -> Collected:
         else:
             fold(run_metrics(store, params, queries.EVERY_SESSION), out)
         out.feedback = [
-            (article, int(ts), reason, comment)
+            (article, int(ts), reason, without_nul(comment))
             for article, ts, reason, comment in store.query(queries.NEGATIVE_FEEDBACK, params)
         ]
         for total, without in store.query(queries.TICKETS_IN_WINDOW, params):

@@ -35,4 +35,10 @@ def nps(promoters: int, detractors: int, total: int) -> float | None:
 
 def normalise_query(query: str | None) -> str:
     """A search as reports group it: lower-cased, trimmed, inner whitespace collapsed."""
-    return " ".join((query or "").split()).lower()
+    return " ".join(without_nul(query or "").split()).lower()
+
+
+def without_nul(text: str | None) -> str | None:
+    """Stored text as every store keeps it now: each NUL (which older SQLite stores kept)
+    shown as U+FFFD, as `kbgen events import` stores it, so reports agree across stores."""
+    return text.replace("\x00", "\ufffd") if text and "\x00" in text else text

@@ -77,11 +77,13 @@ def import_command(file, config_file, db_url) -> None:
     from kbgen.cli.rollups import prepare_written_days
     from kbgen.events import BodyError, decode_json, validate_event
     from kbgen.events.timestamps import parse_ts
+    from kbgen.events.validation import REPAIRED_ON_IMPORT
 
     span = DaySpan()
     store = open_store(resolve_db_url(config_file, db_url))
     read = stored = 0
     problems: list[str] = []
+    repaired: list[tuple[int, str]] = []  # (line, field) whose NUL became U+FFFD
     pending: list[dict] = []
     try:
         with click.open_file(file, "rb") as handle:
@@ -90,12 +92,15 @@ def import_command(file, config_file, db_url) -> None:
                     continue
                 read += 1
                 try:
-                    event, errors = validate_event(decode_json(line), live=False)
+                    raw = decode_json(line)
+                    event, errors = validate_event(raw, live=False)
                 except BodyError as exc:
                     event, errors = None, [str(exc)]
                 if errors:
                     problems.append(f"{file}:{number}: " + "; ".join(map(str, errors[:3])))
                     continue
+                repaired += [(number, key) for key in REPAIRED_ON_IMPORT
+                             if isinstance(raw.get(key), str) and "\x00" in raw[key]]
                 pending.append(event)
                 span.note(parse_ts(event["ts"]))
                 if len(pending) >= IMPORT_CHUNK:
@@ -104,11 +109,28 @@ def import_command(file, config_file, db_url) -> None:
         if pending:
             stored += store.add_events(pending)
         try:
+            _report_repaired(file, repaired)
             _report(file, read, stored, problems)
         finally:  # the stored events' days, bad lines or not
             prepare_written_days(store, span)
     finally:
         store.close()
+
+
+def _report_repaired(file: str, repaired: list[tuple[int, str]]) -> None:
+    """Say which fields were changed on the way in: a NUL (kept by older SQLite stores,
+    kept by no store now) was replaced with U+FFFD."""
+    if not repaired:
+        return
+    name = file.encode("ascii", "backslashreplace").decode("ascii")
+    shown = [f"{name}:{line}: {key}" for line, key in repaired[:MAX_SHOWN_PROBLEMS]]
+    more = len(repaired) - len(shown)
+    click.echo(f"Replaced NUL characters with U+FFFD in {len(repaired)} fields "
+               "(stores do not keep NUL in text):", err=True)
+    for item in shown:
+        click.echo(f"  {item}", err=True)
+    if more:
+        click.echo(f"  ... and {more} more fields", err=True)
 
 
 def _report(file: str, read: int, stored: int, problems: list[str]) -> None:

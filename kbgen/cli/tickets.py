@@ -51,6 +51,12 @@ def import_command(file: Path, db_url: str | None, preset: str | None, maps: tup
 
 
 def _report(file: Path, r: TicketImport) -> None:
+    if r.repaired:
+        shown = ", ".join(map(str, r.repaired[:MAX_SHOWN]))
+        more = f" and {len(r.repaired) - MAX_SHOWN} more" if len(r.repaired) > MAX_SHOWN else ""
+        click.echo(f"Replaced NUL characters with U+FFFD in {len(r.repaired)} rows of "
+                   f"{visible(file)} (stores do not keep NUL in text): lines {shown}{more}.",
+                   err=True)
     for line, problem in r.invalid[:MAX_SHOWN]:
         click.echo(f"{visible(file)}:{line}: {visible(problem)}", err=True)
     if len(r.invalid) > MAX_SHOWN:

@@ -14,6 +14,10 @@ from kbgen.events.decoding import BadNumber
 from kbgen.events.timestamps import TimestampError, parse_ts
 
 MAX_EVENTS = 100
+# Imports (live=False) take free text with NUL, which older SQLite stores kept and no store
+# keeps now: each NUL becomes U+FFFD (the importer reports the lines). Live events get a 422.
+REPAIRED_ON_IMPORT = ("query", "comment")
+NUL_REPLACEMENT = "\ufffd"
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ def validate_event(
     clean: dict = {"id": None, "type": kind, "ts": None}
     for key, item in value.items():
         if key in allowed and key != "type" and not (item is None and key in optional):
-            clean[key] = _check(key, item, prefix, articles, errors)
+            clean[key] = _check(key, item, prefix, articles, errors, live)
     if errors:
         return None, errors
     if live:
@@ -105,10 +109,14 @@ def _printable(key: str) -> str:
     return shown.encode("unicode_escape").decode("ascii")
 
 
-def _check(key: str, value: object, prefix: str, articles, errors: list[FieldError]) -> object:
+def _check(
+    key: str, value: object, prefix: str, articles, errors: list[FieldError], live: bool = True
+) -> object:
     if isinstance(value, BadNumber):
         errors.append(FieldError(_join(prefix, key), str(value), "bad_number"))
         return None
+    if isinstance(value, str) and not live and key in REPAIRED_ON_IMPORT:
+        value = value.replace("\x00", NUL_REPLACEMENT)
     if isinstance(value, str) and not _clean_text(value, prefix, key, errors):
         return None
     try:

@@ -9,8 +9,9 @@ MkDocs' own page pipeline (all plugin events for that page run) and swapped in a
 Anything else (a new, moved or deleted file, changed front matter or headings, mkdocs.yml,
 a broken link) returns False, and the caller does a full rebuild.
 
-Known trade-off: search indexes (kbgen's and the browser's) catch up on the next full
-rebuild; the page itself is always current.
+Search indexes (kbgen's and the browser's) catch up in the background after the page is
+swapped in. The browser index's new files are added beside the previous build's (removed by
+the next full build), so a page that read the previous entry.json keeps a whole index.
 """
 
 from __future__ import annotations
@@ -97,16 +98,22 @@ def rerender(last: LastBuild, changed: set[Path], root: Path) -> bool:
     # The page is up to date now; the search index (which /api/search reads) catches up in
     # the background, re-indexing only the changed articles.
     articles = site.published(drafts=True)
-    threading.Thread(target=_reindex, args=(articles, last.plugin.state_dir),
+    categories = {slug: str(c.title) for slug, c in site.categories.items()}
+    threading.Thread(target=_reindex,
+                     args=(articles, last.plugin.state_dir, last.site_dir, categories),
                      daemon=True, name="kbgen-reindex").start()
     return True
 
 
-def _reindex(articles, state_dir: Path) -> None:
+def _reindex(articles, state_dir: Path, site_dir: Path, categories: dict[str, str]) -> None:
+    """The engine's index, then the browser's: its new hashed files are added beside the
+    previous ones and entry.json switched last, so an open page keeps a whole index."""
     try:
         from kbgen.search import build_index
+        from kbgen.search.browser_index import write_browser_index
 
         build_index(articles, state_dir / "search-index")
+        write_browser_index(articles, site_dir, categories, keep_previous=True)
     except Exception as exc:  # a full rebuild running at the same time holds the lock
         log.warning("Search index not updated after the edit (%s); the next build will.", exc)
 

@@ -152,7 +152,18 @@ class Preview:
             return Response(html, status_code=status, media_type="text/html",
                             headers={"Cache-Control": "no-store"})
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return FileResponse(path, media_type=kind, headers={"Cache-Control": "no-store"})
+        return FileResponse(path, media_type=kind,
+                            headers={"Cache-Control": self._cache_control(path)})
+
+    def _cache_control(self, path: Path) -> str:
+        """no-store (a preview changes), but the browser index's hashed files never do."""
+        from kbgen.search.browser_index import IMMUTABLE, INDEX_DIR, cache_control
+
+        index = self.site_dir.resolve().joinpath(*INDEX_DIR)
+        if path.is_relative_to(index):
+            if cache_control(path.relative_to(index).as_posix()) == IMMUTABLE:
+                return IMMUTABLE
+        return "no-store"
 
     def _resolve(self, url_path: str) -> Path | None:
         root = self.site_dir.resolve()

@@ -3,29 +3,45 @@
 Written by `kbgen build` into the site (`search/kb/`), so search works on any static host.
 Nothing is downloaded until a customer starts searching, and then only what the query needs:
 
-- `meta.json`: ranking parameters, stop words, shard counts, which entries are FAQ questions;
-- `t/<prefix>.json`: term shards. A stem lives in the shard of its longest prefix that
+- `entry.json`: the only file with a fixed name, a few bytes: the format and the name of
+  this build's meta file. search.js revalidates it once per page load;
+- `meta.<hash>.json`: ranking parameters, stop words, shard lists, which entries are FAQ
+  questions, and the content hash of every other file (`hashes`);
+- `t/<prefix>.<hash>.json`: term shards. A stem lives in the shard of its longest prefix that
   `meta.terms` lists (`_` is the empty prefix), so the words a customer is still typing
   ("expo", "export") keep hitting the same shard; big prefixes are split a letter further.
   A stem's postings give its entry count, its common surface words (the engine's rare-word
   typo rule) and, per scored field (the combined `all` field and the title), the entries
   holding it with their BM25F score (idf, term frequency and field length folded in at build
   time, exactly as Whoosh computes them);
-- `v/<letter>.json`: the vocabulary typo correction draws from (word -> entries holding it),
-  by first letter;
-- `d/<n>.json`: the result rows (title, url, category, snippet, anchor) in chunks of entries.
+- `v/<letter>.<hash>.json`: the vocabulary typo correction draws from (word -> entries
+  holding it), by first letter;
+- `d/<n>.<hash>.json`: the result rows (title, url, category, snippet, anchor) in chunks of
+  entries.
+
+Deploys are atomic for readers (as with Pagefind's entry file): every file but entry.json is
+named by its content (8 hex digits of its SHA-256), so a file name never changes meaning, a
+host may cache those files for good, and a reader who has one build's entry and meta only
+ever fetches that build's shards. A rebuild that changes nothing keeps every name; a content
+change renames only the files whose bytes changed, and meta (which lists their hashes). A
+build writes only its own files (the site folder is built afresh and swapped in), so stale
+hashed files never pile up in site/; if a reader's build is gone from the host, search.js
+reads entry.json again and repeats the search on the new build, never mixing the two.
 
 Analysis is `kbgen.search.analysis` and the entries are `kbgen.search.docs.entries`, so an
-entry here is the same entry the engine scores. Shard layout in `KbIndex.files()`.
+entry here is the same entry the engine scores. Shard layout in `KbIndex.files()`, file
+names in `publish()`.
 """
 
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
 import logging
 import math
 import os
+import re
 import shutil
 import tempfile
 from collections import Counter, defaultdict
@@ -42,8 +58,10 @@ from kbgen.search.terms import AnalysedEntry, FieldTerms, analysed_entries
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3
 INDEX_DIR = ("search", "kb")          # site_dir/search/kb/
+ENTRY = "entry.json"                  # the one fixed name: names this build's meta file
+HASH_CHARS = 8                        # hex digits of SHA-256 in a file's name
 SHARD_BYTES = 24_000                  # a term shard above this is split by the next letter
 MAX_PREFIX = 8                        # ...unless its prefix is this long already
 DOC_CHUNK = 16                        # result rows per d/<n>.json (a hit fetches its chunk)
@@ -286,20 +304,73 @@ def build_browser_index(articles: Iterable[object],
     return KbIndex(docs, _category_titles(categories), ranking, analysed).files()
 
 
+_HASHED = re.compile(rf"(?:[tvd]/[^/]+|meta)\.[0-9a-f]{{{HASH_CHARS}}}\.json")
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def cache_control(name: str) -> str | None:
+    """What a host should send for a file under search/kb/ (its name there): hashed files
+    never change (cache them for good), entry.json is revalidated; None for anything else."""
+    if name == ENTRY:
+        return "no-cache"
+    return IMMUTABLE if _HASHED.fullmatch(name) else None
+
+
+def _text(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
+
+
+def publish(files: Mapping[str, object]) -> dict[str, str]:
+    """`KbIndex.files()` ({"meta.json": ..., "t/ab.json": ...}) -> {file name under
+    search/kb/: its text}: each part named by its content hash, meta listing those hashes
+    (so meta's own hash changes whenever any part does), and entry.json naming meta."""
+    meta = dict(files["meta.json"])  # type: ignore[arg-type]
+    named: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, key) -> (hash, text)
+    for name, value in files.items():
+        if name == "meta.json":
+            continue
+        kind, _, rest = name.partition("/")
+        text = _text(value)
+        named[kind, rest.removesuffix(".json")] = (_hash(text), text)
+    meta["hashes"] = {
+        "t": [named["t", prefix or "_"][0] for prefix in meta["terms"]],
+        "v": [named["v", letter][0] for letter in meta["letters"]],
+        "d": [named["d", str(n)][0] for n in range(sum(1 for kind, _ in named if kind == "d"))],
+    }
+    meta_text = _text(meta)
+    meta_name = f"meta.{_hash(meta_text)}.json"
+    out = {ENTRY: _text({"format": FORMAT, "meta": meta_name}), meta_name: meta_text}
+    out.update({f"{kind}/{key}.{digest}.json": text
+                for (kind, key), (digest, text) in named.items()})
+    return out
+
+
 def write_browser_index(articles: Iterable[object], site_dir: Path,
                         categories: Mapping[str, object] | None = None,
-                        analysed: Mapping[str, list[AnalysedEntry]] | None = None) -> None:
-    """Write the browser index under site_dir/search/kb/, replacing the previous one whole."""
+                        analysed: Mapping[str, list[AnalysedEntry]] | None = None,
+                        *, keep_previous: bool = False) -> None:
+    """Write the browser index under site_dir/search/kb/, replacing the previous one whole
+    (builds write into a fresh site folder: no earlier build's hashed files are kept).
+
+    keep_previous (the live preview's fast path, into the site being served): add the new
+    files beside the previous ones, then switch entry.json; nothing is removed, so a page
+    still reading the previous build finds all of its files."""
     target = Path(site_dir).joinpath(*INDEX_DIR)
     target.parent.mkdir(parents=True, exist_ok=True)
-    files = build_browser_index(articles, categories, analysed=analysed)
+    files = publish(build_browser_index(articles, categories, analysed=analysed))
+    if keep_previous and (target / ENTRY).is_file():
+        _add_beside(target, files)
+        return
     staging = Path(tempfile.mkdtemp(prefix=".kb-", dir=target.parent))
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; the web server must read it
-        for name, value in files.items():
+        for name, text in files.items():
             path = staging / name
             path.parent.mkdir(exist_ok=True)
-            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
             path.write_text(text, encoding="utf-8")
         if target.exists():
             shutil.rmtree(target)
@@ -308,3 +379,16 @@ def write_browser_index(articles: Iterable[object], site_dir: Path,
         shutil.rmtree(staging, ignore_errors=True)
         raise
     log.info("browser search index: %d files in %s", len(files), target)
+
+
+def _add_beside(target: Path, files: Mapping[str, str]) -> None:
+    """Write the files not there yet (each whole, by rename), entry.json last."""
+    for name in [*(n for n in files if n != ENTRY), ENTRY]:
+        path = target / name
+        if name != ENTRY and path.is_file():
+            continue  # the same name holds the same bytes
+        path.parent.mkdir(exist_ok=True)
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_text(files[name], encoding="utf-8")
+        os.replace(partial, path)
+    log.info("browser search index: %s now names %s", ENTRY, target)

@@ -7,8 +7,11 @@
  * and the title (computed at build time by kbgen/search/browser_index.py), common words that
  * only add to entries matching a rarer word, joined words ("back up" -> backup), the match
  * floor (no results for fuzzy junk), and FAQ questions shown for their page. Nothing
- * is downloaded until the customer starts to search; then only search/kb/meta.json and the
- * shards the typed words need.
+ * is downloaded until the customer starts to search; then only search/kb/entry.json (the one
+ * fixed name, revalidated once per page load), the meta file it names and the shards the
+ * typed words need. Those are named by their content hash (listed in meta), so one search
+ * reads one build's files only, whatever a deploy does meanwhile; if a build's files are
+ * gone from the host, the search reads entry.json again and runs once more on the new build.
  *
  *   window.KbgenSearch.search(query, limit) -> Promise<[{id, title, url, category, snippet,
  *                                               anchor, score}]>     (url is site-relative)
@@ -285,10 +288,57 @@
   }
 
   // Index files are fetched once per page load and kept (a Map of promises).
+  // fetchJson(url, fresh): fresh asks the server again (revalidates) instead of a cached copy.
   function Index(root, fetchJson) {
     this.root = root;
     this.fetchJson = fetchJson;
     this.files = new Map();
+    this.build = null;  // a promise of the prepared meta of the build entry.json named
+  }
+
+  // The name of the build's meta file, from entry.json (the only file with a fixed name).
+  Index.prototype.entry = function () {
+    return this.fetchJson(this.root + "entry.json", true).then(function (entry) {
+      if (!entry || typeof entry.meta !== "string") throw new Error("entry.json: no meta");
+      return entry.meta;
+    });
+  };
+
+  Index.prototype.meta = function () {
+    if (!this.build) {
+      var self = this;
+      var build = this.entry().then(function (name) {
+        return self.file(name).then(function (meta) {
+          if (!meta.owner) prepare(meta, name);
+          return meta;
+        });
+      });
+      build.catch(function () { if (self.build === build) self.build = null; });
+      this.build = build;
+    }
+    return this.build;
+  };
+
+  // After a failed search: true (and this build's files forgotten) if entry.json now names
+  // another build, whose files the search may then use; false if the build is the same.
+  Index.prototype.renewed = function () {
+    var self = this;
+    var had = this.build;
+    if (!had) return Promise.resolve(false);
+    return Promise.all([had.catch(function () { return null; }), this.entry()])
+      .then(function (found) {
+        if (found[0] && found[0].name === found[1]) return false;
+        if (self.build === had) {
+          self.build = null;
+          self.files = new Map();
+        }
+        return true;
+      }, function () { return false; });
+  };
+
+  // One file of this build: `kind` t, v or d, `key` its prefix, letter or chunk number.
+  function partName(meta, kind, key) {
+    return kind + "/" + key + "." + meta.hashOf[kind].get(String(key)) + ".json";
   }
 
   Index.prototype.file = function (name) {
@@ -303,16 +353,20 @@
     return this.files.get(name);
   };
 
-  Index.prototype.meta = function () {
-    return this.file("meta.json").then(function (meta) {
-      if (!meta.owner) prepare(meta);
-      return meta;
-    });
-  };
-
-  // Stop-word sets, and for every entry its article (entries are in the engine's order:
-  // each article, then its FAQ questions; meta.faq = [[article, questions], ...]).
-  function prepare(meta) {
+  // Stop-word sets, the files' hashes by key, and for every entry its article (entries are
+  // in the engine's order: each article, then its FAQ questions; meta.faq = [[article,
+  // questions], ...]).
+  function prepare(meta, name) {
+    meta.name = name;
+    meta.hashOf = {
+      t: new Map(meta.terms.map(function (prefix, i) {
+        return [prefix || "_", meta.hashes.t[i]];
+      })),
+      v: new Map(meta.letters.split("").map(function (letter, i) {
+        return [letter, meta.hashes.v[i]];
+      })),
+      d: new Map(meta.hashes.d.map(function (hash, i) { return [String(i), hash]; }))
+    };
     meta.indexStop = new Set(meta.index_stop);
     meta.queryStop = new Set(meta.index_stop.concat(meta.query_stop));
     var owner = new Int32Array(meta.entries);
@@ -335,18 +389,18 @@
 
   // [entries holding the stem, its common surface words, per field [delta, score, ...]]
   Index.prototype.postings = function (meta, stemText) {
-    return this.file("t/" + shardOf(meta, stemText) + ".json").then(function (shard) {
+    return this.file(partName(meta, "t", shardOf(meta, stemText))).then(function (shard) {
       return Object.prototype.hasOwnProperty.call(shard, stemText) ? shard[stemText] : null;
     });
   };
 
   Index.prototype.vocabulary = function (meta, letter) {
     if (!letter || meta.letters.indexOf(letter) < 0) return Promise.resolve({});
-    return this.file("v/" + letter + ".json");
+    return this.file(partName(meta, "v", letter));
   };
 
   Index.prototype.row = function (meta, entry) {
-    return this.file("d/" + Math.floor(entry / meta.chunk) + ".json").then(function (rows) {
+    return this.file(partName(meta, "d", Math.floor(entry / meta.chunk))).then(function (rows) {
       return rows[entry % meta.chunk];
     });
   };
@@ -561,7 +615,18 @@
     };
   }
 
+  // A search on one build's files; if it fails because that build is gone (a deploy since
+  // this page read entry.json), once more on the build entry.json names now.
   function search(index, query, limit) {
+    return searchBuild(index, query, limit).catch(function (error) {
+      return index.renewed().then(function (renewed) {
+        if (!renewed) throw error;
+        return searchBuild(index, query, limit);
+      });
+    });
+  }
+
+  function searchBuild(index, query, limit) {
     limit = Math.max(0, Math.floor(Number(limit) || 10));
     return index.meta().then(function (meta) {
       var typed = weightedQueryWords(String(query || "").slice(0, 1000), meta).slice(0, 32);
@@ -660,8 +725,10 @@
   var ROOT = new URL("../../", script ? script.src : location.href);
   var index = new Index(new URL("search/kb/", ROOT).href, fetchJson);
 
-  function fetchJson(url) {
-    return fetch(url).then(function (response) {
+  // entry.json is asked for fresh (the server may answer 304); the hashed files never
+  // change, so any cached copy is right.
+  function fetchJson(url, fresh) {
+    return fetch(url, fresh ? { cache: "no-cache" } : {}).then(function (response) {
       if (!response.ok) throw new Error(url + ": HTTP " + response.status);
       return response.json();
     });
