@@ -17,6 +17,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, "schema.sql"),
     (2, "0002_covering_indexes.sql"),  # covering indexes for `kbgen report`
     (3, "0003_report_rollups.sql"),  # per-day report rollups, kept fresh by triggers
+    (4, "0004_contact_drivers.sql"),  # ticket bodies, kept text embeddings (contact drivers)
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -1,0 +1,9 @@
+-- Schema version 4 (PostgreSQL twin of 0004_contact_drivers.sql): contact drivers.
+ALTER TABLE tickets ADD COLUMN IF NOT EXISTS body TEXT;
+
+CREATE TABLE IF NOT EXISTS text_embeddings (
+    model  TEXT COLLATE "C" NOT NULL,
+    hash   TEXT COLLATE "C" NOT NULL,
+    vector BYTEA NOT NULL,
+    PRIMARY KEY (model, hash)
+);
