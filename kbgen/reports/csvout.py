@@ -1,5 +1,8 @@
 """`--format csv`: one row per article, safe to open in a spreadsheet (THREATS.md 25).
 
+When the window has contact drivers, a second table follows after an empty line: one row
+per topic (`TOPIC_COLUMNS`), ticket ids separated by spaces, examples by " | ".
+
 A cell that starts with `=`, `+`, `-`, `@`, tab or carriage return would run as a formula
 in Excel, LibreOffice or Google Sheets; such text cells get a leading `'`. Quoting follows
 RFC 4180: CRLF line ends, quotes doubled, line breaks kept inside quoted cells.
@@ -15,6 +18,10 @@ COLUMNS = (
     "id", "title", "category", "journey", "audience", "owner", "url",
     "views", "view_sessions", "helpful", "not_helpful", "csat", "csat_lower",
     "contact_after_view", "deflection_rate", "deflected_sessions",
+)
+TOPIC_COLUMNS = (
+    "topic", "kind", "article", "tickets", "previous", "sessions", "searches", "comments",
+    "source", "examples", "ticket_ids",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -32,6 +39,15 @@ def render_csv(report: dict[str, Any]) -> str:
     writer.writerow(COLUMNS)
     for row in report["articles"]:
         writer.writerow([_cell(row.get(name)) for name in COLUMNS])
+    topics = report.get("topics") or []
+    if topics:
+        writer.writerow([])
+        writer.writerow(TOPIC_COLUMNS)
+        for t in topics:
+            writer.writerow([_cell(v) for v in (
+                t["label"], t["kind"], t["article"], len(t["tickets"]), t["previous"],
+                t["sessions"], t["searches"], t["comments"], t.get("source"),
+                " | ".join(t["examples"]), " ".join(t["tickets"]))])
     return out.getvalue()
 
 
