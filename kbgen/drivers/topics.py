@@ -139,20 +139,21 @@ def _join_answered_clusters(groups, scores, bar: float):
 
 
 def _previous(groups, chosen, primary, n_now: int, n_all: int, together: float) -> Counter:
-    """Tickets of the previous window per topic: by article, or by the nearest gap cluster."""
+    """Tickets of the previous window per topic: by the article that answers them, else by
+    the nearest topic (its tickets' mean) when it is as close as a topic's own tickets."""
     counts: Counter = Counter()
-    clusters = [(key, primary[m].mean(axis=0)) for key, m in groups.items()
-                if key[0] == "cluster"]
-    centres = np.vstack([c / (np.linalg.norm(c) or 1.0) for _, c in clusters]) \
-        if clusters else None
+    keys = list(groups)
+    centres = np.vstack([primary[groups[k]].mean(axis=0) for k in keys]) if keys else None
+    if centres is not None:
+        centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9)
     for i in range(n_now, n_all):
         if chosen[i] is not None and ("article", chosen[i]) in groups:
             counts[("article", chosen[i])] += 1
-        elif chosen[i] is None and centres is not None:
+        elif centres is not None:
             sims = centres @ primary[i]
             best = int(np.argmax(sims))
             if 1.0 - sims[best] <= together:
-                counts[clusters[best][0]] += 1
+                counts[keys[best]] += 1
     return counts
 
 
