@@ -19,40 +19,51 @@ _NOISE = re.compile(r"^(re|fwd|fw|help|question|urgent|hi|hello|please|thanks)$"
 
 def label_topics(documents: list[list[str]]) -> list[str]:
     """One label per topic, each topic given as its texts."""
+    from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import CountVectorizer
 
-    joined = [" ".join(texts) for texts in documents]
-    if not joined:
+    texts = [t for group in documents for t in group]
+    if not documents:
         return []
     try:
         counter = CountVectorizer(ngram_range=(1, 2), stop_words="english", lowercase=True,
                                   token_pattern=r"(?u)\b[^\W\d_][\w'-]*\b")
-        counts = counter.fit_transform(joined)
+        counts = counter.fit_transform(texts)  # text by text: no phrase spans two texts
     except ValueError:  # nothing but stop words
-        return [_fallback(texts) for texts in documents]
+        return [_fallback(group) for group in documents]
+    owner = np.repeat(np.arange(len(documents)), [len(group) for group in documents])
+    topic_of = csr_matrix((np.ones(len(texts)), (owner, np.arange(len(texts)))),
+                          shape=(len(documents), len(texts)))
     terms = counter.get_feature_names_out()
-    tf = counts.toarray().astype(np.float64)
-    average = tf.sum() / max(len(joined), 1)
-    idf = np.log(1.0 + average / np.maximum(tf.sum(axis=0), 1.0))
-    weights = tf * idf
+    tf = (topic_of @ counts).tocsr().astype(np.float64)  # sparse: topics × terms stay small
+    average = tf.sum() / max(len(documents), 1)
+    idf = np.log(1.0 + average / np.maximum(np.asarray(tf.sum(axis=0)).ravel(), 1.0))
+    weights = tf.multiply(idf).tocsr()
     labels = []
-    for n, row in enumerate(weights):
-        picked: list[str] = []
-        for index in np.argsort(-row, kind="stable"):
-            if row[index] <= 0 or len(picked) == LABEL_TERMS:
-                break
-            term = str(terms[index])
-            if any(_NOISE.match(w) for w in term.split()) or any(
-                    term in p or set(term.split()) == set(p.split()) for p in picked):
-                continue
-            inside = [p for p in picked if p in term.split()]
-            if inside:  # "delete account" replaces "account": the phrase says more
-                picked[picked.index(inside[0])] = term
-                picked = [p for p in picked if p not in inside[1:]]
-            else:
-                picked.append(term)
-        labels.append(", ".join(picked) if picked else _fallback(documents[n]))
+    for n in range(weights.shape[0]):
+        start, end = weights.indptr[n], weights.indptr[n + 1]
+        columns, values = weights.indices[start:end], weights.data[start:end]
+        order = np.lexsort((columns, -values))  # best first, ties by term order
+        labels.append(_pick([str(terms[columns[i]]) for i in order if values[i] > 0])
+                      or _fallback(documents[n]))
     return labels
+
+
+def _pick(ranked: list[str]) -> str:
+    picked: list[str] = []
+    for term in ranked:
+        if len(picked) == LABEL_TERMS:
+            break
+        words = term.split()
+        if any(_NOISE.match(w) for w in words):
+            continue
+        inside = [p for p in picked if p in words]
+        if inside:  # "delete account" replaces "account": the phrase says more
+            picked[picked.index(inside[0])] = term
+            picked = [p for p in picked if p not in inside[1:]]
+        elif not any(set(words) & set(p.split()) for p in picked):  # no repeated word
+            picked.append(term)
+    return ", ".join(picked)
 
 
 def _fallback(texts: list[str]) -> str:

@@ -34,7 +34,7 @@ def drivers_section(store: Any, window: Window, manifest: Manifest, report: dict
                    "drivers_note": f"not analysed: install the drivers extra ({INSTALL_HINT})"}
         section["next_actions"] = _actions(report, [], manifest, project, [])
         return section
-    from kbgen.drivers import analyse, make_vectors, read_evidence
+    from kbgen.drivers import analyse, cache, make_vectors, read_evidence
     from kbgen.drivers.profiles import profiles_from_content, profiles_from_manifest
 
     if project is not None and project.docs_dir.is_dir():
@@ -43,8 +43,13 @@ def drivers_section(store: Any, window: Window, manifest: Manifest, report: dict
         profiles = profiles_from_manifest(manifest.articles)
     setting = project.options.get("semantic_search") if project is not None else "auto"
     vectors = make_vectors(setting, project.root if project else None, store)
-    evidence = read_evidence(store, window.since_ms, window.until_ms)
-    topics = [t.as_dict() for t in analyse(evidence, profiles, vectors)]
+    key = cache.result_key(store, vectors.method, getattr(vectors, "model_id", ""),
+                           window.since_ms, window.until_ms, profiles)
+    topics = cache.load(store, key)
+    if topics is None:
+        evidence = read_evidence(store, window.since_ms, window.until_ms)
+        topics = [t.as_dict() for t in analyse(evidence, profiles, vectors)]
+        cache.save(store, key, topics)
     if vectors.computed:
         log.info("Contact drivers: embedded %d new texts", vectors.computed)
     return {"topics": topics, "drivers_method": vectors.method,

@@ -13,3 +13,12 @@ CREATE TABLE IF NOT EXISTS text_embeddings (
     vector BLOB NOT NULL,
     PRIMARY KEY (model, hash)
 ) WITHOUT ROWID;
+
+-- The last analyses (kbgen/drivers/cache.py), keyed by a digest of everything they read:
+-- method and model, window, the day versions of the events and tickets, the articles. A
+-- report over unchanged data reads its topics back instead of analysing again.
+CREATE TABLE IF NOT EXISTS drivers_results (
+    key     TEXT PRIMARY KEY,
+    created INTEGER NOT NULL,        -- ms since the epoch, for pruning
+    result  TEXT NOT NULL            -- JSON: the topics
+);

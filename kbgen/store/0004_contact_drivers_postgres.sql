@@ -7,3 +7,9 @@ CREATE TABLE IF NOT EXISTS text_embeddings (
     vector BYTEA NOT NULL,
     PRIMARY KEY (model, hash)
 );
+
+CREATE TABLE IF NOT EXISTS drivers_results (
+    key     TEXT COLLATE "C" PRIMARY KEY,
+    created BIGINT NOT NULL,
+    result  TEXT NOT NULL
+);
