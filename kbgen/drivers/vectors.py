@@ -26,6 +26,7 @@ SELECT_VECTORS = "SELECT hash, vector FROM text_embeddings WHERE model = :model"
 INSERT_VECTOR = ("INSERT INTO text_embeddings (model, hash, vector) VALUES (:model, :hash, "
                  ":vector) ON CONFLICT (model, hash) DO NOTHING")
 LSA_DIMENSIONS = 128
+SVD_SAMPLE = 4000  # texts the LSA space is fitted on
 CHAR_FEATURES = 20_000  # the commonest character n-grams: bounded SVD cost
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -91,10 +92,12 @@ class LexicalVectors:
                                 lowercase=True, min_df=2, max_features=CHAR_FEATURES)
         corpus = [t.lower() for t in texts] or [""]
         matrix = hstack([words.fit_transform(corpus), chars.fit_transform(corpus)]).tocsr()
-        dims = max(1, min(LSA_DIMENSIONS, matrix.shape[0] - 1, matrix.shape[1] - 1))
+        dims = max(1, min(LSA_DIMENSIONS, matrix.shape[0] - 1, SVD_SAMPLE - 1,
+                          matrix.shape[1] - 1))
         svd = TruncatedSVD(n_components=dims, random_state=0) if dims > 1 else None
-        if svd is not None:
-            svd.fit(matrix)
+        if svd is not None:  # the space is learnt from a sample: SVD time stays bounded
+            rows = np.random.default_rng(0).permutation(matrix.shape[0])[:SVD_SAMPLE]
+            svd.fit(matrix[np.sort(rows)])
         self._fitted = (words, chars, svd)
 
     def encode(self, texts: list[str]) -> np.ndarray:
