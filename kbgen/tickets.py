@@ -9,13 +9,16 @@ events joins them.
 
 Column presets name the columns of the helpdesks' own CSV exports:
 
-- Zendesk (Views → export as CSV): `Id`, `Created at`, `Subject`, custom fields `kb_session`,
-  `kb_article` (a custom field's column is its title).
-- Freshdesk (Tickets → Export → CSV): `Ticket ID`, `Created time`, `Subject`, custom fields
-  `kb_session`, `kb_article` (Freshdesk may write custom fields as `cf_kb_session`).
+- Zendesk (Views → export as CSV): `Id`, `Created at`, `Subject`, optionally `Description`,
+  custom fields `kb_session`, `kb_article` (a custom field's column is its title).
+- Freshdesk (Tickets → Export → CSV): `Ticket ID`, `Created time`, `Subject`, optionally
+  `Description`, custom fields `kb_session`, `kb_article` (Freshdesk may write custom fields
+  as `cf_kb_session`).
 
 Any other export works with `--map "Column name=field"` for the fields ticket_id, ts,
-subject, session, article. Times without a zone are read as UTC.
+subject, body, session, article. Times without a zone are read as UTC. The subject and body
+are customers' words: the contact-drivers analysis reads them (kbgen/drivers/), stored
+exactly and never rendered as markup.
 """
 
 from __future__ import annotations
@@ -31,11 +34,11 @@ from typing import Any
 from kbgen.analytics.prepare import DaySpan
 from kbgen.errors import KbgenError, UsageError
 
-FIELDS = ("ticket_id", "ts", "subject", "session", "article")
+FIELDS = ("ticket_id", "ts", "subject", "body", "session", "article")
 REQUIRED = ("ticket_id", "ts")
 _COMMON = {"kb_session": "session", "cf_kb_session": "session", "kb session": "session",
            "kb_article": "article", "cf_kb_article": "article", "kb article": "article",
-           "subject": "subject"}
+           "subject": "subject", "description": "body", "body": "body"}
 PRESETS: dict[str, dict[str, str]] = {
     "zendesk": {"id": "ticket_id", "created at": "ts", **_COMMON},
     "freshdesk": {"ticket id": "ticket_id", "created time": "ts", **_COMMON},
@@ -131,7 +134,7 @@ def _ticket(row: list[str], columns: dict[str, int], source: str) -> dict[str, A
         ts = parse_time(when)
     except ValueError:
         raise ValueError(f"creation time {when!r} is not a date and time") from None
-    return {"ticket_id": ticket_id, "ts": ts, "subject": get("subject"),
+    return {"ticket_id": ticket_id, "ts": ts, "subject": get("subject"), "body": get("body"),
             "session": get("session"), "article": get("article"), "source": source}
 
 

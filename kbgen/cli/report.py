@@ -10,8 +10,9 @@ import click
 
 from kbgen.analytics import Manifest, build_report, load_manifest, make_window
 from kbgen.cli.options import config_option, db_option
+from kbgen.drivers.report import drivers_section
 from kbgen.errors import KbgenError, UsageError
-from kbgen.project import DATABASE_ENV, load_project
+from kbgen.project import DATABASE_ENV, Project, load_project
 from kbgen.reports import RENDERERS, render, render_csv
 from kbgen.reports.csvout import ROWS
 from kbgen.store import open_store
@@ -36,15 +37,16 @@ log = logging.getLogger(__name__)
 @config_option
 def report(db_url: str | None, since: str | None, until: str | None, fmt: str,
            rows: str | None, out: Path | None, config_file: str | None) -> None:
-    """Per-article CSAT and deflection, searches, NPS and trends for a time window."""
+    """Per-article CSAT and deflection, searches, NPS, trends and contact drivers for a window."""
     if rows is not None and fmt != "csv":
         raise UsageError(f"--rows only applies to --format csv, not {fmt}. "
                          "Fix: add --format csv or leave out --rows.")
     window = make_window(since, until)
-    url, manifest = _sources(config_file, db_url)
+    url, manifest, project = _sources(config_file, db_url)
     store = open_store(url)
     try:
         data = build_report(store, window, manifest)
+        data.update(drivers_section(store, window, manifest, data, project))
     finally:
         store.close()
     text = render_csv(data, rows) if rows else render(data, fmt)
@@ -60,8 +62,9 @@ def report(db_url: str | None, since: str | None, until: str | None, fmt: str,
     click.echo(f"Wrote the {fmt} report ({data['events']:,} events) to {out}", err=True)
 
 
-def _sources(config_file: str | None, db_url: str | None) -> tuple[str, Manifest]:
-    """The database URL and the manifest; without a project, --db alone still works."""
+def _sources(config_file: str | None,
+             db_url: str | None) -> tuple[str, Manifest, Project | None]:
+    """The database URL, the manifest and the project; without a project, --db alone works."""
     try:
         project = load_project(config_file)
     except UsageError:
@@ -69,8 +72,8 @@ def _sources(config_file: str | None, db_url: str | None) -> tuple[str, Manifest
         if config_file is not None or not given:
             raise
         log.warning("No mkdocs.yml here: reporting article ids without titles.")
-        return given, Manifest()
-    return project.db_url(db_url), load_manifest(project.manifest_path)
+        return given, Manifest(), None
+    return project.db_url(db_url), load_manifest(project.manifest_path), project
 
 
 commands = [report]

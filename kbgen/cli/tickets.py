@@ -28,7 +28,7 @@ def tickets_group() -> None:
 @click.option("--preset", type=click.Choice(sorted(PRESETS)),
               help="Column names of this helpdesk's CSV export.")
 @click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
-              help="Read FIELD (ticket_id, ts, subject, session, article) from COLUMN; "
+              help="Read FIELD (ticket_id, ts, subject, body, session, article) from COLUMN; "
               "repeatable.")
 @config_option
 def import_command(file: Path, db_url: str | None, preset: str | None, maps: tuple[str, ...],

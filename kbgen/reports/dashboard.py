@@ -14,6 +14,7 @@ from kbgen.analytics.articles import by_attention
 from kbgen.analytics.stats import MIN_VOTES
 from kbgen.reports import numbers as fmt
 from kbgen.reports import svg
+from kbgen.reports.drivers import drivers_section, next_actions_section
 from kbgen.reports.inbox import feedback_section
 from kbgen.reports.page import SCRIPT, STYLE, content_security_policy, json_island
 
@@ -28,7 +29,10 @@ def render_html(report: dict[str, Any]) -> str:
     name = report.get("site_name") or "Help center"
     w = report["window"]
     body = "".join([
+        next_actions_section(report.get("next_actions") or [], report.get("drivers_method")),
         _cards(report),
+        drivers_section(report.get("topics") or [], report.get("drivers_method"),
+                        report.get("drivers_note")),
         _charts(report),
         _articles(report["articles"]),
         _breakdowns(report.get("breakdowns") or {}),

@@ -39,6 +39,7 @@ th[aria-sort=descending] button::after{content:" \\25BC"}
 .comment{white-space:pre-wrap;overflow-wrap:anywhere}
 .na{color:#9ca3af}
 details{margin:6px 0}summary{cursor:pointer}
+ol.actions>li{margin:0 0 10px}ol.actions ul{margin:4px 0}
 """
 
 SCRIPT = """

@@ -16,11 +16,13 @@ WIDTH = 100
 TOP_ARTICLES = 20
 TOP_SEARCHES = 10
 TOP_FEEDBACK = 5
+TOP_TOPICS = 10
 
 
 def render_table(report: dict[str, Any]) -> str:
     parts = [
         _headline(report),
+        _drivers(report),
         _articles(report["articles"]),
         _searches(report["searches"]),
         _categories(report["breakdowns"]["category"]) if "breakdowns" in report else "",
@@ -93,6 +95,29 @@ def _articles(rows: list[dict[str, Any]]) -> str:
         ]))
     if len(ranked) > TOP_ARTICLES:
         lines.append(f"… and {len(ranked) - TOP_ARTICLES} more: --format csv or html lists all.")
+    return "\n".join(lines)
+
+
+_KIND = {"gap": "gap", "failing": "failing", "unfound": "unfound"}
+
+
+def _drivers(r: dict[str, Any]) -> str:
+    """Contact drivers: what customers contacted support about, most tickets first."""
+    topics = r.get("topics") or []
+    if not topics:
+        note = r.get("drivers_note")
+        return f"Contact drivers: {visible(note)}." if note else ""
+    lines = [
+        f"Contact drivers ({r.get('drivers_method')} method), most tickets first: gap = write "
+        "an article, failing = fix it, unfound = make it findable",
+        f"{'Kind':<8} {'Tickets':>7} {'Prev':>5}  {'Topic (customers words)':<38} Article",
+    ]
+    for t in topics[:TOP_TOPICS]:
+        article = visible(t.get("title") or t.get("article") or "(none: write one)")
+        lines.append(f"{_KIND.get(t['kind'], '?'):<8} {len(t['tickets']):>7,} "
+                     f"{t['previous']:>5,}  {pad(visible(t['label']), 38)} {clip(article, 37)}")
+    if len(topics) > TOP_TOPICS:
+        lines.append(f"… and {len(topics) - TOP_TOPICS} more: --format json or html lists all.")
     return "\n".join(lines)
 
 

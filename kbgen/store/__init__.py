@@ -50,7 +50,8 @@ class Store(Protocol):
         """Rejection counters summed over all days, by reason."""
 
     def add_tickets(self, rows: list[dict]) -> int:
-        """Helpdesk tickets (ticket_id, session, article, ts, subject, source); known
+        """Helpdesk tickets (ticket_id, session, article, ts, subject, body,
+        source); known
         ticket ids are ignored; returns how many were newly stored."""
 
     def health(self) -> dict:

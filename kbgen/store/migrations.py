@@ -18,6 +18,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (2, "0002_covering_indexes.sql"),  # covering indexes for `kbgen report`
     (3, "0003_report_rollups.sql"),  # per-day report rollups, kept fresh by triggers
     (4, "0004_search_outcomes.sql"),  # search outcomes per query in the day rollups
+    (5, "0005_contact_drivers.sql"),  # ticket bodies, kept text embeddings (contact drivers)
 )
 LATEST = MIGRATIONS[-1][0]
 

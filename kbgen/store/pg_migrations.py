@@ -24,6 +24,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (2, "0002_covering_indexes_postgres.sql"),  # covering indexes for `kbgen report`
     (3, "0003_report_rollups_postgres.sql"),  # per-day report rollups, kept fresh by triggers
     (4, "0004_search_outcomes_postgres.sql"),  # search outcomes per query in the rollups
+    (5, "0005_contact_drivers_postgres.sql"),  # ticket bodies, kept text embeddings
 )
 LATEST = MIGRATIONS[-1][0]
 assert LATEST == migrations.LATEST, "PostgreSQL and SQLite schema versions must move together"

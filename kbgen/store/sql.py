@@ -22,7 +22,7 @@ ADD_REJECTIONS = (
 
 SELECT_REJECTIONS = "SELECT reason, SUM(count) FROM rejections GROUP BY reason ORDER BY reason"
 
-TICKET_COLUMNS = ("ticket_id", "session", "article", "ts", "subject", "source")
+TICKET_COLUMNS = ("ticket_id", "session", "article", "ts", "subject", "body", "source")
 
 INSERT_TICKET = (
     f"INSERT INTO tickets ({', '.join(TICKET_COLUMNS)}) "

@@ -1,0 +1,82 @@
+"""The report's "Contact drivers" keys: `topics`, `drivers_method`, `next_actions`.
+
+Called by `kbgen report` after the metrics: it reads the window's tickets and their
+sessions, the help center's articles (from the content folder when the project is known,
+else from the built manifest), runs `analyse`, and picks "What to do next".
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from kbgen.analytics.manifest import Manifest
+from kbgen.analytics.window import Window
+
+log = logging.getLogger(__name__)
+
+INSTALL_HINT = "pip install 'kbgen[drivers]'"
+
+
+def available() -> bool:
+    return all(importlib.util.find_spec(name) is not None for name in ("numpy", "sklearn"))
+
+
+def drivers_section(store: Any, window: Window, manifest: Manifest, report: dict[str, Any],
+                    project: Any | None = None) -> dict[str, Any]:
+    """The keys to add to the report (an empty analysis, with a note, when not installed)."""
+    if not available():
+        log.warning("Contact drivers need scikit-learn and NumPy. Fix: %s", INSTALL_HINT)
+        section = {"topics": [], "drivers_method": None,
+                   "drivers_note": f"not analysed: install the drivers extra ({INSTALL_HINT})"}
+        section["next_actions"] = _actions(report, [], manifest, project, [])
+        return section
+    from kbgen.drivers import analyse, cache, make_vectors, read_evidence
+    from kbgen.drivers.profiles import profiles_from_content, profiles_from_manifest
+
+    if project is not None and project.docs_dir.is_dir():
+        profiles = profiles_from_content(project.docs_dir, project.root)
+    else:
+        profiles = profiles_from_manifest(manifest.articles)
+    setting = project.options.get("semantic_search") if project is not None else "auto"
+    vectors = make_vectors(setting, project.root if project else None, store)
+    key = cache.result_key(store, vectors.method, getattr(vectors, "model_id", ""),
+                           window.since_ms, window.until_ms, profiles)
+    topics = cache.load(store, key)
+    if topics is None:
+        evidence = read_evidence(store, window.since_ms, window.until_ms)
+        topics = [t.as_dict() for t in analyse(evidence, profiles, vectors)]
+        cache.save(store, key, topics)
+    if vectors.computed:
+        log.info("Contact drivers: embedded %d new texts", vectors.computed)
+    return {"topics": topics, "drivers_method": vectors.method,
+            "next_actions": _actions(report, topics, manifest, project, profiles)}
+
+
+def _actions(report, topics, manifest: Manifest, project, profiles) -> list[dict[str, Any]]:
+    from kbgen.drivers.actions import next_actions
+
+    sources = {p.id: p.source for p in profiles if p.source}
+    links = {}
+    for article_id, meta in manifest.articles.items():
+        link = article_link(meta.get("url"), manifest, project)
+        if link:
+            links[article_id] = link
+    return next_actions(report, topics, sources, links)
+
+
+def article_link(url: str | None, manifest: Manifest, project: Any | None) -> str | None:
+    """The article's page: under `site_url` when the site has one, else the built file."""
+    if not url:
+        return None
+    site_url = getattr(project, "site_url", None) or getattr(manifest, "site_url", None)
+    if site_url:
+        return urljoin(site_url.rstrip("/") + "/", url)
+    if project is not None:
+        page = Path(project.site_dir) / url / "index.html"
+        if page.is_file():
+            return page.resolve().as_uri()
+    return None

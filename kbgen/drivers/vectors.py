@@ -1,0 +1,141 @@
+"""Texts to unit vectors: the semantic model when installed, a lexical method otherwise.
+
+- `semantic`: the sentence-embedding model of search (`kbgen.search.semantic`), its vectors
+  kept in the store's `text_embeddings` table keyed by model id and text hash, so a second
+  report embeds only texts it has not seen.
+- `lexical`: TF-IDF over words (Porter-stemmed, so "refunds" meets "refund") and character
+  n-grams (typos), reduced with a truncated SVD (latent semantic analysis) to dense unit
+  vectors; fitted on the texts of this report, nothing kept.
+
+Both give L2-normalised rows, so a dot product is the cosine similarity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+SELECT_VECTORS = "SELECT hash, vector FROM text_embeddings WHERE model = :model"
+INSERT_VECTOR = ("INSERT INTO text_embeddings (model, hash, vector) VALUES (:model, :hash, "
+                 ":vector) ON CONFLICT (model, hash) DO NOTHING")
+LSA_DIMENSIONS = 128
+SVD_SAMPLE = 4000  # texts the LSA space is fitted on
+CHAR_FEATURES = 20_000  # the commonest character n-grams: bounded SVD cost
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class SemanticVectors:
+    """The sentence-embedding model, with its vectors kept in the store."""
+
+    method = "semantic"
+
+    def __init__(self, folder: Path, store: Any) -> None:
+        from kbgen.search.semantic import load_model, model_id
+
+        self.model = load_model(folder)
+        self.model_id = model_id(folder)
+        self.store = store
+        self.computed = 0  # texts embedded by this report (the rest came from the store)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        hashes = [text_hash(t) for t in texts]
+        wanted = set(hashes)
+        known: dict[str, np.ndarray] = {}
+        for digest, blob in self.store.query(SELECT_VECTORS, {"model": self.model_id}):
+            if digest in wanted:
+                known[digest] = np.frombuffer(bytes(blob), dtype="<f4")
+        missing = sorted({h: t for h, t in zip(hashes, texts, strict=True)
+                          if h not in known}.items())
+        if missing:
+            fresh = np.asarray(self.model.encode([t for _, t in missing]), dtype=np.float32)
+            self.computed += len(missing)
+            rows = []
+            for n, (digest, _) in enumerate(missing):
+                known[digest] = fresh[n]
+                rows.append({"model": self.model_id, "hash": digest,
+                             "vector": fresh[n].astype("<f4").tobytes()})
+            if hasattr(self.store, "write_many"):
+                self.store.write_many([(INSERT_VECTOR, rows)])
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        return _unit(np.vstack([known[h] for h in hashes]))
+
+
+class LexicalVectors:
+    """TF-IDF (stemmed words + character n-grams) reduced by LSA; fitted per report."""
+
+    method = "lexical"
+    computed = 0
+
+    def __init__(self) -> None:
+        self._fitted = None
+
+    def fit(self, texts: list[str]) -> None:
+        """Learn the vocabulary and the LSA space from every text of the report."""
+        from scipy.sparse import hstack
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        words = TfidfVectorizer(analyzer=_stemmed_words, sublinear_tf=True, min_df=1)
+        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
+                                lowercase=True, min_df=2, max_features=CHAR_FEATURES)
+        corpus = [t.lower() for t in texts] or [""]
+        matrix = hstack([words.fit_transform(corpus), chars.fit_transform(corpus)]).tocsr()
+        dims = max(1, min(LSA_DIMENSIONS, matrix.shape[0] - 1, SVD_SAMPLE - 1,
+                          matrix.shape[1] - 1))
+        svd = TruncatedSVD(n_components=dims, random_state=0) if dims > 1 else None
+        if svd is not None:  # the space is learnt from a sample: SVD time stays bounded
+            rows = np.random.default_rng(0).permutation(matrix.shape[0])[:SVD_SAMPLE]
+            svd.fit(matrix[np.sort(rows)])
+        self._fitted = (words, chars, svd)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        from scipy.sparse import hstack
+
+        if self._fitted is None:
+            self.fit(texts)
+        words, chars, svd = self._fitted
+        corpus = [t.lower() for t in texts]
+        if not corpus:
+            return np.zeros((0, 1), dtype=np.float32)
+        matrix = hstack([words.transform(corpus), chars.transform(corpus)]).tocsr()
+        dense = svd.transform(matrix) if svd is not None else matrix.toarray()
+        return _unit(np.asarray(dense, dtype=np.float32))
+
+
+def _stemmed_words(text: str) -> list[str]:
+    from kbgen.search.porter import stem
+
+    return [stem(w) for w in _WORD.findall(text.lower()) if len(w) > 1]
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (matrix / norms).astype(np.float32)
+
+
+def make_vectors(setting: str | bool | None, base: Path | None, store: Any):
+    """SemanticVectors when the model the `semantic_search` setting names is usable,
+    LexicalVectors otherwise (`off`, or the model not installed)."""
+    from kbgen.search.semantic import SemanticError, model_folder
+
+    try:
+        folder = model_folder(setting, base)
+    except SemanticError as exc:
+        log.warning("Contact drivers use the lexical method: %s", exc)
+        folder = None
+    if folder is None:
+        return LexicalVectors()
+    return SemanticVectors(folder, store)
