@@ -288,7 +288,8 @@
   }
 
   // Index files are fetched once per page load and kept (a Map of promises).
-  // fetchJson(url, fresh): fresh asks the server again (revalidates) instead of a cached copy.
+  // fetchJson(url, cache): cache is a fetch() cache mode for entry.json ("no-cache":
+  // revalidate; "reload": ask the server outright), undefined for hashed files.
   function Index(root, fetchJson) {
     this.root = root;
     this.fetchJson = fetchJson;
@@ -297,8 +298,8 @@
   }
 
   // The name of the build's meta file, from entry.json (the only file with a fixed name).
-  Index.prototype.entry = function () {
-    return this.fetchJson(this.root + "entry.json", true).then(function (entry) {
+  Index.prototype.entry = function (cache) {
+    return this.fetchJson(this.root + "entry.json", cache || "no-cache").then(function (entry) {
       if (!entry || typeof entry.meta !== "string") throw new Error("entry.json: no meta");
       return entry.meta;
     });
@@ -325,7 +326,8 @@
     var self = this;
     var had = this.build;
     if (!had) return Promise.resolve(false);
-    return Promise.all([had.catch(function () { return null; }), this.entry()])
+    // "reload": a revalidation could be answered 304 by a Last-Modified to the second
+    return Promise.all([had.catch(function () { return null; }), this.entry("reload")])
       .then(function (found) {
         if (found[0] && found[0].name === found[1]) return false;
         if (self.build === had) {
@@ -725,10 +727,10 @@
   var ROOT = new URL("../../", script ? script.src : location.href);
   var index = new Index(new URL("search/kb/", ROOT).href, fetchJson);
 
-  // entry.json is asked for fresh (the server may answer 304); the hashed files never
-  // change, so any cached copy is right.
-  function fetchJson(url, fresh) {
-    return fetch(url, fresh ? { cache: "no-cache" } : {}).then(function (response) {
+  // entry.json is revalidated (or reloaded); the hashed files never change, so any cached
+  // copy is right.
+  function fetchJson(url, cache) {
+    return fetch(url, cache ? { cache: cache } : {}).then(function (response) {
       if (!response.ok) throw new Error(url + ": HTTP " + response.status);
       return response.json();
     });
