@@ -1,7 +1,8 @@
 """Assemble the report: SPEC.md's "Machine-readable outputs" shape plus extra keys.
 
 Keys SPEC fixes: window, events, site, articles, searches. Extra keys: tickets, trends,
-breakdowns, feedback, stale, rejections, generated, site_name.
+breakdowns, feedback, stale, rejections, generated, site_name; per article `revisions` and
+`last_change` (analytics/revisions.py).
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kbgen.analytics.articles import article_rows, breakdowns
-from kbgen.analytics.collect import Collected, SessionWeek, collect
+from kbgen.analytics.collect import Collected, SessionWeek, collect, params_for
 from kbgen.analytics.manifest import Manifest
+from kbgen.analytics.revisions import add_revisions, revision_counts
 from kbgen.analytics.stale import stale_articles
 from kbgen.analytics.stats import nps, ratio, wilson_lower
 from kbgen.analytics.trends import weekly
@@ -34,6 +36,7 @@ def build_report(
     for week in collected.weeks.values():
         totals.add(week)
     rows = article_rows(collected.articles, manifest)
+    add_revisions(rows, revision_counts(store, params_for(window)), manifest.revisions)
     report: dict[str, Any] = {
         "window": window.as_dict(),
         "events": totals.events,

@@ -17,6 +17,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, "schema.sql"),
     (2, "0002_covering_indexes.sql"),  # covering indexes for `kbgen report`
     (3, "0003_report_rollups.sql"),  # per-day report rollups, kept fresh by triggers
+    (6, "0006_close_the_loop.sql"),  # revisions, feedback states, notify outbox (4, 5: elsewhere)
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -23,6 +23,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, "schema_postgres.sql"),
     (2, "0002_covering_indexes_postgres.sql"),  # covering indexes for `kbgen report`
     (3, "0003_report_rollups_postgres.sql"),  # per-day report rollups, kept fresh by triggers
+    (6, "0006_close_the_loop_postgres.sql"),  # revisions, feedback states, notify outbox
 )
 LATEST = MIGRATIONS[-1][0]
 assert LATEST == migrations.LATEST, "PostgreSQL and SQLite schema versions must move together"
