@@ -69,7 +69,7 @@ class Collected:
     searches_by_week: dict[int, list[int]] = field(
         default_factory=lambda: defaultdict(lambda: [0, 0])
     )
-    feedback: list[tuple[str, int, str | None, str | None]] = field(default_factory=list)
+    feedback: list[tuple] = field(default_factory=list)  # NEGATIVE_FEEDBACK_ITEMS rows
     tickets: int = 0
     tickets_without_session: int = 0
 
@@ -141,10 +141,7 @@ def collect(store: Store, window: Window, *, rollups: bool = True) -> Collected:
             computed = read_with_rollups(store, window, params, lambda rows: fold(rows, out))
         else:
             fold(run_metrics(store, params, queries.EVERY_SESSION), out)
-        out.feedback = [
-            (article, int(ts), reason, comment)
-            for article, ts, reason, comment in store.query(queries.NEGATIVE_FEEDBACK, params)
-        ]
+        out.feedback = list(store.query(queries.NEGATIVE_FEEDBACK_ITEMS, params))
         for total, without in store.query(queries.TICKETS_IN_WINDOW, params):
             out.tickets, out.tickets_without_session = int(total or 0), int(without or 0)
     if computed:

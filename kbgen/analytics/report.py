@@ -12,6 +12,7 @@ from typing import Any
 
 from kbgen.analytics.articles import article_rows, breakdowns
 from kbgen.analytics.collect import Collected, SessionWeek, collect, params_for
+from kbgen.analytics.feedback_items import item_from_row
 from kbgen.analytics.manifest import Manifest
 from kbgen.analytics.revisions import add_revisions, revision_counts
 from kbgen.analytics.stale import stale_articles
@@ -104,19 +105,8 @@ def search_rows(c: Collected) -> list[dict[str, Any]]:
 
 
 def feedback_rows(c: Collected, manifest: Manifest) -> list[dict[str, Any]]:
-    """Negative last votes with a reason or comment, newest first."""
-    out = []
-    for article, ts, reason, comment in c.feedback:
-        meta = manifest.articles.get(article, {})
-        out.append({
-            "article": article,
-            "title": meta.get("title"),
-            "owner": meta.get("owner"),
-            "ts": iso(datetime.fromtimestamp(ts / 1000, UTC)),
-            "reason": reason,
-            "comment": comment,
-        })
-    return out
+    """Negative last votes with a reason or comment, newest first, with their inbox state."""
+    return [item_from_row(row, manifest) for row in c.feedback]
 
 
 def _rejections(store: Any) -> dict[str, int]:

@@ -31,6 +31,8 @@ COMMANDS = {
     "demo": "kbgen.cli.demo",
     "db": "kbgen.cli.db",
     "stats": "kbgen.cli.stats",
+    "feedback": "kbgen.cli.feedback",
+    "notify": "kbgen.cli.notify",
 }
 
 
