@@ -2,8 +2,10 @@
 
 Commands that are not the build (search, api, report, events) need the content folder, the
 built site, kbgen's state folder and the plugin options. They read them from `mkdocs.yml`
-with a YAML loader that accepts MkDocs' custom tags (`!ENV`, `!!python/name:`) as inert
-values, so no code is ever executed.
+with a YAML loader that accepts MkDocs' custom tags (`!!python/name:` and others) as inert
+values, so no code is ever executed. `!ENV` is resolved as MkDocs resolves it (the
+environment variable's value, or None), so secrets such as `notify`'s `secret: !ENV NAME`
+stay out of the file.
 """
 
 from __future__ import annotations
@@ -34,7 +36,24 @@ def _inert(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     return loader.construct_mapping(node)
 
 
+def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """`!ENV NAME` -> $NAME or None; `!ENV [A, B, default]` -> the first variable set, else
+    the last item (MkDocs' pyyaml_env_tag rules)."""
+    if isinstance(node, yaml.ScalarNode):
+        return os.environ.get(str(loader.construct_scalar(node)))
+    if isinstance(node, yaml.SequenceNode):
+        items = [str(item) for item in loader.construct_sequence(node)]
+        names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+        for name in names:
+            if name in os.environ:
+                return os.environ[name]
+        return default
+    raise yaml.constructor.ConstructorError(None, None, "!ENV takes a name or a list of "
+                                            "names", node.start_mark)
+
+
 _ConfigLoader.add_multi_constructor("", _inert)
+_ConfigLoader.add_constructor("!ENV", _env)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from typing import Any
 
 from kbgen.content import Article, ContentSite
 from kbgen.content.links import is_internal, links_in, resolve
+from kbgen.content.revisions import article_revision
 
 TYPE_LABELS = {"article": "Article", "faq": "FAQ", "troubleshooting": "Troubleshooting"}
 GROUP_LABELS = {"article": "Articles", "faq": "FAQs", "troubleshooting": "Troubleshooting"}
@@ -195,7 +196,7 @@ def manifest(site: ContentSite, site_name: str, site_url: str | None,
         "articles": [
             {"id": a.id, "title": a.title, "url": a.url, "category": a.category, "type": a.type,
              "journey": a.journey, "audience": a.audience, "owner": a.owner,
-             "description": a.description,
+             "description": a.description, "rev": article_revision(a),
              "reviewed": a.reviewed.isoformat() if a.reviewed else None,
              "review_due": a.review_due.isoformat() if a.review_due else None}
             for a in site.published(drafts)

@@ -162,7 +162,11 @@ def test_no_vote_with_reason_and_comment_is_thanked_and_recorded(page, site_url,
     views = wait_for_events(page, recorder, "view")
     assert [v["article"] for v in views] == ["refunds"]
     assert views[0]["session"] == vote["session"]
-    assert set(vote) == {"id", "type", "session", "article", "helpful", "reason", "comment"}
+    assert set(vote) == {"id", "type", "session", "article", "helpful", "reason", "comment",
+                         "rev"}
+    # The revision the page was built from, sent with the view and the vote (docs/loop.md).
+    rev = page.locator(".kb-page").get_attribute("data-kb-rev")
+    assert len(rev) == 12 and vote["rev"] == views[0]["rev"] == rev
 
 
 def test_a_no_without_reasons_still_counts_when_the_customer_leaves(page, site_url, recorder):

@@ -163,6 +163,11 @@ def test_rollups_match_every_event_read_on_postgres(tmp_path):
 # The tickets table before schema version 5 had no body column.
 V2_TICKET = ("INSERT INTO tickets (ticket_id, session, article, ts, subject, source) "
              "VALUES (:ticket_id, :session, :article, :ts, :subject, :source)")
+# The events columns before schema version 6 added `rev`: how kbgen wrote events then.
+V2_COLUMNS = tuple(c for c in sql.EVENT_COLUMNS if c != "rev")
+V2_INSERT_EVENT = (f"INSERT INTO events ({', '.join(V2_COLUMNS)}) "
+                   f"VALUES ({', '.join(':' + c for c in V2_COLUMNS)}) "
+                   "ON CONFLICT (id) DO NOTHING")
 
 
 def version_2_database(path, events: list[dict], tickets: list[dict]) -> None:
@@ -174,7 +179,7 @@ def version_2_database(path, events: list[dict], tickets: list[dict]) -> None:
             for statement in migrations.statements(script):
                 conn.execute(statement)
     conn.execute(sql.INSERT_SCHEMA_VERSION, {"version": 2})
-    conn.executemany(sql.INSERT_EVENT, [rows.event_params(e, ms(NOW)) for e in events])
+    conn.executemany(V2_INSERT_EVENT, [rows.event_params(e, ms(NOW)) for e in events])
     conn.executemany(V2_TICKET, [rows.ticket_params(t) for t in tickets])
     conn.commit()
     conn.close()
@@ -234,7 +239,7 @@ def test_a_version_2_postgres_database_migrates_and_gives_the_same_report(tmp_pa
             conn.execute(sql.SCHEMA_VERSION_TABLE)
             conn.execute("INSERT INTO schema_version (version) VALUES (2)")
             with conn.cursor() as cur:
-                cur.executemany(to_pyformat(sql.INSERT_EVENT),
+                cur.executemany(to_pyformat(V2_INSERT_EVENT),
                                 [rows.event_params(e, ms(NOW)) for e in log])
                 cur.executemany(to_pyformat(V2_TICKET), [rows.ticket_params(t) for t in tickets])
         migrated = CliRunner().invoke(cli, ["db", "migrate", "--db", url])

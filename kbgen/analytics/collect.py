@@ -81,7 +81,7 @@ class Collected:
     # normalised query -> article -> sessions that reformulated the query, then clicked it
     reformulations: dict[str, dict[str, int]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(int)))
-    feedback: list[tuple[str, int, str | None, str | None]] = field(default_factory=list)
+    feedback: list[tuple] = field(default_factory=list)  # NEGATIVE_FEEDBACK_ITEMS rows
     tickets: int = 0
     tickets_without_session: int = 0
 
@@ -155,8 +155,9 @@ def collect(store: Store, window: Window, *, rollups: bool = True) -> Collected:
         else:
             fold(run_metrics(store, params, queries.EVERY_SESSION), out)
         out.feedback = [
-            (article, int(ts), reason, without_nul(comment))
-            for article, ts, reason, comment in store.query(queries.NEGATIVE_FEEDBACK, params)
+            (event_id, article, ts, reason, without_nul(comment), *rest)
+            for event_id, article, ts, reason, comment, *rest
+            in store.query(queries.NEGATIVE_FEEDBACK_ITEMS, params)
         ]
         for total, without in store.query(queries.TICKETS_IN_WINDOW, params):
             out.tickets, out.tickets_without_session = int(total or 0), int(without or 0)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kbgen.content.revisions import load_history
 from kbgen.errors import KbgenError
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,8 @@ class Manifest:
     site_name: str | None = None
     articles: dict[str, dict[str, Any]] = field(default_factory=dict)
     categories: dict[str, str] = field(default_factory=dict)
+    # article id -> its revisions, newest first (.kbgen/revisions.json, written by the build)
+    revisions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def category_title(self, slug: str | None) -> str | None:
         return self.categories.get(slug or "", slug)
@@ -42,11 +45,13 @@ def load_manifest(path: Path | None, required: bool = False) -> Manifest:
         return Manifest()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return _parse(data)
+        manifest = _parse(data)
     except (ValueError, TypeError, AttributeError, KeyError) as exc:
         raise KbgenError(
             f"Cannot read the manifest '{path}': {exc}. Fix: run `kbgen build` again."
         ) from exc
+    manifest.revisions = load_history(path.parent)
+    return manifest
 
 
 def _parse(data: dict[str, Any]) -> Manifest:

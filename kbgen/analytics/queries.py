@@ -189,13 +189,16 @@ GROUP BY e.article, e.ts / :day
 # The feedback inbox: sessions whose last vote on an article is negative and says why,
 # newest first. Written as "no later vote" rather than with the window function: walking the
 # ts index backwards stops after :limit rows, so it costs the same at any table size.
-NEGATIVE_FEEDBACK = f"""
-SELECT e.article, e.ts, e.reason, e.comment
+# The feedback inbox (kbgen/inbox.py, the report's `feedback`): negative last votes with a
+# reason or comment, with their state (schema version 6; no row there means open).
+NEGATIVE_FEEDBACK_ITEMS = f"""
+SELECT e.id, e.article, e.ts, e.reason, e.comment, e.rev, f.state, f.note, f.changed
 FROM events e
+LEFT JOIN feedback_states f ON f.event_id = e.id
 WHERE e.type = 'vote' AND e.helpful = 0 AND e.ts >= :since AND e.ts < :until
   AND ((e.reason IS NOT NULL AND e.reason <> '') OR (e.comment IS NOT NULL AND e.comment <> ''))
   AND {_IS_LAST_VOTE}
-ORDER BY e.ts DESC, e.article
+ORDER BY e.ts DESC, e.article, e.id
 LIMIT :limit
 """
 

@@ -1,7 +1,8 @@
 """Assemble the report: SPEC.md's "Machine-readable outputs" shape plus extra keys.
 
 Keys SPEC fixes: window, events, site, articles, searches. Extra keys: tickets, trends,
-breakdowns, feedback, stale, rejections, generated, site_name.
+breakdowns, feedback, stale, rejections, generated, site_name; per article `revisions` and
+`last_change` (analytics/revisions.py).
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kbgen.analytics.articles import article_rows, breakdowns
-from kbgen.analytics.collect import Collected, SessionWeek, collect
+from kbgen.analytics.collect import Collected, SessionWeek, collect, params_for
+from kbgen.analytics.feedback_items import item_from_row
 from kbgen.analytics.manifest import Manifest
+from kbgen.analytics.revisions import add_revisions, revision_counts
 from kbgen.analytics.stale import stale_articles
 from kbgen.analytics.stats import nps, ratio, wilson_lower
 from kbgen.analytics.trends import weekly
@@ -37,6 +40,7 @@ def build_report(
     for week in collected.weeks.values():
         totals.add(week)
     rows = article_rows(collected.articles, manifest)
+    add_revisions(rows, revision_counts(store, params_for(window)), manifest.revisions)
     report: dict[str, Any] = {
         "window": window.as_dict(),
         "events": totals.events,
@@ -120,19 +124,8 @@ def reformulation_rows(by_article: dict[str, int]) -> list[dict[str, Any]]:
 
 
 def feedback_rows(c: Collected, manifest: Manifest) -> list[dict[str, Any]]:
-    """Negative last votes with a reason or comment, newest first."""
-    out = []
-    for article, ts, reason, comment in c.feedback:
-        meta = manifest.articles.get(article, {})
-        out.append({
-            "article": article,
-            "title": meta.get("title"),
-            "owner": meta.get("owner"),
-            "ts": iso(datetime.fromtimestamp(ts / 1000, UTC)),
-            "reason": reason,
-            "comment": comment,
-        })
-    return out
+    """Negative last votes with a reason or comment, newest first, with their inbox state."""
+    return [item_from_row(row, manifest) for row in c.feedback]
 
 
 def _rejections(store: Any) -> dict[str, int]:

@@ -32,6 +32,8 @@ COMMANDS = {
     "db": "kbgen.cli.db",
     "stats": "kbgen.cli.stats",
     "suggest": "kbgen.cli.suggest",
+    "feedback": "kbgen.cli.feedback",
+    "notify": "kbgen.cli.notify",
 }
 
 

@@ -17,16 +17,28 @@ MAX_CHANNEL = 50
 TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 ARTICLE_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 CHANNEL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:+-]{0,49}")
+# An article revision (kbgen/content/revisions.py): 12 lower-case hex digits.
+REV_RE = re.compile(r"[0-9a-f]{12}")
+
+# What the widget offers for a "No" (theme/partials/kb-feedback.html), in the customer's words;
+# the dashboard, `kbgen feedback` and the owners' digests show these labels, never the codes.
+REASON_LABELS = {
+    "incomplete": "The article is incomplete",
+    "outdated": "It is out of date",
+    "unclear": "It is hard to follow",
+    "not_my_problem": "It is not about my problem",
+    "other": "Something else",
+}
 
 # Fields every event has; `ts` is required only for imported events (the server sets it live).
 COMMON = ("id", "type", "ts", "session")
 
 # type -> (required fields, optional fields); an optional field may also be sent as null.
 TYPE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "view": (("article",), ()),
+    "view": (("article",), ("rev",)),
     "search": (("query", "results"), ("source",)),
     "search_click": (("query", "article", "rank"), ()),
-    "vote": (("article", "helpful"), ("reason", "comment")),
+    "vote": (("article", "helpful"), ("reason", "comment", "rev")),
     "contact": (("stage",), ("article", "channel")),
     "nps": (("score",), ("comment",)),
 }
@@ -34,7 +46,7 @@ TYPE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # Every column of the events table that comes from the wire, in export order.
 WIRE_FIELDS = (
     "id", "type", "ts", "session", "article", "query", "results", "source", "rank",
-    "helpful", "reason", "comment", "channel", "stage", "score",
+    "helpful", "reason", "comment", "channel", "stage", "score", "rev",
 )
 
 
@@ -79,4 +91,7 @@ RULES: dict[str, Rule] = {
     "channel": Rule("token", "a short channel name such as email or chat", CHANNEL_RE),
     "stage": Rule("choice", options=STAGES),
     "score": Rule("integer", low=0, high=10),
+    "rev": Rule("token", "12 lower-case hex digits (the page's data-kb-rev)", REV_RE,
+                description="the article's revision the customer read: the first 12 hex "
+                "digits of SHA-256 over its title and whitespace-collapsed body"),
 }

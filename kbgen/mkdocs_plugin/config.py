@@ -48,3 +48,9 @@ class KbgenConfig(base.Config):
     """Votes an article needs before its page shows "N of M found this helpful"."""
     review_csat_below = c.Type((int, float), default=0.5)
     """`kbgen check` warns about articles whose CSAT lower bound is below this."""
+
+    # Owners are told (`kbgen notify`; docs/loop.md)
+    notify = c.ListOfItems(c.Type(dict), default=[])
+    """Where `kbgen notify` sends each owner's digest: a list of `{owner, webhook | email,
+    format, secret, timeout}` entries; `owner: "*"` gets every article's news. The build
+    ignores it; `kbgen notify` checks it."""

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import gzip
 import html
-import json
 import logging
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from kbgen.files import write_json_atomic
 from kbgen.site_data import script_json
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
@@ -68,8 +66,4 @@ def drop_from_sitemap(site_dir: Path, locations: set[str]) -> None:
 
 def write_manifest(manifest: dict, state_dir: Path) -> None:
     """Atomically replace .kbgen/manifest.json (the help API may be reading it)."""
-    state_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=state_dir, prefix=".manifest-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(manifest, handle, ensure_ascii=False, indent=1)
-    os.replace(tmp, state_dir / "manifest.json")
+    write_json_atomic(state_dir / "manifest.json", manifest)

@@ -9,6 +9,8 @@ from typing import Any
 from kbgen import site_data, stats_file
 from kbgen.content import ContentSite
 from kbgen.content.inline import strip_tags
+from kbgen.content.revisions import article_revision
+from kbgen.events.schema import REASON_LABELS
 
 HOME = "index.md"
 CONTACT = "contact.md"
@@ -124,6 +126,7 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
         "page_type": "other",
         "article": None,
         "jsonld": [],
+        "reasons": list(REASON_LABELS.items()),
     }
     # Written `popular` first, then what deflected most (stats_file); the home page falls back
     # to the most linked articles, category pages show no popular list without evidence.
@@ -148,7 +151,7 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
     date = updated.get(article.src)
     data.update(
         page_type=article.type,
-        article=site_data.summary(article, date),
+        article={**site_data.summary(article, date), "rev": article_revision(article)},
         breadcrumbs=site_data.breadcrumbs(site, article),
         related=site_data.related(site, article, related.get(article.id), config.related_count,
                                   drafts),

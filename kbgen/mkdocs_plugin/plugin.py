@@ -13,7 +13,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from kbgen import site_data, stats_file
-from kbgen.content import ContentSite, errors_in, load_content
+from kbgen.content import ContentSite, errors_in, load_content, revisions
 from kbgen.content.dates import last_updated
 from kbgen.errors import KbgenError
 from kbgen.mkdocs_plugin import outputs, pages, stylesheets
@@ -176,6 +176,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             site_data.manifest(self.site, config.site_name, config.site_url, self.config.drafts),
             self.state_dir,
         )
+        revisions.record(self.site.published(self.config.drafts), self.site.docs_dir,
+                         self.state_dir)
 
     def on_build_error(self, error: Exception) -> None:
         self._cancel_search()

@@ -174,7 +174,7 @@ def _feedback(items: list[dict[str, Any]]) -> str:
     lines = ["Newest negative feedback (all of it in --format html)"]
     for item in items[:TOP_FEEDBACK]:
         where = visible(item.get("title") or item["article"])
-        why = visible(item.get("reason") or "no reason")
+        why = visible(item.get("reason_label") or item.get("reason") or "no reason")
         comment = visible(item.get("comment") or "")
         lines.append(clip(f"  {item['ts'][:10]}  {where}: {why}. {comment}".rstrip(), WIDTH))
     return "\n".join(lines)

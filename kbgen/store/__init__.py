@@ -44,6 +44,10 @@ class Store(Protocol):
         write transaction. For data derived from the events (the report's day rollups);
         events and tickets themselves go through add_event_batches / add_tickets."""
 
+    def execute(self, sql: str, params: dict) -> int:
+        """One write statement with :name parameters, committed; how many rows it changed.
+        For claims that must be atomic across processes (the notify outbox)."""
+
     def count_rejection(self, reason: str, n: int = 1) -> None: ...
 
     def rejections(self) -> dict[str, int]:

@@ -19,6 +19,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (3, "0003_report_rollups.sql"),  # per-day report rollups, kept fresh by triggers
     (4, "0004_search_outcomes.sql"),  # search outcomes per query in the day rollups
     (5, "0005_contact_drivers.sql"),  # ticket bodies, kept text embeddings (contact drivers)
+    (6, "0006_close_the_loop.sql"),  # revisions, feedback states, notify outbox
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -25,6 +25,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (3, "0003_report_rollups_postgres.sql"),  # per-day report rollups, kept fresh by triggers
     (4, "0004_search_outcomes_postgres.sql"),  # search outcomes per query in the rollups
     (5, "0005_contact_drivers_postgres.sql"),  # ticket bodies, kept text embeddings
+    (6, "0006_close_the_loop_postgres.sql"),  # revisions, feedback states, notify outbox
 )
 LATEST = MIGRATIONS[-1][0]
 assert LATEST == migrations.LATEST, "PostgreSQL and SQLite schema versions must move together"

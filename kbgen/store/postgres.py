@@ -49,7 +49,7 @@ _COLUMN_TYPES = {
     "id": "text", "type": "text", "ts": "bigint", "session": "text", "article": "text",
     "query": "text", "results": "integer", "source": "text", "rank": "integer",
     "helpful": "smallint", "reason": "text", "comment": "text", "channel": "text",
-    "stage": "text", "score": "smallint", "received": "bigint",
+    "stage": "text", "score": "smallint", "rev": "text", "received": "bigint",
 }
 _EVENT_COLUMNS = (*WIRE_FIELDS, "received")
 # One statement per group commit: arrays in, only the ids that were new come back.
@@ -199,6 +199,16 @@ class PostgresStore:
                         cur.executemany(to_pyformat(statement), params)
 
         self._write(write)
+
+    def execute(self, sql_text: str, params: dict) -> int:
+        statement = to_pyformat(sql_text)
+
+        def write(conn: psycopg.Connection) -> int:
+            with conn.cursor() as cur:
+                cur.execute(statement, params)
+                return max(cur.rowcount, 0)
+
+        return self._write(write)
 
     def count_rejection(self, reason: str, n: int = 1) -> None:
         self._write(lambda conn: self._add_rejections(conn, {reason: n}))

@@ -173,6 +173,10 @@ class SQLiteStore:
             for statement, params in steps:
                 conn.executemany(statement, params)
 
+    def execute(self, sql_text: str, params: dict) -> int:
+        with self._write() as conn:
+            return max(conn.execute(sql_text, params).rowcount, 0)
+
     def count_rejection(self, reason: str, n: int = 1) -> None:
         with self._write() as conn:
             self._add_rejections(conn, {reason: n})

@@ -14,7 +14,9 @@
  *                 session  a random id kept in this tab's sessionStorage; a new one after
  *                          30 minutes without activity
  *   view          article  the id of the article being read
- *   vote          article, helpful (true/false),
+ *                 rev      the revision of the article's text (12 hex digits, the page's
+ *                          data-kb-rev), so reports can tell an edit's effect apart
+ *   vote          article, rev, helpful (true/false),
  *                 reason   one of the five listed choices, if the customer picked one
  *                 comment  the text typed into "Tell us more", if any (at most 1,000 characters)
  *   contact       stage    "open" (the contact page was opened) or "submit" (the customer
@@ -288,15 +290,28 @@
     if (!page || page.hasAttribute("data-kb-ready")) return;
     page.setAttribute("data-kb-ready", "");
     var article = page.getAttribute("data-kb-article");
+    var rev = revisionOf(page);
     if (!trackingOff()) {
       save(ARTICLE_KEY, article);
-      track({ type: "view", article: article });
+      track(withRev({ type: "view", article: article }, rev));
     }
     var widget = page.querySelector("[data-kb-feedback]");
-    if (widget) initFeedback(widget, article);
+    if (widget) initFeedback(widget, article, rev);
   }
 
-  function initFeedback(widget, article) {
+  // The revision the page was built from; left out when absent or malformed (an old page
+  // in a cache), since the API rejects a bad one.
+  function revisionOf(page) {
+    var rev = page.getAttribute("data-kb-rev") || "";
+    return /^[0-9a-f]{12}$/.test(rev) ? rev : null;
+  }
+
+  function withRev(event, rev) {
+    if (rev) event.rev = rev;
+    return event;
+  }
+
+  function initFeedback(widget, article, rev) {
     var parts = {
       yes: widget.querySelector('[data-kb-vote="yes"]'),
       no: widget.querySelector('[data-kb-vote="no"]'),
@@ -320,7 +335,7 @@
       if (state.busy) return;
       choose(parts, true);
       showContact(parts, false);
-      vote(widget, parts, state, { type: "vote", article: article, helpful: true });
+      vote(widget, parts, state, withRev({ type: "vote", article: article, helpful: true }, rev));
     });
     parts.no.addEventListener("click", function () {
       if (state.busy) return;
@@ -336,7 +351,7 @@
       // with the next batch); a sent reason or comment follows as a later vote of the same
       // session, and the metrics keep each session's last vote.
       if (!state.noQueued) {
-        state.noQueued = track({ type: "vote", article: article, helpful: false });
+        state.noQueued = track(withRev({ type: "vote", article: article, helpful: false }, rev));
       }
       parts.form.hidden = false;
       say(parts.status, "");
@@ -352,7 +367,7 @@
     }
     parts.form.addEventListener("submit", function (submitEvent) {
       submitEvent.preventDefault();
-      var event = { type: "vote", article: article, helpful: false };
+      var event = withRev({ type: "vote", article: article, helpful: false }, rev);
       var checked = parts.form.querySelector('input[name="reason"]:checked');
       if (checked) event.reason = checked.value;
       var comment = parts.comment ? parts.comment.value.replace(/\u0000/g, "").trim() : "";
