@@ -27,7 +27,7 @@ def stats() -> None:
 @config_option
 def export(db_url: str | None, out: Path | None, config_file: str | None) -> None:
     """Helpful votes, CSAT lower bound and deflected sessions per article, last 30 days."""
-    url, manifest = _sources(config_file, db_url)
+    url, manifest, _project = _sources(config_file, db_url)
     store = open_store(url)
     try:
         data = stats_file.export(build_report(store, make_window(), manifest))
