@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import article_front, run_kbgen, write_article
-from tests.hostile_markdown import BUILD_CASES, CASES
+from tests.hostile_markdown import CASES, REFUSED
 
 
 def check(root: Path, *args: str):
@@ -245,26 +245,66 @@ def test_duplicate_id_without_git_blames_the_later_file(site):
     assert result.stderr.count("duplicate id") == 1
 
 
+HOSTILE_FRONT = "---\nid: {id}\ntitle: {title}\ndescription: D\n---\n\n"  # body: line 7
+
+
 # Issue 14: a line of 99,000 "[" never finished `kbgen check`; plain MkDocs built it in 0.9 s.
-# Each case is the size of the issue's (under every size limit, so it has to be handled).
+# Each case is the size of the issue's (under every size limit, so it has to be handled):
+# checked, or refused with an error naming the line and the fix (REFUSED).
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_pathological_markdown_is_checked_in_bounded_time(site, case):
-    write_raw(site, "account/hostile.md", "---\nid: hostile\ntitle: T\ndescription: D\n---\n\n"
+    write_raw(site, "account/hostile.md", HOSTILE_FRONT.format(id="hostile", title="T")
               + CASES[case](99_000) + "\n")
     result = run_kbgen("check", cwd=site, timeout=60)  # a hang guard, not a speed assertion
     assert "Traceback" not in result.stderr
-    assert result.returncode == 0 and "Content is OK" in result.stderr, result.stderr
+    if case in REFUSED:
+        assert_fails(result, f"content/account/hostile.md:7: error: {REFUSED[case]}", "Fix: ")
+    else:
+        assert result.returncode == 0 and "Content is OK" in result.stderr, result.stderr
+
+
+def _hostile_site(site: Path, cases) -> list[str]:
+    names = []
+    for number, case in enumerate(cases):
+        names.append(f"account/hostile-{number}")
+        write_raw(site, f"{names[-1]}.md", HOSTILE_FRONT.format(id=f"hostile-{number}",
+                  title=case) + CASES[case](99_000) + "\n")
+    return names
 
 
 def test_pathological_markdown_is_built_in_bounded_time(site):
-    for number, case in enumerate(sorted(BUILD_CASES)):
-        write_raw(site, f"account/hostile-{number}.md",
-                  f"---\nid: hostile-{number}\ntitle: {case}\ndescription: D\n---\n\n"
-                  + CASES[case](BUILD_CASES[case]) + "\n")
-    result = run_kbgen("build", cwd=site, timeout=240)  # plain MkDocs: BUILD_CASES comment
+    names = _hostile_site(site, sorted(set(CASES) - set(REFUSED)))
+    result = run_kbgen("build", cwd=site, timeout=240)  # a hang guard: plain MkDocs ~40 s
     assert result.returncode == 0, result.stderr
-    for number in range(len(BUILD_CASES)):
-        assert (site / f"site/account/hostile-{number}/index.html").is_file()
+    for name in names:
+        assert (site / f"site/{name}/index.html").is_file()
+
+
+def test_markdown_that_renders_for_minutes_is_refused_by_build(site):
+    cases = sorted(REFUSED)
+    names = _hostile_site(site, cases)
+    result = run_kbgen("build", cwd=site, timeout=120)  # refused before rendering
+    output = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in output, output
+    for name, case in zip(names, cases, strict=True):
+        assert f"content/{name}.md:7: error: {REFUSED[case]}" in output
+    assert "over the limit of 200 per paragraph: Markdown takes minutes" in output
+    assert "split the paragraph with blank lines" in output
+    assert "over the limit of 1,000 per paragraph" in output
+    assert "over the limit of 50 levels" in output and "Fix: flatten the lists" in output
+    assert not (site / "site/account/hostile-0/index.html").exists()
+
+
+def test_links_in_many_paragraphs_are_built_and_a_dense_file_is_refused(site):
+    fine = "\n\n".join(["[Good](good.md) " * 20] * 50)  # 1,000 links, 20 per paragraph
+    write_raw(site, "account/many.md", HOSTILE_FRONT.format(id="many", title="T") + fine)
+    assert check(site).returncode == 0
+    dense = "\n\n".join(["![x](https://img.example/y.png) " * 150] * 40)  # 150 per paragraph, 40 times
+    write_raw(site, "account/dense.md", HOSTILE_FRONT.format(id="dense", title="T") + dense)
+    result = run_kbgen("build", cwd=site, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "content/account/dense.md:7: error: this file has so many paragraphs dense with " \
+           "links" in result.stderr, result.stderr
 
 
 def test_links_next_to_hostile_text_are_still_checked(site):

@@ -12,6 +12,7 @@ from kbgen.content import article as article_mod
 from kbgen.content import checks, frontmatter
 from kbgen.content.placeholders import placeholder_problems
 from kbgen.content.problems import Problem
+from kbgen.content.render_limits import render_problems
 from kbgen.content.site import Category, ContentSite
 
 CATEGORY_FILE = "_category.yml"
@@ -89,6 +90,8 @@ def _load_article(path: Path, rel: str, site: ContentSite, name) -> None:
         site.problems.append(Problem(name(rel), f"cannot read the file: {exc.strerror}",
                                      "check its permissions"))
         return
+    # Before anything renders the body: Python-Markdown is quadratic on some input.
+    site.problems.extend(render_problems(parsed.body, parsed.body_line, name(rel)))
     article, bad = article_mod.from_parsed(parsed, rel, path)
     for key, message, fix in bad:
         site.problems.append(Problem(name(rel), message, fix, parsed.key_lines.get(key, 1)))

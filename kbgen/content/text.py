@@ -10,7 +10,7 @@ from kbgen.content.inline import link_texts, split_attr_list, strip_tags
 
 # The patterns left are anchored at the start of a line or are single runs of characters:
 # none can be retried across a line (links, tags and attribute lists: kbgen.content.inline).
-_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
+FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 _ADMONITION = re.compile(r'^\s*(!!!|\?\?\?\+?)\s*\w+(\s+"([^"]*)")?\s*$')
 _MARKUP = re.compile(r"[*_`~]+|^\s{0,3}(#{1,6}|>|[-+*]|\d+\.)\s+", re.MULTILINE)
 _SPACE = re.compile(r"[ \t]+")
@@ -32,7 +32,7 @@ def iter_prose_lines(markdown: str):
     """(line index, line) for lines outside fenced code blocks."""
     fence = None
     for index, line in enumerate(markdown.splitlines()):
-        match = _FENCE.match(line)
+        match = FENCE.match(line)
         if fence:
             if match and match.group(2)[0] == fence[0] and len(match.group(2)) >= len(fence):
                 fence = None
@@ -47,7 +47,7 @@ def markdown_to_text(markdown: str) -> str:
     """Markdown as plain text for search and descriptions: no markup, link text kept."""
     out = []
     for line in markdown.splitlines():
-        if _FENCE.match(line):
+        if FENCE.match(line):
             continue
         admonition = _ADMONITION.match(line)
         if admonition:
