@@ -54,6 +54,18 @@ class SearchEndpoint:
                 self._checked = time.monotonic()
             return self._index.search(query, limit)
 
+    def warm(self) -> None:
+        """Open the index and answer one query now, so the first customer does not wait
+        for the index and the semantic model to load (seconds on a busy machine, longer
+        than the site's search box waits before it falls back to the static index)."""
+        started = time.monotonic()
+        try:
+            self._search("help", 1)
+        except KbgenError as exc:  # no index yet: the first search opens it, as before
+            log.info("Search index not loaded at start (%s)", exc)
+            return
+        log.info("Search index and model loaded in %.1f s", time.monotonic() - started)
+
     async def get(self, request: Request) -> Response:
         try:
             query, limit, session, record = search_params(request.query_params)
@@ -116,4 +128,5 @@ def _cors(request: Request) -> dict[str, str]:
 def search_routes(index_dir: Path) -> list[BaseRoute]:
     """The routes to pass as `create_app(..., extra_routes=search_routes(project.index_dir))`."""
     endpoint = SearchEndpoint(index_dir)
+    endpoint.warm()  # before the server listens: a started API answers its first query fast
     return [Route("/api/search", endpoint.get, methods=["GET"])]
