@@ -39,10 +39,12 @@ UNKNOWN, START, END = "[UNK]", "[CLS]", "[SEP]"
 GRAPH_VERSION = 1
 _DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
 # Texts per ONNX Runtime call: a batch's rows are padded to its longest text, so batches are
-# formed from texts sorted by length; and a batch is cut when its tokens exceed BATCH_TOKENS
-# (long texts: fewer per call, attention memory stays small).
+# formed from texts sorted by length; and a batch is cut when its tokens exceed BATCH_TOKENS.
+# Small batches cost nothing here (about 40 titles; a product of 512 x 384 already keeps
+# the CPU busy) and keep ONNX Runtime's buffers small: 512 tokens add 85 MB to the process
+# while 3,200 titles are embedded, 4,096 tokens added 280 MB (benchmarks/results/embedding.md).
 BATCH_TEXTS = 128
-BATCH_TOKENS = 4096
+BATCH_TOKENS = 512
 
 
 class ModelError(Exception):
@@ -321,6 +323,9 @@ class SentenceModel:
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+        # Every batch has its own shape: memory patterns (one plan kept per shape) would make
+        # the arena grow with each new shape.
+        options.enable_mem_pattern = False
         options.log_severity_level = 3
         try:
             return ort.InferenceSession(encoder, options, providers=["CPUExecutionProvider"])
