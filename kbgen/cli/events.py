@@ -11,6 +11,7 @@ import click
 
 from kbgen.cli.options import config_option, db_option
 from kbgen.errors import KbgenError
+from kbgen.files import open_atomic
 from kbgen.project import DATABASE_ENV, load_project
 from kbgen.store import SQLITE_PREFIX, open_store
 
@@ -47,10 +48,8 @@ def export_command(config_file, db_url, out) -> None:
             count = _write_lines(store, sys.stdout)
         else:
             target = Path(out)
-            partial = target.with_name(f".{target.name}.partial")
-            with partial.open("w", encoding="utf-8", newline="\n") as handle:
+            with open_atomic(target, newline="\n") as handle:
                 count = _write_lines(store, handle)
-            os.replace(partial, target)
             click.echo(f"Exported {count} events to {target}.", err=True)
     finally:
         store.close()
