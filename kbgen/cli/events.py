@@ -92,11 +92,12 @@ def import_command(file, config_file, db_url) -> None:
                 read += 1
                 try:
                     raw = decode_json(line)
-                    event, errors = validate_event(raw, live=False)
+                    event, rejected = validate_event(raw, live=False)
+                    errors = [str(error) for error in rejected]
                 except BodyError as exc:
                     event, errors = None, [str(exc)]
-                if errors:
-                    problems.append(f"{file}:{number}: " + "; ".join(map(str, errors[:3])))
+                if errors or event is None or not isinstance(raw, dict):
+                    problems.append(f"{file}:{number}: " + "; ".join(errors[:3]))
                     continue
                 repaired += [(number, key) for key in REPAIRED_ON_IMPORT
                              if isinstance(raw.get(key), str) and "\x00" in raw[key]]

@@ -31,7 +31,7 @@ def drivers_section(store: Any, window: Window, manifest: Manifest, report: dict
     """The keys to add to the report (an empty analysis, with a note, when not installed)."""
     if not available():
         log.warning("Contact drivers need scikit-learn and NumPy. Fix: %s", INSTALL_HINT)
-        section = {"topics": [], "drivers_method": None,
+        section: dict[str, Any] = {"topics": [], "drivers_method": None,
                    "drivers_note": f"not analysed: install the drivers extra ({INSTALL_HINT})"}
         section["next_actions"] = _actions(report, [], manifest, project, [])
         return section
