@@ -3,9 +3,12 @@
 Commands that are not the build (search, api, report, events) need the content folder, the
 built site, kbgen's state folder and the plugin options. They read them from `mkdocs.yml`
 with a YAML loader that accepts MkDocs' custom tags (`!!python/name:` and others) as inert
-values, so no code is ever executed. `!ENV` is resolved as MkDocs resolves it (the
-environment variable's value, or None), so secrets such as `notify`'s `secret: !ENV NAME`
-stay out of the file.
+values, so no code is ever executed. `!ENV` is resolved anywhere in the file by the same
+function MkDocs uses (pyyaml_env_tag): `!ENV NAME` is $NAME read as a YAML scalar (`600` is a
+number, `true` a boolean) or null; `!ENV [A, B, default]` is the first variable set, else the
+default. So secrets such as `notify`'s `secret: !ENV NAME` stay out of the file, and a value
+such as `rate_limit: !ENV [KB_RATE, 600]` means the same to every command as to the build.
+The plugin options are checked by kbgen.options, as the build checks them.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml_env_tag import construct_env_tag
 
 from kbgen.errors import UsageError
+from kbgen.options import Options
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 STATE_DIR = ".kbgen"
@@ -36,24 +41,8 @@ def _inert(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     return loader.construct_mapping(node)
 
 
-def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    """`!ENV NAME` -> $NAME or None; `!ENV [A, B, default]` -> the first variable set, else
-    the last item (MkDocs' pyyaml_env_tag rules)."""
-    if isinstance(node, yaml.ScalarNode):
-        return os.environ.get(str(loader.construct_scalar(node)))
-    if isinstance(node, yaml.SequenceNode):
-        items = [str(item) for item in loader.construct_sequence(node)]
-        names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
-        for name in names:
-            if name in os.environ:
-                return os.environ[name]
-        return default
-    raise yaml.constructor.ConstructorError(None, None, "!ENV takes a name or a list of "
-                                            "names", node.start_mark)
-
-
 _ConfigLoader.add_multi_constructor("", _inert)
-_ConfigLoader.add_constructor("!ENV", _env)
+_ConfigLoader.add_constructor("!ENV", construct_env_tag)
 
 
 @dataclass
@@ -65,7 +54,7 @@ class Project:
     site_dir: Path
     site_url: str | None = None
     site_name: str = "Help Center"
-    options: dict[str, Any] = field(default_factory=dict)
+    options: Options = field(default_factory=Options)
 
     @property
     def root(self) -> Path:
@@ -128,17 +117,19 @@ def load_project(config_file: str | os.PathLike[str] | None = None) -> Project:
         site_dir=(root / str(data.get("site_dir") or "site")).resolve(),
         site_url=data.get("site_url") or None,
         site_name=str(data.get("site_name") or "Help Center"),
-        options=plugin_options(data.get("plugins")),
+        options=Options.from_mapping(plugin_options(data.get("plugins")), str(path)),
     )
 
 
 def plugin_options(plugins: Any) -> dict[str, Any]:
     """The `kbgen` entry of the `plugins` setting, in either of MkDocs' two spellings."""
+    entry: Any = None
     if isinstance(plugins, dict):
-        return dict(plugins.get("kbgen") or {})
-    for item in plugins or []:
-        if item == "kbgen":
-            return {}
+        entry = plugins.get("kbgen")
+    for item in plugins if isinstance(plugins, list) else []:
         if isinstance(item, dict) and "kbgen" in item:
-            return dict(item["kbgen"] or {})
-    return {}
+            entry = item["kbgen"]
+    if entry is not None and not isinstance(entry, dict):
+        raise UsageError(f"The kbgen plugin's options must be a mapping, not {entry!r}. Fix: "
+                         "write them indented under `- kbgen:` (see docs/configuration.md).")
+    return dict(entry or {})

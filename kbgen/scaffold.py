@@ -13,7 +13,7 @@ from kbgen.content.site import ContentSite
 from kbgen.errors import KbgenError, UsageError
 from kbgen.site_data import script_json
 
-SAMPLE = Path(__file__).parent / "scaffold"
+SAMPLE = Path(__file__).parent / "starter_site"  # the help center `kbgen init` copies
 TYPES = ("article", "faq", "troubleshooting")
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kbgen.errors import KbgenError
+from kbgen.options import Options
 
 KIND = "kbgen-stats"
 VERSION = 1
@@ -121,34 +122,17 @@ def review_warnings(stats: dict[str, ArticleStats], sources: dict[str, str], min
     return lines
 
 
-def options(raw: dict[str, Any], where: str) -> tuple[str, int, float]:
-    """(stats_file, helpful_threshold, review_csat_below) from plugin options, checked."""
-    stats_file = raw.get("stats_file") or ""
-    threshold = raw.get("helpful_threshold", 10)
-    below = raw.get("review_csat_below", 0.5)
-    if not isinstance(stats_file, str):
-        raise KbgenError(f"{where}: plugin option stats_file must be a path. Fix: give a "
-                         "path relative to mkdocs.yml, or leave it empty.")
-    if type(threshold) is not int or threshold < 0:
-        raise KbgenError(f"{where}: plugin option helpful_threshold must be a whole number "
-                         f">= 0, not {threshold!r}. Fix: e.g. helpful_threshold: 10.")
-    if type(below) not in (int, float) or not 0 <= below <= 1:
-        raise KbgenError(f"{where}: plugin option review_csat_below must be from 0 to 1, not "
-                         f"{below!r}. Fix: e.g. review_csat_below: 0.5.")
-    return stats_file, threshold, float(below)
-
-
-def check_warnings(raw_options: dict[str, Any], config_file: Path, published: list) -> list[str]:
+def check_warnings(options: Options, config_file: Path, published: list) -> list[str]:
     """`kbgen check`'s review warnings for the published articles; none without stats_file."""
-    path, threshold, below = options(raw_options, str(config_file))
-    if not path:
+    if not options.stats_file:
         return []
     root = config_file.parent
-    stats = load(root / path)
+    stats = load(root / options.stats_file)
     sources = {}
     for article in published:
         try:
             sources[article.id] = str(Path(article.path).resolve().relative_to(root.resolve()))
         except ValueError:
             sources[article.id] = article.src
-    return review_warnings(stats, sources, threshold, below)
+    return review_warnings(stats, sources, options.helpful_threshold,
+                           options.review_csat_below)

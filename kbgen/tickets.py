@@ -24,15 +24,14 @@ exactly and never rendered as markup.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from kbgen.analytics.prepare import DaySpan
 from kbgen.errors import KbgenError, UsageError
+from kbgen.isotime import parse_iso, to_ms
 
 FIELDS = ("ticket_id", "ts", "subject", "body", "session", "article")
 REQUIRED = ("ticket_id", "ts")
@@ -47,7 +46,6 @@ PRESETS: dict[str, dict[str, str]] = {
 GUESSES = {**PRESETS["zendesk"], **PRESETS["freshdesk"], "ticket_id": "ticket_id",
            "ts": "ts", "created_at": "ts", "session": "session", "article": "article"}
 CHUNK = 1000
-_OFFSET = re.compile(r"\s+([+-]\d{2}):?(\d{2})$")
 
 
 @dataclass
@@ -101,11 +99,7 @@ def column_map(header: list[str], preset: str | None, mapping: dict[str, str]) -
 
 def parse_time(text: str) -> int:
     """ISO 8601 or `YYYY-MM-DD HH:MM[:SS] [+0100]` -> ms UTC; no zone means UTC."""
-    value = _OFFSET.sub(r"\1:\2", text.strip()).replace(" ", "T", 1)
-    moment = datetime.fromisoformat(value.replace("z", "Z"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp() * 1000)
+    return to_ms(parse_iso(text))
 
 
 def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:

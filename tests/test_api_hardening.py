@@ -29,7 +29,7 @@ from backend_helpers import BACKENDS, Backend
 from pg_helpers import start_api_on
 from search_helpers import fixture_docs
 
-from kbgen.api.writer import BatchWriter
+from kbgen.api.group_commit import BatchWriter
 from kbgen.events import now_ms
 from kbgen.project import load_project
 from kbgen.search import build_index

@@ -93,9 +93,13 @@ def breakdowns(
                 | metric_fields(group)
                 for key, group in groups.items()
             ),
-            key=lambda g: (-g["view_sessions"], g["key"]),
+            key=_most_read_first,
         )
     return result
+
+
+def _most_read_first(group: dict[str, Any]) -> tuple[int, str]:
+    return -group["view_sessions"], group["key"]
 
 
 def _add(total: ArticleCounts, c: ArticleCounts) -> None:

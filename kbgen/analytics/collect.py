@@ -129,9 +129,9 @@ def fold(days: DayRows, out: Collected) -> None:
             votes[0] += yes
             votes[1] += no
     for (day, query), counts in days.searches.items():
-        row = out.searches[query]
+        search = out.searches[query]
         for name, value in zip(SEARCH_COUNTS, counts, strict=True):
-            setattr(row, name, getattr(row, name) + value)
+            setattr(search, name, getattr(search, name) + value)
         week = out.searches_by_week[week_index(day * DAY_MS)]
         week[0] += counts[0]
         week[1] += counts[1]

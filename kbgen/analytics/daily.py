@@ -52,9 +52,10 @@ class DayRows:
         default_factory=lambda: defaultdict(lambda: [0]))
 
     def add(self, other: DayRows, sign: int = 1) -> None:
-        for mine, theirs in ((self.totals, other.totals), (self.articles, other.articles),
-                             (self.searches, other.searches),
-                             (self.reformulations, other.reformulations)):
+        pairs: list[tuple[dict[Any, list[int]], dict[Any, list[int]]]] = [
+            (self.totals, other.totals), (self.articles, other.articles),
+            (self.searches, other.searches), (self.reformulations, other.reformulations)]
+        for mine, theirs in pairs:
             for key, values in theirs.items():
                 row = mine[key]
                 for i, value in enumerate(values):
@@ -64,7 +65,9 @@ class DayRows:
         """Take away the rows of a subset of the sessions (every row's sums stay >= 0).
         Article and search rows left all zero are dropped: no session made them."""
         self.add(other, -1)
-        for rows in (self.articles, self.searches, self.reformulations):
+        tables: list[dict[Any, list[int]]] = [self.articles, self.searches,
+                                              self.reformulations]
+        for rows in tables:
             for key in [key for key, values in rows.items() if not any(values)]:
                 del rows[key]
 

@@ -95,7 +95,7 @@ def site_metrics(t: SessionWeek, c: Collected) -> dict[str, Any]:
 def search_rows(c: Collected) -> list[dict[str, Any]]:
     """One object per normalised query: SPEC's count / zero_results / clicks / ctr, then the
     search outcomes (docs/search-outcomes.md)."""
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "query": query,
             "count": s.count,

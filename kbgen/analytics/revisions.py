@@ -105,10 +105,10 @@ def add_revisions(rows: list[dict[str, Any]], counts: dict[str, dict[str, dict]]
 
 def revision_rows(counts: dict[str, dict], history: list[dict[str, Any]]) -> list[dict]:
     """The current revision, and every revision read in the window, newest first."""
-    known: dict[str, dict[str, Any]] = {}
+    known: dict[Any, dict[str, Any]] = {}  # by rev (None for an entry without one)
     for entry in history:  # newest first: a revision restored later keeps its newest date
         known.setdefault(entry.get("rev"), entry)
-    revs = set(counts)
+    revs: set[Any] = set(counts)
     if history:
         revs.add(history[0].get("rev"))
     rows = []
@@ -155,15 +155,16 @@ def last_change(after: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]
         "contact_after_view_delta": None, "contact_after_view_delta_ci": None,
     }
     signals = []
-    if min(before["votes"], after["votes"]) >= MIN_CHANGE_VOTES:
-        ci = difference_interval(after["helpful"], after["votes"],
-                                 before["helpful"], before["votes"])
+    # The intervals are None only without votes or sessions, which the bounds exclude.
+    ci = difference_interval(after["helpful"], after["votes"], before["helpful"], before["votes"])
+    if min(before["votes"], after["votes"]) >= MIN_CHANGE_VOTES and ci is not None:
         change.update(csat_before=before["csat"], csat_after=after["csat"],
                       csat_delta=after["csat"] - before["csat"], csat_delta_ci=list(ci))
         signals.append(_direction(ci, better_when_higher=True))
-    if min(before["view_sessions"], after["view_sessions"]) >= MIN_CHANGE_SESSIONS:
-        ci = difference_interval(after["contacted_sessions"], after["view_sessions"],
-                                 before["contacted_sessions"], before["view_sessions"])
+    ci = difference_interval(after["contacted_sessions"], after["view_sessions"],
+                             before["contacted_sessions"], before["view_sessions"])
+    if min(before["view_sessions"], after["view_sessions"]) >= MIN_CHANGE_SESSIONS \
+            and ci is not None:
         change.update(
             contact_after_view_before=before["contact_after_view"],
             contact_after_view_after=after["contact_after_view"],

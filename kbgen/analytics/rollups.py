@@ -167,10 +167,11 @@ def _passes(stale: list[int], table_days: int) -> list[tuple[int, int, str]]:
     if len(stale) > NARROW_SHARE * table_days:
         return [(stale[0], stale[-1] + 1, queries.SCAN_WINDOW)]
     runs, start = [], stale[0]
-    for before, day in zip(stale, stale[1:] + [None], strict=True):
+    for before, day in zip(stale, [*stale[1:], None], strict=True):
         if day != before + 1:
             runs.append((start, before + 1, queries.WINDOW))
-            start = day
+            if day is not None:
+                start = day
     return runs
 
 
@@ -209,8 +210,8 @@ def _by_day(rows: DayRows) -> dict[int, DayRows]:
         days.setdefault(key[0], DayRows()).articles[key] = values
     for key, values in rows.searches.items():
         days.setdefault(key[0], DayRows()).searches[key] = values
-    for key, values in rows.reformulations.items():
-        days.setdefault(key[0], DayRows()).reformulations[key] = values
+    for reformulation, values in rows.reformulations.items():
+        days.setdefault(reformulation[0], DayRows()).reformulations[reformulation] = values
     return days
 
 

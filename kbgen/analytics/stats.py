@@ -63,7 +63,7 @@ def nps(promoters: int, detractors: int, total: int) -> float | None:
 
 def normalise_query(query: str | None) -> str:
     """A search as reports group it: lower-cased, trimmed, inner whitespace collapsed."""
-    return " ".join(without_nul(query or "").split()).lower()
+    return " ".join((without_nul(query) or "").split()).lower()
 
 
 def without_nul(text: str | None) -> str | None:

@@ -10,9 +10,10 @@ ago to the end of today, so today's events (and `kbgen demo`'s 30 days) are all 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from kbgen.errors import UsageError
+from kbgen.isotime import IsoTimeError, parse_iso, to_ms
 
 DEFAULT_DAYS = 30
 
@@ -34,10 +35,6 @@ class Window:
         return {"since": iso(self.since), "until": iso(self.until)}
 
 
-def to_ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
-
-
 def iso(moment: datetime) -> str:
     """`2026-11-24T00:00:00Z`, or with milliseconds when the instant has them."""
     moment = moment.astimezone(UTC)
@@ -49,20 +46,13 @@ def iso(moment: datetime) -> str:
 
 def parse_when(text: str, option: str) -> datetime:
     """A `YYYY-MM-DD` date (midnight UTC) or an ISO 8601 time; UsageError names the option."""
-    value = text.strip()
     try:
-        if len(value) == 10:
-            day = date.fromisoformat(value)
-            return datetime(day.year, day.month, day.day, tzinfo=UTC)
-        moment = datetime.fromisoformat(value.replace("z", "Z"))
-    except ValueError as exc:
+        return parse_iso(text).astimezone(UTC)
+    except (IsoTimeError, OverflowError) as exc:
         raise UsageError(
             f"{option} '{text}' is not a date. Fix: use YYYY-MM-DD or an ISO 8601 time "
             "such as 2026-11-24T10:00:00Z."
         ) from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def midnight(now: datetime | None = None) -> datetime:

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 
 from kbgen.api.accesslog import AccessLog
 from kbgen.api.clients import ClientKeys
+from kbgen.api.group_commit import BatchWriter
 from kbgen.api.http import json_response
 from kbgen.api.ingest import EventsEndpoint
 from kbgen.api.intake import EventIntake
@@ -25,7 +26,6 @@ from kbgen.api.origins import OriginPolicy
 from kbgen.api.ratelimit import RateLimiter
 from kbgen.api.settings import ApiSettings
 from kbgen.api.stamps import SessionClock
-from kbgen.api.writer import BatchWriter
 from kbgen.errors import KbgenError
 from kbgen.project import Project
 from kbgen.store import Store, open_store

@@ -13,8 +13,8 @@ import ipaddress
 import re
 import secrets
 
-from kbgen.api.settings import Network
 from kbgen.events.timestamps import utc_day
+from kbgen.options import Network
 
 BOT_RE = re.compile(
     r"bot|crawl|spider|slurp|curl|wget|headless|python|httpx|aiohttp|go-http|java/|libwww|"

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Container
 from dataclasses import dataclass
 
 from starlette.requests import Request
 
 from kbgen.api.clients import ClientKeys, client_address, is_bot
+from kbgen.api.group_commit import BatchWriter
 from kbgen.api.origins import OriginPolicy
 from kbgen.api.ratelimit import RateLimiter
 from kbgen.api.settings import ApiSettings
 from kbgen.api.stamps import SessionClock
-from kbgen.api.writer import BatchWriter
 from kbgen.errors import ServiceUnavailable
 from kbgen.events import validate_payload
 
@@ -46,7 +47,7 @@ class Rejected(Exception):
 class EventIntake:
     settings: ApiSettings
     writer: BatchWriter
-    articles: object  # a container of article ids, or None to accept any well-formed id
+    articles: Container[str] | None  # article ids, or None to accept any well-formed id
     origins: OriginPolicy
     limiter: RateLimiter
     keys: ClientKeys

@@ -20,7 +20,7 @@ NOT_BLANK = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"  # at least one non-space characte
 
 def field_schema(rule: schema.Rule, *, nullable: bool = False) -> dict:
     """One field's JSON Schema, from the rule the validator checks it with."""
-    if rule.kind == "token":
+    if rule.kind == "token" and rule.pattern is not None:
         out: dict = {"type": "string", "pattern": f"^{rule.pattern.pattern}$"}
     elif rule.kind == "choice":
         out = {"type": "string", "enum": list(rule.options)}

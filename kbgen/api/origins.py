@@ -5,7 +5,8 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
-from kbgen.api.settings import ApiSettings, normalise_origin
+from kbgen.api.settings import ApiSettings
+from kbgen.web_origin import normalise_origin
 
 
 class OriginPolicy:

@@ -1,32 +1,22 @@
-"""The help API's settings, read from the project's plugin options (mkdocs.yml `kbgen:`).
+"""The help API's settings, from the project's plugin options (kbgen.options).
 
-Options the API reads (all optional):
-
-- `allowed_origins`: list of extra origins (`https://www.example.com`) whose pages may send
-  events, beside the origin of `site_url`. Matched exactly; `*` is not accepted.
-- `trusted_proxies`: IPs or networks of reverse proxies whose `X-Forwarded-For` is believed.
-  Without it the socket peer is the client (THREATS.md case 12).
-- `rate_limit`: events per minute per client (default 600, burst half of it); 0 turns the
-  limit off (benchmarks, a private network).
+The API uses `allowed_origins` (beside the origin of `site_url`; matched exactly),
+`trusted_proxies` (without them the socket peer is the client, THREATS.md case 12) and
+`rate_limit` (burst half of it; 0 turns the limit off).
 """
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from typing import Any
 
+from kbgen import options as plugin_options
 from kbgen.errors import KbgenError
 from kbgen.events.validation import MAX_EVENTS
+from kbgen.options import Network, Options
+from kbgen.web_origin import origin_of_url
 
-DEFAULT_RATE_PER_MINUTE = 600
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-# scheme://host[:port] and nothing else: a DNS name, an IPv4 address or a bracketed IPv6 one.
-ORIGIN_RE = re.compile(
-    r"(?i:https?)://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*"
-    r"|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?"
-)
+DEFAULT_RATE_PER_MINUTE = plugin_options.default("rate_limit")
 
 
 @dataclass(frozen=True)
@@ -49,27 +39,16 @@ class ApiSettings:
 
     @classmethod
     def from_options(
-        cls, options: dict, site_url: str | None = None, **overrides
+        cls, options: Options, site_url: str | None = None, **overrides: Any
     ) -> ApiSettings:
-        origins: set[str] = set()
+        origins = set(options.allowed_origins)
         if site_url:
             origins.add(origin_of(site_url, "site_url"))
-        raw_origins = options.get("allowed_origins") or []
-        if isinstance(raw_origins, str):
-            raw_origins = [raw_origins]
-        for item in raw_origins:
-            origins.add(origin_of(str(item), "allowed_origins"))
-        rate = options.get("rate_limit", DEFAULT_RATE_PER_MINUTE)
-        if isinstance(rate, bool) or not isinstance(rate, int | float) or rate < 0:
-            raise KbgenError(
-                f"Option 'rate_limit' has value {rate!r}. Fix: events per minute per client, "
-                "a number >= 0 (0 turns the limit off)."
-            )
-        values = {
+        values: dict[str, Any] = {
             "allowed_origins": frozenset(origins),
-            "trusted_proxies": tuple(_network(p) for p in options.get("trusted_proxies") or []),
-            "rate_per_minute": float(rate),
-            "burst": max(int(rate) // 2, 10),
+            "trusted_proxies": options.trusted_proxies,
+            "rate_per_minute": float(options.rate_limit),
+            "burst": max(int(options.rate_limit) // 2, 10),
         }
         values.update(overrides)
         return cls(**values)
@@ -77,53 +56,10 @@ class ApiSettings:
 
 def origin_of(url: str, option: str) -> str:
     """'https://Help.Example.com:443/docs/' -> 'https://help.example.com' (exact-match form)."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    origin = origin_of_url(url)
+    if origin is None:
         raise KbgenError(
             f"Option '{option}' has value {url!r}. Fix: an origin such as "
-            "https://help.example.com ('*' is not accepted)."
+            "https://help.example.com (a host name and an optional port; '*' is not accepted)."
         )
-    try:
-        port = f":{parts.port}" if parts.port is not None else ""
-    except ValueError:
-        port = "!"  # not a port: refused below
-    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    normal = normalise_origin(f"{parts.scheme}://{host}{port}")
-    if normal is None:
-        raise KbgenError(
-            f"Option '{option}' has value {url!r}. Fix: an origin such as "
-            "https://help.example.com (a host name and an optional port)."
-        )
-    return normal
-
-
-def normalise_origin(origin: str) -> str | None:
-    """An Origin header -> lower-case scheme and host, default port dropped; None when it is
-    not exactly `scheme://host[:port]` (a path, `/`, `?`, `#`, userinfo, spaces or anything
-    else after the host make it no origin: browsers never send them)."""
-    if not isinstance(origin, str) or not ORIGIN_RE.fullmatch(origin):
-        return None
-    try:
-        parts = urlsplit(origin)
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    scheme = parts.scheme.lower()
-    host = parts.hostname
-    if ":" in host:
-        host = f"[{host}]"
-    default = {"http": 80, "https": 443}[scheme]
-    suffix = f":{port}" if port is not None and port != default else ""
-    return f"{scheme}://{host}{suffix}"
-
-
-def _network(value: object) -> Network:
-    try:
-        return ipaddress.ip_network(str(value), strict=False)
-    except ValueError:
-        raise KbgenError(
-            f"Option 'trusted_proxies' has value {value!r}. Fix: IP addresses or networks "
-            "such as 10.0.0.0/8."
-        ) from None
+    return origin

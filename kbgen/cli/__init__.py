@@ -18,11 +18,11 @@ from kbgen.errors import KbgenError
 # only when one of its commands runs: `kbgen report` does not load the site builder, the
 # search index or the API server (about 0.2 s of start-up).
 COMMANDS = {
-    "init": "kbgen.cli.writer",
-    "new": "kbgen.cli.writer",
-    "check": "kbgen.cli.writer",
-    "build": "kbgen.cli.writer",
-    "serve": "kbgen.cli.writer",
+    "init": "kbgen.cli.authoring",
+    "new": "kbgen.cli.authoring",
+    "check": "kbgen.cli.authoring",
+    "build": "kbgen.cli.authoring",
+    "serve": "kbgen.cli.authoring",
     "search": "kbgen.cli.search",
     "api": "kbgen.cli.api",
     "events": "kbgen.cli.events",

@@ -11,6 +11,7 @@ import click
 
 from kbgen.cli.options import config_option, db_option
 from kbgen.errors import KbgenError
+from kbgen.files import open_atomic
 from kbgen.project import DATABASE_ENV, load_project
 from kbgen.store import SQLITE_PREFIX, open_store
 
@@ -47,10 +48,8 @@ def export_command(config_file, db_url, out) -> None:
             count = _write_lines(store, sys.stdout)
         else:
             target = Path(out)
-            partial = target.with_name(f".{target.name}.partial")
-            with partial.open("w", encoding="utf-8", newline="\n") as handle:
+            with open_atomic(target, newline="\n") as handle:
                 count = _write_lines(store, handle)
-            os.replace(partial, target)
             click.echo(f"Exported {count} events to {target}.", err=True)
     finally:
         store.close()
@@ -93,11 +92,12 @@ def import_command(file, config_file, db_url) -> None:
                 read += 1
                 try:
                     raw = decode_json(line)
-                    event, errors = validate_event(raw, live=False)
+                    event, rejected = validate_event(raw, live=False)
+                    errors = [str(error) for error in rejected]
                 except BodyError as exc:
                     event, errors = None, [str(exc)]
-                if errors:
-                    problems.append(f"{file}:{number}: " + "; ".join(map(str, errors[:3])))
+                if errors or event is None or not isinstance(raw, dict):
+                    problems.append(f"{file}:{number}: " + "; ".join(errors[:3]))
                     continue
                 repaired += [(number, key) for key in REPAIRED_ON_IMPORT
                              if isinstance(raw.get(key), str) and "\x00" in raw[key]]

@@ -14,8 +14,6 @@ from kbgen.notify.targets import parse_targets
 from kbgen.project import load_project
 from kbgen.store import open_store
 
-DEFAULT_THRESHOLD = 0.5  # the plugin option review_csat_below's default
-
 
 @click.command("notify")
 @click.option("--dry-run", is_flag=True, help="Print the digests that would be queued and "
@@ -29,12 +27,12 @@ def notify(dry_run: bool, retry_now: bool, config_file, db_url) -> None:
 
     Exits 1 when a delivery failed (it is kept and retried by the next run)."""
     project = load_project(config_file)
-    targets = parse_targets(project.options.get("notify"), str(project.config_file))
+    targets = parse_targets(project.options.notify, str(project.config_file))
     if not targets:
         click.echo(f"No notify targets in {project.config_file}: nothing to do. See "
                    "docs/loop.md.")
         return
-    threshold = float(project.options.get("review_csat_below", DEFAULT_THRESHOLD))
+    threshold = project.options.review_csat_below
     manifest = load_manifest(project.manifest_path)
     store = open_store(project.db_url(db_url))
     try:

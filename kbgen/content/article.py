@@ -104,7 +104,7 @@ def from_parsed(parsed: Parsed, src: str, path: Path) -> tuple[Article | None, l
     def get(convert, key, *args, default=None):
         try:
             return convert(meta, key, *args)
-        except fields.FieldError as exc:
+        except fields.FrontMatterFieldError as exc:
             problems.append((exc.key, exc.message, exc.fix))
             return default
 

@@ -28,7 +28,9 @@ KNOWN = {
 PASSTHROUGH = {"template", "hide", "icon", "search", "subtitle", "comments"}
 
 
-class FieldError(Exception):
+class FrontMatterFieldError(Exception):
+    """A front matter key of an article is missing or has a wrong value (and the fix)."""
+
     def __init__(self, key: str, message: str, fix: str):
         super().__init__(message)
         self.key, self.message, self.fix = key, message, fix
@@ -45,21 +47,21 @@ def text(meta: dict[str, Any], key: str, required: bool = False) -> str | None:
     value = meta.get(key)
     if value is None:
         if required:
-            raise FieldError(key, f"missing required key '{key}'", f"add '{key}: ...'")
+            raise FrontMatterFieldError(key, f"missing required key '{key}'", f"add '{key}: ...'")
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise FieldError(key, f"'{key}' must be text, not {_kind(value)}",
+        raise FrontMatterFieldError(key, f"'{key}' must be text, not {_kind(value)}",
                          f"write '{key}: some text'")
     value = str(value).strip()
     if required and not value:
-        raise FieldError(key, f"'{key}' is empty", f"give '{key}' a value")
+        raise FrontMatterFieldError(key, f"'{key}' is empty", f"give '{key}' a value")
     return value
 
 
 def ident(meta: dict[str, Any], key: str, required: bool = False) -> str | None:
     value = text(meta, key, required)
     if value is not None and not ID_RE.match(value):
-        raise FieldError(
+        raise FrontMatterFieldError(
             key,
             f"'{key}' is {value!r}; ids use lower-case letters, digits and single hyphens",
             f"write it as '{_suggest_id(value)}'",
@@ -74,7 +76,7 @@ def choice(
     if value is None:
         return default
     if value not in allowed:
-        raise FieldError(
+        raise FrontMatterFieldError(
             key, f"'{key}' is {value!r}, which is not one of: {', '.join(allowed)}",
             f"use one of: {', '.join(allowed)}",
         )
@@ -86,11 +88,12 @@ def text_list(meta: dict[str, Any], key: str) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        raise FieldError(key, f"'{key}' must be a list", f"write '{key}: [{value}]'")
+        raise FrontMatterFieldError(key, f"'{key}' must be a list", f"write '{key}: [{value}]'")
     if not isinstance(value, list) or not all(
         isinstance(item, str | int | float) and not isinstance(item, bool) for item in value
     ):
-        raise FieldError(key, f"'{key}' must be a list of text values", f"write '{key}: [a, b]'")
+        raise FrontMatterFieldError(key, f"'{key}' must be a list of text values",
+                                    f"write '{key}: [a, b]'")
     return [str(item).strip() for item in value if str(item).strip()]
 
 
@@ -98,7 +101,7 @@ def id_list(meta: dict[str, Any], key: str) -> list[str]:
     values = text_list(meta, key)
     for value in values:
         if not ID_RE.match(value):
-            raise FieldError(
+            raise FrontMatterFieldError(
                 key, f"'{key}' contains {value!r}, which is not an article id",
                 "list article ids (the 'id' of each article), e.g. [reset-password]",
             )
@@ -118,7 +121,8 @@ def date(meta: dict[str, Any], key: str) -> dt.date | None:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise FieldError(key, f"'{key}' is {value!r}, not a date", f"write '{key}: YYYY-MM-DD'")
+    raise FrontMatterFieldError(key, f"'{key}' is {value!r}, not a date",
+                                f"write '{key}: YYYY-MM-DD'")
 
 
 def interval_days(meta: dict[str, Any], key: str) -> int | None:
@@ -127,7 +131,7 @@ def interval_days(meta: dict[str, Any], key: str) -> int | None:
         return None
     match = INTERVAL_RE.match(str(value).strip()) if not isinstance(value, bool) else None
     if not match or int(match.group(1)) == 0:
-        raise FieldError(
+        raise FrontMatterFieldError(
             key, f"'{key}' is {value!r}, not an interval",
             f"write a number and a unit d, w, m or y, e.g. '{key}: 180d'",
         )

@@ -35,7 +35,7 @@ class Parsed:
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that refuses aliases, so anchor fan-out cannot expand."""
 
-    def compose_node(self, parent, index):  # type: ignore[override]
+    def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(

@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 from kbgen.analytics.manifest import Manifest
 from kbgen.analytics.window import Window
+from kbgen.options import Options
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def drivers_section(store: Any, window: Window, manifest: Manifest, report: dict
     """The keys to add to the report (an empty analysis, with a note, when not installed)."""
     if not available():
         log.warning("Contact drivers need scikit-learn and NumPy. Fix: %s", INSTALL_HINT)
-        section = {"topics": [], "drivers_method": None,
+        section: dict[str, Any] = {"topics": [], "drivers_method": None,
                    "drivers_note": f"not analysed: install the drivers extra ({INSTALL_HINT})"}
         section["next_actions"] = _actions(report, [], manifest, project, [])
         return section
@@ -41,7 +42,7 @@ def drivers_section(store: Any, window: Window, manifest: Manifest, report: dict
         profiles = profiles_from_content(project.docs_dir, project.root)
     else:
         profiles = profiles_from_manifest(manifest.articles)
-    setting = project.options.get("semantic_search") if project is not None else "auto"
+    setting = (project.options if project is not None else Options()).semantic_search
     vectors = make_vectors(setting, project.root if project else None, store)
     key = cache.result_key(store, vectors.method, getattr(vectors, "model_id", ""),
                            window.since_ms, window.until_ms, profiles)

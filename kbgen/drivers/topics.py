@@ -82,8 +82,9 @@ def analyse(evidence: Evidence, articles: list[ArticleProfile], vectors: Any) ->
     n_now = len(current)
     groups: dict[tuple[str, int], list[int]] = defaultdict(list)
     for i in range(n_now):
-        if chosen[i] is not None:
-            groups[("article", chosen[i])].append(i)
+        article = chosen[i]
+        if article is not None:
+            groups[("article", article)].append(i)
     loose = [i for i in range(n_now) if chosen[i] is None]
     labels = cluster(primary[loose], bars)
     for i, c in zip(loose, labels, strict=True):

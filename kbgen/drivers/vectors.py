@@ -16,7 +16,7 @@ import hashlib
 import logging
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -79,7 +79,7 @@ class LexicalVectors:
     computed = 0
 
     def __init__(self) -> None:
-        self._fitted = None
+        self._fitted: tuple[Any, Any, Any] | None = None
 
     def fit(self, texts: list[str]) -> None:
         """Learn the vocabulary and the LSA space from every text of the report."""
@@ -105,7 +105,7 @@ class LexicalVectors:
 
         if self._fitted is None:
             self.fit(texts)
-        words, chars, svd = self._fitted
+        words, chars, svd = cast(tuple[Any, Any, Any], self._fitted)  # fit() sets it
         corpus = [t.lower() for t in texts]
         if not corpus:
             return np.zeros((0, 1), dtype=np.float32)

@@ -2,12 +2,12 @@
 
 from kbgen.events.decoding import BodyError, decode_json
 from kbgen.events.timestamps import format_ts, now_ms, parse_ts
-from kbgen.events.validation import MAX_EVENTS, FieldError, validate_event, validate_payload
+from kbgen.events.validation import MAX_EVENTS, RejectedField, validate_event, validate_payload
 
 __all__ = [
     "MAX_EVENTS",
     "BodyError",
-    "FieldError",
+    "RejectedField",
     "decode_json",
     "format_ts",
     "now_ms",

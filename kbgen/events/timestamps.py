@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
+from kbgen.isotime import IsoTimeError, parse_iso, to_ms
+
 # 1970-01-01 .. 9999-12-31: anything outside is a typo or an attack, not an event time.
 MIN_MS = 0
 MAX_MS = 253_402_300_799_999
@@ -29,22 +31,12 @@ def parse_ts(value: object) -> int:
     if not isinstance(value, str) or len(value) > 40:
         raise TimestampError("must be an ISO 8601 time such as 2026-11-24T10:02:03Z")
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise TimestampError(
-            "must be an ISO 8601 time such as 2026-11-24T10:02:03Z"
-        ) from None
-    if parsed.tzinfo is None:
-        raise TimestampError("needs a time zone, e.g. a trailing Z for UTC")
-    ms = _exact_ms(parsed)
+        ms = to_ms(parse_iso(value, naive_is_utc=False))
+    except IsoTimeError as exc:
+        raise TimestampError(str(exc)) from None
     if not MIN_MS <= ms <= MAX_MS:
         raise TimestampError("must lie between 1970 and 9999")
     return ms
-
-
-def _exact_ms(parsed: datetime) -> int:
-    delta = parsed - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
 
 
 def format_ts(ms: int) -> str:

@@ -21,7 +21,10 @@ NUL_REPLACEMENT = "\ufffd"
 
 
 @dataclass(frozen=True)
-class FieldError:
+class RejectedField:
+    """One field of a submitted event that was refused: where (`events[2].ts`), why, and the
+    reason counted in the API's rejection counters. A record, not an exception."""
+
     path: str
     message: str
     reason: str = "invalid_event"
@@ -36,20 +39,21 @@ def validate_payload(
     articles: Container[str] | None = None,
     live: bool = True,
     max_events: int = MAX_EVENTS,
-) -> tuple[list[dict], list[FieldError]]:
+) -> tuple[list[dict], list[RejectedField]]:
     """One event object or an array of them -> (events, errors); events is empty on error."""
     if isinstance(value, dict):
-        event, errors = validate_event(value, articles=articles, live=live)
-        return ([event] if event else []), errors
+        event, found = validate_event(value, articles=articles, live=live)
+        return ([event] if event else []), found
     if not isinstance(value, list):
-        return [], [FieldError("", "must be an event object or an array of events", "wrong_type")]
+        message = "must be an event object or an array of events"
+        return [], [RejectedField("", message, "wrong_type")]
     if not value:
-        return [], [FieldError("", "array is empty; send at least one event", "invalid_event")]
+        return [], [RejectedField("", "array is empty; send at least one event", "invalid_event")]
     if len(value) > max_events:
         message = f"{len(value)} events in one request; at most {max_events} allowed"
-        return [], [FieldError("", message, "too_many_events")]
+        return [], [RejectedField("", message, "too_many_events")]
     events: list[dict] = []
-    errors: list[FieldError] = []
+    errors: list[RejectedField] = []
     for index, item in enumerate(value):
         event, item_errors = validate_event(item, f"[{index}]", articles=articles, live=live)
         errors.extend(item_errors)
@@ -64,28 +68,28 @@ def validate_event(
     *,
     articles: Container[str] | None = None,
     live: bool = True,
-) -> tuple[dict | None, list[FieldError]]:
+) -> tuple[dict | None, list[RejectedField]]:
     """One event -> (clean event with `ts` in ms or None when live, errors)."""
     if not isinstance(value, dict):
-        return None, [FieldError(prefix, "must be an event object", "wrong_type")]
-    errors: list[FieldError] = []
+        return None, [RejectedField(prefix, "must be an event object", "wrong_type")]
+    errors: list[RejectedField] = []
     kind = value.get("type")
     if not isinstance(kind, str) or kind not in schema.TYPE_FIELDS:
         expected = ", ".join(schema.EVENT_TYPES)
         reason = "unknown_type" if isinstance(kind, str) else "wrong_type"
         if kind is None:
             reason = "missing_field"
-        return None, [FieldError(_join(prefix, "type"), f"must be one of {expected}", reason)]
+        return None, [RejectedField(_join(prefix, "type"), f"must be one of {expected}", reason)]
     required, optional = schema.TYPE_FIELDS[kind]
     allowed = _ALLOWED[kind]
     for key in value:
         if key not in allowed:
             message = f"unknown field for a {kind} event; allowed: {', '.join(sorted(allowed))}"
-            errors.append(FieldError(_join(prefix, _printable(key)), message, "unknown_field"))
+            errors.append(RejectedField(_join(prefix, _printable(key)), message, "unknown_field"))
     needed = ("id", "session", *required) + (() if live else ("ts",))
     for key in needed:
         if key not in value:
-            errors.append(FieldError(_join(prefix, key), "is required", "missing_field"))
+            errors.append(RejectedField(_join(prefix, key), "is required", "missing_field"))
     clean: dict = {"id": None, "type": kind, "ts": None}
     for key, item in value.items():
         if key in allowed and key != "type" and not (item is None and key in optional):
@@ -110,10 +114,10 @@ def _printable(key: str) -> str:
 
 
 def _check(
-    key: str, value: object, prefix: str, articles, errors: list[FieldError], live: bool = True
+    key: str, value: object, prefix: str, articles, errors: list[RejectedField], live: bool = True
 ) -> object:
     if isinstance(value, BadNumber):
-        errors.append(FieldError(_join(prefix, key), str(value), "bad_number"))
+        errors.append(RejectedField(_join(prefix, key), str(value), "bad_number"))
         return None
     if isinstance(value, str) and not live and key in REPAIRED_ON_IMPORT:
         value = value.replace("\x00", NUL_REPLACEMENT)
@@ -122,16 +126,16 @@ def _check(
     try:
         clean = CHECKS[key](value)
     except _Invalid as exc:
-        errors.append(FieldError(_join(prefix, key), exc.message, exc.reason))
+        errors.append(RejectedField(_join(prefix, key), exc.message, exc.reason))
         return None
     if key == "article" and articles is not None and clean not in articles:
         message = "unknown article id; it is not in the built site's manifest"
-        errors.append(FieldError(_join(prefix, key), message, "unknown_article"))
+        errors.append(RejectedField(_join(prefix, key), message, "unknown_article"))
         return None
     return clean
 
 
-def _clean_text(text: str, prefix: str, key: str, errors: list[FieldError]) -> bool:
+def _clean_text(text: str, prefix: str, key: str, errors: list[RejectedField]) -> bool:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -140,7 +144,7 @@ def _clean_text(text: str, prefix: str, key: str, errors: list[FieldError]) -> b
         if "\x00" not in text:
             return True
         problem = "contains a NUL character; remove it"
-    errors.append(FieldError(_join(prefix, key), problem, "bad_text"))
+    errors.append(RejectedField(_join(prefix, key), problem, "bad_text"))
     return False
 
 

@@ -1,56 +1,52 @@
-"""Options of the `kbgen` plugin in mkdocs.yml."""
+"""The `kbgen` plugin's MkDocs config schema, derived from kbgen.options.
+
+Nothing is declared here: each field of `Options` (its default, docstring and check) becomes
+one MkDocs config option, so the build reads the options exactly as every other command does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import base
-from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
+
+from kbgen import options
+from kbgen.options import OptionError, Options
 
 
-class KbgenConfig(base.Config):
-    enabled = c.Type(bool, default=True)
-    """Turn the plugin off (e.g. to build a plain mkdocs-material site from the same files)."""
+class ModelOption(base.BaseConfigOption[Any]):
+    """One option of kbgen.options as MkDocs sees it."""
 
-    # Content
-    drafts = c.Type(bool, default=False)
-    """Build articles with `status: draft` too (`kbgen build --drafts` sets it)."""
-    strict = c.Type(bool, default=False)
-    """Treat content warnings (overdue reviews, unknown keys) as errors."""
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.default = options.default(name)
+        self.__doc__ = options.doc(name)
 
-    # Feedback and contact
-    api_url = c.Type(str, default="")
-    """Base URL of the help API (`kbgen api`); empty means feedback is not sent anywhere."""
-    contact_url = c.Type(str, default="mailto:support@example.com")
-    """Where "Contact support" hands off: a mailto: address or a helpdesk form URL."""
-    allowed_origins = c.ListOfItems(c.Type(str), default=[])
-    """Extra origins the help API accepts events from (site_url's origin is always allowed)."""
-    trusted_proxies = c.ListOfItems(c.Type(str), default=[])
-    """IPs or networks of reverse proxies whose X-Forwarded-For the help API believes."""
-    rate_limit = c.Type(int, default=600)
-    """Events per minute per client the help API accepts (burst: half of it); 0 turns it off."""
+    def run_validation(self, value: object, /) -> Any:
+        try:
+            return options.check(self.name, value)
+        except OptionError as exc:
+            raise ValidationError(exc.detail) from None
 
-    # Home and article pages
-    popular = c.ListOfItems(c.Type(str), default=[])
-    """Article ids shown as popular on the home page and their category's page (default: most
-    deflected, stats_file; else the most linked articles, on the home page only)."""
-    list_count = c.Type(int, default=6)
-    """How many popular and recent articles the home page lists."""
-    related_count = c.Type(int, default=5)
-    """How many related articles an article page lists."""
 
-    # Search
-    semantic_search = c.Type((str, bool), default="auto")
-    """The optional semantic re-ranker (`kbgen.search.semantic`): auto (on when its model is
-    installed), on (the build fails without it), off, or a sentence-transformers BERT model
-    folder (relative to mkdocs.yml). YAML reads unquoted on/off as true/false: both work."""
+class _FromOptions(base.Config):
+    """Adds one ModelOption per field of Options to each subclass before MkDocs collects its
+    schema."""
 
-    # Analytics fed back into the site (`kbgen stats export`)
-    stats_file = c.Type(str, default="")
-    """Stats JSON from `kbgen stats export`, relative to mkdocs.yml; empty: not used."""
-    helpful_threshold = c.Type(int, default=10)
-    """Votes an article needs before its page shows "N of M found this helpful"."""
-    review_csat_below = c.Type((int, float), default=0.5)
-    """`kbgen check` warns about articles whose CSAT lower bound is below this."""
+    def __init_subclass__(cls) -> None:
+        for spec in fields(Options):
+            option = ModelOption(spec.name)
+            option.__set_name__(cls, spec.name)
+            setattr(cls, spec.name, option)
+        super().__init_subclass__()
 
-    # Owners are told (`kbgen notify`; docs/loop.md)
-    notify = c.ListOfItems(c.Type(dict), default=[])
-    """Where `kbgen notify` sends each owner's digest: a list of `{owner, webhook | email,
-    format, secret, timeout}` entries; `owner: "*"` gets every article's news. The build
-    ignores it; `kbgen notify` checks it."""
+
+class KbgenConfig(_FromOptions):
+    """The plugin's options; `self.config.NAME` is the checked value of `Options.NAME`."""
+
+    if TYPE_CHECKING:  # the attributes are Options' fields, typed there
+
+        def __getattr__(self, name: str) -> Any: ...

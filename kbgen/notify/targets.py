@@ -39,12 +39,9 @@ class Target:
         return self.owner == "*" or owner == self.owner
 
 
-def parse_targets(entries: Any, where: str) -> list[Target]:
-    """The option's entries -> targets; errors name `notify[N].field` and the fix."""
-    if entries in (None, []):
-        return []
-    if not isinstance(entries, list):
-        raise UsageError(f"{where}: notify must be a list of entries. Fix: see docs/loop.md.")
+def parse_targets(entries: tuple[dict[str, Any], ...], where: str) -> list[Target]:
+    """The option's entries (a list of mappings, checked by kbgen.options) -> targets; errors
+    name `notify[N].field` and the fix."""
     return [_target(entry, f"{where}: notify[{n}]") for n, entry in enumerate(entries)]
 
 

@@ -19,7 +19,8 @@ def sparkline(values: list[float | None], width: int = 120, height: int = 28) ->
     low, high = min(known), max(known)
     span = (high - low) or 1.0
     step = width / max(len(values) - 1, 1)
-    segments, current = [], []
+    segments: list[list[str]] = []
+    current: list[str] = []
     for i, v in enumerate(values):
         if v is None:
             if current:

@@ -40,14 +40,12 @@ import hashlib
 import json
 import logging
 import math
-import os
 import re
-import shutil
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from kbgen.files import replace_dir, write_atomic
 from kbgen.search.analysis import INDEX_STOP_WORDS, QUERY_STOP_WORDS
 from kbgen.search.docs import IndexEntry, SearchDoc, doc_from_article
 from kbgen.search.engine import FIELD_REPEATS, QUESTION_SHARE, TEXT_FIELDS, Ranking
@@ -365,19 +363,11 @@ def write_browser_index(articles: Iterable[object], site_dir: Path,
     if keep_previous and (target / ENTRY).is_file():
         _add_beside(target, files)
         return
-    staging = Path(tempfile.mkdtemp(prefix=".kb-", dir=target.parent))
-    try:
-        staging.chmod(0o755)  # mkdtemp makes it private; the web server must read it
+    with replace_dir(target) as staging:
         for name, text in files.items():
             path = staging / name
             path.parent.mkdir(exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     log.info("browser search index: %d files in %s", len(files), target)
 
 
@@ -387,8 +377,5 @@ def _add_beside(target: Path, files: Mapping[str, str]) -> None:
         path = target / name
         if name != ENTRY and path.is_file():
             continue  # the same name holds the same bytes
-        path.parent.mkdir(exist_ok=True)
-        partial = path.with_name(f".{path.name}.partial")
-        partial.write_text(files[name], encoding="utf-8")
-        os.replace(partial, path)
+        write_atomic(path, files[name])
     log.info("browser search index: %s now names %s", ENTRY, target)

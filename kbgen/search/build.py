@@ -22,7 +22,6 @@ import os
 import pickle
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kbgen.errors import KbgenError
+from kbgen.files import write_json_atomic
 
 log = logging.getLogger(__name__)
 
@@ -124,11 +124,7 @@ def _cached_related(cache: Path, key: str) -> Related | None:
 
 
 def _write_json(path: Path, value: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(value, handle)
-    os.replace(tmp, path)
+    write_json_atomic(path, value, compact=True)
 
 
 def _describe(exc: BaseException) -> str:

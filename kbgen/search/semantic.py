@@ -34,14 +34,13 @@ import hashlib
 import importlib.util
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from kbgen.errors import KbgenError
+from kbgen.files import open_atomic
 from kbgen.search.docs import IndexEntry
 
 if TYPE_CHECKING:
@@ -241,14 +240,8 @@ def write_vectors(index_dir: Path, entries: list[IndexEntry], folder: Path,
         vectors[n] = known[h]
     meta = json.dumps({"model": ident, "folder": str(folder.resolve()), "keys": keys,
                        "hashes": hashes})
-    fd, tmp = tempfile.mkstemp(dir=index_dir, prefix=".semantic-", suffix=".npz")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, vectors=vectors, meta=np.array(meta))
-        os.replace(tmp, index_dir / VECTORS_FILE)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with open_atomic(index_dir / VECTORS_FILE, "wb") as handle:
+        np.savez(handle, vectors=vectors, meta=np.array(meta))
     return len(missing)
 
 

@@ -12,6 +12,7 @@ migrations.py with the same version number; never edit a step that has shipped.
 from __future__ import annotations
 
 from importlib import resources
+from typing import Any
 
 import psycopg
 
@@ -35,12 +36,16 @@ _LOCK_KEY = 0x6B6267656E  # "kbgen"
 
 
 def current_version(conn: psycopg.Connection) -> int:
-    exists = conn.execute(
-        "SELECT to_regclass('schema_version') IS NOT NULL"
-    ).fetchone()[0]
+    exists = _one(conn, "SELECT to_regclass('schema_version') IS NOT NULL")
     if not exists:
         return 0
-    return conn.execute(sql.SELECT_SCHEMA_VERSION).fetchone()[0] or 0
+    return _one(conn, sql.SELECT_SCHEMA_VERSION) or 0
+
+
+def _one(conn: psycopg.Connection, query: str) -> Any:
+    """The first column of the one row `query` returns (these queries always return one)."""
+    row = conn.execute(query).fetchone()
+    return row[0] if row is not None else None
 
 
 def check(conn: psycopg.Connection, where: str) -> int:

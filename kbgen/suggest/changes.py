@@ -10,7 +10,6 @@ after `--apply` (which also brings the project's search index up to date).
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 from kbgen.content.article import from_parsed
 from kbgen.content.frontmatter import parse
 from kbgen.errors import KbgenError
+from kbgen.files import write_atomic
 from kbgen.search import build_index, open_index
 from kbgen.search.tests_file import DEFAULT_TOP, run_search_tests
 from kbgen.suggest.frontmatter_edit import NotEditable, add_keywords
@@ -144,12 +144,8 @@ def apply_changes(changes: Changes, project: Any) -> None:
     """Write every changed file (each replaced whole, never half-written), then bring the
     project's search index up to date so `kbgen check` sees the new keywords."""
     for change in changes.files:
-        change.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = change.path.with_name(f".{change.path.name}.kbgen-suggest")
         try:
-            with open(temporary, "w", encoding="utf-8", newline="") as out:
-                out.write(change.after)
-            os.replace(temporary, change.path)
+            write_atomic(change.path, change.after, newline="")
         except OSError as exc:
             raise KbgenError(f"Cannot write '{change.rel}': {exc}. Fix: make the content "
                              "folder writable.") from None

@@ -44,11 +44,11 @@ class BatchWriter:
             raise ServiceUnavailable("The API is shutting down.")
         if self.pending + len(events) > self.max_pending:
             raise ServiceUnavailable("Too many events are waiting to be written.")
-        self._ensure_running()
-        future = self._loop.create_future()
+        loop, wake = self._ensure_running()
+        future = loop.create_future()
         self._queue.append((events, future))
         self.pending += len(events)
-        self._wake.set()
+        wake.set()
         return await future
 
     def count(self, reason: str, n: int = 1) -> None:
@@ -63,19 +63,22 @@ class BatchWriter:
     def unwritten_rejections(self) -> dict[str, int]:
         return dict(self._rejections)
 
-    def _ensure_running(self) -> None:
+    def _ensure_running(self) -> tuple[asyncio.AbstractEventLoop, asyncio.Event]:
+        """The running loop and the writer task's wake-up event (a new task on a new loop)."""
         loop = asyncio.get_running_loop()
-        if self._task is None or self._task.done() or self._loop is not loop:
+        if (self._task is None or self._task.done() or self._loop is not loop
+                or self._wake is None):
             self._loop, self._wake = loop, asyncio.Event()
-            self._task = loop.create_task(self._run(), name="kbgen-writer")
+            self._task = loop.create_task(self._run(self._wake), name="kbgen-writer")
+        return loop, self._wake
 
-    async def _run(self) -> None:
+    async def _run(self, wake: asyncio.Event) -> None:
         while True:
             try:
-                await asyncio.wait_for(self._wake.wait(), IDLE_FLUSH_S)
+                await asyncio.wait_for(wake.wait(), IDLE_FLUSH_S)
             except TimeoutError:
                 pass
-            self._wake.clear()
+            wake.clear()
             while self._queue or self._rejections:
                 if not await self._commit_group():
                     break  # the store is unavailable: try again on the next request or tick
@@ -135,14 +138,14 @@ class BatchWriter:
         return True
 
     def _write(self, groups: list[list[dict]], rejections: dict[str, int]):
-        return self._loop.run_in_executor(
+        return asyncio.get_running_loop().run_in_executor(
             self._executor, self.store.add_event_batches, groups, rejections
         )
 
     async def aclose(self) -> None:
         """Refuse new events, commit what is queued, stop the writer thread."""
         self._closing = True
-        if self._task is not None and not self._task.done():
+        if self._task is not None and not self._task.done() and self._wake is not None:
             self._wake.set()
             try:
                 await asyncio.wait_for(asyncio.shield(self._task), 8)
