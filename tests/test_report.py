@@ -168,3 +168,49 @@ def test_empty_database_reports_na_not_errors(tmp_path):
 def test_visible_escapes():
     assert visible("a\x1b[0mb\u202ec\u2066d\\") == "a\\x1b[0mb\\u202ec\\u2066d\\\\"
     assert visible("café 東京") == "café 東京"
+
+
+def _every_string(value, text):
+    """`value` with every string in it (at any depth, not the keys) replaced by `text`."""
+    if isinstance(value, dict):
+        return {key: _every_string(item, text) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_every_string(item, text) for item in value]
+    return text if isinstance(value, str) else value
+
+
+def test_html_keeps_every_report_string_inert_whatever_the_field(project):
+    """The dashboard escapes by construction (autoescaped templates): hostile text in any
+    field of the report, not only the ones customers fill in today, adds no element."""
+    from html.parser import HTMLParser
+
+    from kbgen.reports import render_html
+
+    report = json.loads(run(project, "--format", "json").stdout)
+    report["next_actions"] = [{"action": "Fix", "title": "t", "link": "https://x.example/",
+                               "article": "a", "source": "a.md", "contacts": 2,
+                               "evidence": ["e"], "examples": ["x"]}]
+    report["topics"] = [{"kind": "gap", "label": "l", "article": "a", "title": "t",
+                         "source": "a.md", "examples": ["x"], "tickets": [1], "previous": 0,
+                         "sessions": 1, "searches": 1, "comments": 1}]
+    report["stale"] = [{"title": "t", "id": "a", "owner": "o", "reviewed": "r", "due": "d"}]
+    report["rejections"] = {"bad_json": 2}
+    hostile = _every_string(report, HOSTILE + '" onmouseover="alert(4)')
+    hostile["rejections"] = {HOSTILE: 2}
+    hostile["next_actions"][0]["link"] = "javascript:alert(5)"
+
+    class Elements(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.attributes, self.links = [], [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            self.attributes += [name for name, _ in attrs]
+            self.links += [value for name, value in attrs if name == "href"]
+
+    page = Elements()
+    page.feed(render_html(hostile))
+    assert "img" not in page.tags and page.tags.count("script") == 2
+    assert not {"onerror", "onmouseover"} & set(page.attributes)
+    assert not [link for link in page.links if not link.startswith("https://")]

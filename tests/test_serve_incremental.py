@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kbgen import scaffold
-from kbgen.mkdocs_plugin.preview import Preview
+from kbgen.preview.site import Preview
 from kbgen.project import load_project
 
 ARTICLE = "content/getting-started/first-steps.md"

@@ -141,7 +141,7 @@ def test_plain_mkdocs_build_also_refuses_bad_front_matter(make_site):
 def test_instant_navigation_is_dropped_for_large_help_centers(make_site, monkeypatch):
     """Material's instant navigation downloads the whole sitemap on the first page view."""
     from kbgen.mkdocs_plugin import plugin
-    from kbgen.mkdocs_plugin.runner import build_site
+    from kbgen.mkdocs_plugin.build import build_site
 
     root = make_site(MINIMAL_CONFIG.replace("  font: false\n",
                                             "  font: false\n  features: [navigation.instant]\n"))

@@ -73,6 +73,37 @@ def test_rules_nothing_uses_are_left_out():
                    "@keyframes spin{0%{opacity:0}to{opacity:1}}")
 
 
+def test_hand_written_css_is_read_as_a_browser_reads_it():
+    """Comments, strings and attribute values holding braces, commas and semicolons,
+    whitespace and nested at-rules: what extra_css or a theme update may bring."""
+    usage = Usage()
+    usage.add_page('<html><body><div class="md-typeset">x</div><a href="#">y</a>')
+    usage.finish()
+    css = ("/* a comment with { braces } and .md-missing */\n"
+           ".md-typeset ,\n  .md-missing a {\n  content: \"}, .md-missing {\";\n  color: red ; }\n"
+           "a[title='a,b{c}'], .md-missing { margin: 0 }\n"
+           "@supports (display: grid) {\n  @media screen {\n    .md-missing { color: red }\n"
+           "    .md-typeset:is(.md-missing, a) { color: blue }\n  }\n}\n")
+    cut = trim({"main.css": css}, usage)["main.css"]
+    # Kept rules keep their values as written; the comment and the unused selectors go.
+    assert cut == ('.md-typeset{content: "}, .md-missing {";color: red }'
+                   "a[title=\"a,b{c}\"]{margin: 0 }"
+                   "@supports (display: grid){@media screen{.md-typeset:is(.md-missing, a)"
+                   "{color: blue }}}")
+
+
+def test_a_colour_inside_not_is_not_required_to_exist():
+    """`[data-md-color-primary=lime]:not([data-md-color-scheme=slate])` is how material gives
+    a light scheme its link colour: it matches on a site without a slate scheme."""
+    usage = Usage()
+    usage.add_page('<html><body data-md-color-scheme="default" data-md-color-primary="lime">')
+    usage.finish()
+    css = ("[data-md-color-primary=lime]:not([data-md-color-scheme=slate]){color:#8b990a}"
+           "[data-md-color-primary=lime][data-md-color-scheme=slate]{color:#fff}")
+    cut = trim({"palette.css": css}, usage)["palette.css"]
+    assert cut == "[data-md-color-primary=lime]:not([data-md-color-scheme=slate]){color:#8b990a}"
+
+
 @pytest.mark.parametrize("extra, joined", [
     (".kb-extra{color:red}", True),
     (".kb-extra{background:url(stripes.png)}", False),  # would resolve against another folder

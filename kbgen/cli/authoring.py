@@ -100,14 +100,15 @@ def _search_tests(project, strict: bool, site) -> int:
 @config_option
 def build(strict: bool, drafts: bool, config_file: str | None) -> None:
     """Check the content, then build the site and the search index."""
-    from kbgen.mkdocs_plugin.runner import build_site
+    from kbgen.mkdocs_plugin.build import build_site
 
     project = load_project(config_file)
     failed, site = run_checks(project, strict, search_tests=False)
     if failed:
         raise KbgenError(f"{failed} problem(s) found; the site was not built and the previous "
                          "one is unchanged.")
-    site_dir = build_site(project.config_file, drafts=drafts, strict=strict, content=site)
+    built = build_site(project.config_file, drafts=drafts, strict=strict, content=site)
+    site_dir = built.site_dir
     failed = _search_tests(project, strict=False, site=site)
     if failed:
         raise KbgenError(f"{failed} search test(s) failed (the site was built).")
@@ -122,7 +123,7 @@ def build(strict: bool, drafts: bool, config_file: str | None) -> None:
 def serve(dev_addr: str, db_url: str | None, config_file: str | None) -> None:
     """Live preview for writers, with the help API on the same origin (feedback is stored
     in the local database). Rebuilds and reloads on every save; drafts are shown."""
-    from kbgen.mkdocs_plugin.preview import serve_preview
+    from kbgen.preview.server import serve_preview
 
     serve_preview(load_project(config_file), dev_addr, db_url)
 

@@ -1,7 +1,7 @@
 """The live preview's fast path: re-render only the articles whose body changed.
 
 A full MkDocs build of a 5,000-article help center takes tens of seconds, most of it spent
-on pages the writer did not touch. After a full build, the preview keeps MkDocs' config,
+on pages the writer did not touch. A full build (build.py's SiteBuild) keeps MkDocs' config,
 files, navigation and template environment. When the only changes are edits to existing
 articles that keep their front matter and headings (so no other page, the navigation, the
 related lists or any link check can change), just those pages are rendered again with
@@ -20,14 +20,14 @@ import datetime as dt
 import logging
 import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
-
-from mkdocs.commands import build as mkdocs_build_module
-from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import InclusionLevel
+from typing import TYPE_CHECKING
 
 from kbgen.content.loader import load_article
+from kbgen.mkdocs_plugin.internals import render_page
+
+if TYPE_CHECKING:
+    from kbgen.mkdocs_plugin.build import SiteBuild
 
 log = logging.getLogger("kbgen.serve")
 
@@ -37,37 +37,12 @@ SHAPE_FIELDS = ("id", "title", "description", "type", "category", "tags", "keywo
                 "redirect_from", "redirect_to", "related")
 
 
-class Capture(BasePlugin):
-    """Registered next to the kbgen plugin for preview builds: remembers what the build made."""
-
-    def __init__(self) -> None:
-        self.files = None
-        self.nav = None
-        self.env = None
-
-    def on_nav(self, nav, config, files):
-        self.nav, self.files = nav, files
-        return nav
-
-    def on_env(self, env, config, files):
-        self.env = env
-        return env
-
-
-@dataclass
-class LastBuild:
-    config: object
-    plugin: object  # the KbgenPlugin that built it (holds the content model)
-    capture: Capture
-    site_dir: Path  # where the build now lives (it was built into a staging folder)
-
-
 def shape(article) -> tuple:
     headings = tuple((h.level, h.text, h.anchor) for h in article.headings)
     return tuple(repr(getattr(article, name)) for name in SHAPE_FIELDS) + (headings,)
 
 
-def rerender(last: LastBuild, changed: set[Path], root: Path) -> bool:
+def rerender(last: SiteBuild, changed: set[Path], root: Path) -> bool:
     """Re-render the changed articles in place; False if a full rebuild is needed."""
     site = last.plugin.site
     capture = last.capture
@@ -118,13 +93,10 @@ def _reindex(articles, state_dir: Path, site_dir: Path, categories: dict[str, st
         log.warning("Search index not updated after the edit (%s); the next build will.", exc)
 
 
-def _render(last: LastBuild, file) -> None:
-    config, capture = last.config, last.capture
+def _render(last: SiteBuild, file) -> None:
     dest = last.site_dir / file.dest_uri
     temporary = dest.with_name(dest.name + ".kbgen-new")
     file.abs_dest_path = str(temporary)
-    page = file.page
-    doc_files = capture.files.documentation_pages(inclusion=InclusionLevel.is_included)
-    mkdocs_build_module._populate_page(page, config, capture.files)
-    mkdocs_build_module._build_page(page, config, doc_files, capture.nav, capture.env)
+    capture = last.capture
+    render_page(file.page, last.config, capture.files, capture.nav, capture.env)
     os.replace(temporary, dest)

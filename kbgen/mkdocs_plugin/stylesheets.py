@@ -17,8 +17,8 @@ are pointed at it, so a browser never mixes a cached old cut with new pages. Mat
 files stay in the site: a page re-rendered by `kbgen serve`'s fast path (not re-pointed) still
 gets every rule.
 
-The CSS reader below only has to read material's own minified files: rules, at-rules
-(`@media`/`@supports` are cut inside, the rest kept whole), strings and comments.
+CSS is read with tinycss2 (CSS Syntax Level 3): rules, at-rules (`@media`/`@supports` are
+cut inside, the rest kept whole), selectors as tokens; comments are left out.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import tinycss2
+from tinycss2 import ast
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
 
@@ -51,13 +54,8 @@ _STRING = re.compile(r""""((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]
 _WORD = re.compile(r"[A-Za-z_][\w-]*")
 _DASHED = re.compile(r"--[A-Za-z_][\w-]*")
 
-_SELECTOR_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
-_SELECTOR_TYPE = re.compile(r"(?:^|[\s>+~])([a-zA-Z][a-zA-Z0-9-]*)")
-_SELECTOR_COLOR = re.compile(
-    r"\[(data-md-color-(?:scheme|primary|accent))=[\"']?([\w-]+)[\"']?\]")
-_ATTRIBUTE = re.compile(r"\[[^\]]*\]")
-_PSEUDO = re.compile(r"::?[\w-]+")
-_CUT_INSIDE = re.compile(r"@(media|supports)\b")
+# At-rules whose rules are cut one by one; every other at-rule is kept whole.
+_CUT_INSIDE = ("media", "supports")
 
 
 @dataclass
@@ -127,38 +125,67 @@ class Usage:
         name = name.lower()
         return name in self.tags or name in self.words
 
-    def can_match(self, selector: str) -> bool:
+    def can_match(self, selector: Selector) -> bool:
         """False only when the selector names something no page or script has."""
-        if "\\" in selector:
+        if selector.escaped:
             return True  # escaped names: not worth reading, keep
-        colors = _SELECTOR_COLOR.findall(selector)
-        if any(color not in self.colors for color in colors):
-            return False
-        # What is inside :not(), :is(), :where(), :has() is not required to exist.
-        plain = _outside_parentheses(_ATTRIBUTE.sub("[]", selector))
-        if not all(self.has_class(name) for name in _SELECTOR_CLASS.findall(plain)):
-            return False
-        plain = _PSEUDO.sub("", plain)
-        return all(self.has_tag(name) for name in _SELECTOR_TYPE.findall(plain))
+        return (all(color in self.colors for color in selector.colors)
+                and all(self.has_class(name) for name in selector.classes)
+                and all(self.has_tag(name) for name in selector.tags))
 
 
 # ------------------------------------------------------------------ reading and writing CSS
 
 @dataclass
+class Selector:
+    """One selector of a rule's list, and the names it requires a page to have.
+
+    What is inside :not(), :is(), :where() or :has() is not required to exist, so only the
+    names outside parentheses count: classes (`.name`), element names and the colour
+    attributes material's palette selects on (`[data-md-color-primary=indigo]`).
+    """
+
+    tokens: list
+    classes: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    colors: list[tuple[str, str]] = field(default_factory=list)
+    escaped: bool = False
+
+    @classmethod
+    def read(cls, tokens: list) -> Selector:
+        selector = cls(_strip_whitespace(tokens))
+        selector.escaped = "\\" in tinycss2.serialize(selector.tokens)
+        previous = None  # the token before, whitespace included
+        for token in selector.tokens:
+            if token.type == "ident" and _is_literal(previous, "."):
+                selector.classes.append(token.value)
+            elif token.type == "ident" and not _is_literal(previous, ":"):
+                selector.tags.append(token.value)
+            elif token.type == "[] block":
+                color = _color_attribute(token.content)
+                if color:
+                    selector.colors.append(color)
+            previous = token
+        return selector
+
+    def serialize(self) -> str:
+        text = tinycss2.serialize(self.tokens)
+        # tinycss2 keeps a dimension or name apart from a signed number with an empty
+        # comment (`1n/**/+2` in `:nth-child(1n+2)`); `+` cannot continue either, so outside
+        # strings the comment only costs bytes.
+        return text if '"' in text else text.replace("/**/+", "+")
+
+
+@dataclass
 class Rule:
-    prelude: str  # selectors, or an at-rule kept whole ("@font-face", "@keyframes x")
-    body: str
+    selectors: list[Selector]
+    declarations: list  # tinycss2 Declaration nodes
 
 
 @dataclass
 class Block:
-    prelude: str  # "@media ..." or "@supports ..."
+    at_rule: ast.AtRule  # "@media ..." or "@supports ..."; its rules are `children`
     children: list
-
-
-@dataclass
-class Statement:
-    text: str  # "@charset ...", "@import ..."
 
 
 def _inline_scripts(html: str) -> list[str]:
@@ -176,113 +203,77 @@ def _inline_scripts(html: str) -> list[str]:
 
 
 def parse(css: str) -> list:
-    nodes, _ = _parse(css, 0)
-    return nodes
+    """Rules, @media/@supports blocks, and every other at-rule as tinycss2 read it."""
+    return _nodes(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
 
 
-def _skip_string(css: str, i: int) -> int:
-    quote, i = css[i], i + 1
-    while i < len(css) and css[i] != quote:
-        i += 2 if css[i] == "\\" else 1
-    return i + 1
-
-
-def _parse(css: str, i: int) -> tuple[list, int]:
-    nodes: list = []
-    start = i
-    while i < len(css):
-        char = css[i]
-        if char == "/" and css.startswith("/*", i):
-            end = css.find("*/", i + 2)
-            i = len(css) if end < 0 else end + 2
-            start = i
-        elif char in "\"'":
-            i = _skip_string(css, i)
-        elif char == "\\":
-            i += 2
-        elif char == ";":
-            if css[start:i].strip():
-                nodes.append(Statement(css[start:i].strip()))
-            i = start = i + 1
-        elif char == "}":
-            return nodes, i + 1
-        elif char == "{":
-            prelude = css[start:i].strip()
-            if _CUT_INSIDE.match(prelude):
-                children, i = _parse(css, i + 1)
-                nodes.append(Block(prelude, children))
-            else:
-                end = _matching_brace(css, i)
-                nodes.append(Rule(prelude, css[i + 1:end]))
-                i = end + 1
-            start = i
+def _nodes(parsed: list) -> list:
+    nodes = []
+    for node in parsed:
+        if node.type == "qualified-rule":
+            declarations = [d for d in tinycss2.parse_blocks_contents(
+                node.content, skip_comments=True, skip_whitespace=True)
+                if d.type == "declaration"]  # what else a browser would drop too
+            nodes.append(Rule([Selector.read(tokens) for tokens in _split_commas(node.prelude)],
+                              declarations))
+        elif node.type == "at-rule" and node.lower_at_keyword in _CUT_INSIDE and node.content:
+            children = tinycss2.parse_rule_list(node.content, skip_comments=True,
+                                                skip_whitespace=True)
+            nodes.append(Block(node, _nodes(children)))
+        elif node.type == "at-rule":
+            nodes.append(node)
         else:
-            i += 1
-    return nodes, i
-
-
-def _matching_brace(css: str, i: int) -> int:
-    depth = 0
-    while i < len(css):
-        char = css[i]
-        if char in "\"'":
-            i = _skip_string(css, i)
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return len(css)
+            log.debug("Left out of the cut style sheet: %s", node)
+    return nodes
 
 
 def serialize(nodes: list) -> str:
     out = []
     for node in nodes:
         if isinstance(node, Rule):
-            out.append(f"{node.prelude}{{{node.body}}}")
+            selectors = ",".join(selector.serialize() for selector in node.selectors)
+            body = ";".join(declaration.serialize() for declaration in node.declarations)
+            out.append(f"{selectors}{{{body}}}")
         elif isinstance(node, Block):
-            out.append(f"{node.prelude}{{{serialize(node.children)}}}")
+            prelude = tinycss2.serialize(node.at_rule.prelude).rstrip()  # " screen", "(..)"
+            out.append(f"@{node.at_rule.at_keyword}{prelude}{{{serialize(node.children)}}}")
         else:
-            out.append(node.text + ";")
+            out.append(node.serialize())
     return "".join(out)
 
 
-def _split_top_level(text: str, separator: str) -> list[str]:
-    """Split on `separator` outside parentheses, brackets and strings."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(text):
-        char = text[i]
-        if char in "\"'":
-            i = _skip_string(text, i)
-            continue
-        if char == "\\":
-            i += 2
-            continue
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif char == separator and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-        i += 1
-    parts.append(text[start:])
+def _split_commas(tokens: list) -> list[list]:
+    """A selector list's selectors (commas inside parentheses or brackets are blocks'
+    content in tinycss2, so every comma at this level separates two selectors)."""
+    parts: list[list] = [[]]
+    for token in tokens:
+        if token.type == "literal" and token.value == ",":
+            parts.append([])
+        else:
+            parts[-1].append(token)
     return parts
 
 
-def _outside_parentheses(selector: str) -> str:
-    out, depth = [], 0
-    for char in selector:
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif depth == 0:
-            out.append(char)
-    return "".join(out)
+def _strip_whitespace(tokens: list) -> list:
+    start, end = 0, len(tokens)
+    while start < end and tokens[start].type in ("whitespace", "comment"):
+        start += 1
+    while end > start and tokens[end - 1].type in ("whitespace", "comment"):
+        end -= 1
+    return tokens[start:end]
+
+
+def _is_literal(token, value: str) -> bool:
+    return token is not None and token.type == "literal" and token.value == value
+
+
+def _color_attribute(content: list) -> tuple[str, str] | None:
+    """("data-md-color-primary", "indigo") for `[data-md-color-primary=indigo]`."""
+    tokens = [t for t in content if t.type != "whitespace"]
+    if (len(tokens) == 3 and tokens[0].type == "ident" and tokens[0].value in COLOR_ATTRIBUTES
+            and _is_literal(tokens[1], "=") and tokens[2].type in ("ident", "string")):
+        return tokens[0].value, tokens[2].value
+    return None
 
 
 # ------------------------------------------------------------------------------- trimming
@@ -290,15 +281,14 @@ def _outside_parentheses(selector: str) -> str:
 def _drop_selectors(nodes: list, usage: Usage) -> list:
     kept = []
     for node in nodes:
-        if isinstance(node, Rule) and not node.prelude.startswith("@"):
-            selectors = [s for s in _split_top_level(node.prelude, ",")
-                         if usage.can_match(s.strip())]
+        if isinstance(node, Rule):
+            selectors = [s for s in node.selectors if usage.can_match(s)]
             if selectors:
-                kept.append(Rule(",".join(selectors), node.body))
+                kept.append(Rule(selectors, node.declarations))
         elif isinstance(node, Block):
             children = _drop_selectors(node.children, usage)
             if children:
-                kept.append(Block(node.prelude, children))
+                kept.append(Block(node.at_rule, children))
         else:
             kept.append(node)
     return kept
@@ -307,15 +297,14 @@ def _drop_selectors(nodes: list, usage: Usage) -> list:
 def _drop_variables(nodes: list, unused: set[str]) -> list:
     kept = []
     for node in nodes:
-        if isinstance(node, Rule) and not node.prelude.startswith("@"):
-            declarations = [d for d in _split_top_level(node.body, ";")
-                            if d.split(":", 1)[0].strip() not in unused]
-            if any(d.strip() for d in declarations):
-                kept.append(Rule(node.prelude, ";".join(declarations)))
+        if isinstance(node, Rule):
+            declarations = [d for d in node.declarations if d.name not in unused]
+            if declarations:
+                kept.append(Rule(node.selectors, declarations))
         elif isinstance(node, Block):
             children = _drop_variables(node.children, unused)
             if children:
-                kept.append(Block(node.prelude, children))
+                kept.append(Block(node.at_rule, children))
         else:
             kept.append(node)
     return kept
@@ -324,11 +313,8 @@ def _drop_variables(nodes: list, unused: set[str]) -> list:
 def _defined_variables(nodes: list) -> set[str]:
     names = set()
     for node in nodes:
-        if isinstance(node, Rule) and not node.prelude.startswith("@"):
-            for declaration in _split_top_level(node.body, ";"):
-                name = declaration.split(":", 1)[0].strip()
-                if name.startswith("--"):
-                    names.add(name)
+        if isinstance(node, Rule):
+            names.update(d.name for d in node.declarations if d.name.startswith("--"))
         elif isinstance(node, Block):
             names |= _defined_variables(node.children)
     return names
