@@ -175,8 +175,8 @@ class Task:
     def _line(self, now: float) -> str:
         if self.total:
             share = min(100, self.done * 100 // self.total)
-            text = (f"{self.label}: {self._amount(self.done)} of {self._amount(self.total)} "
-                    f"({share} %)")
+            done = self._amount(self.done) if self.unit == "bytes" else f"{self.done:,}"
+            text = f"{self.label}: {done} of {self._amount(self.total)} ({share} %)"
         else:
             text = f"{self.label}: {self._amount(self.done)}"
         if self.status:
@@ -194,8 +194,11 @@ class _Nested(Task):
         self.parent = parent
 
     def _show(self) -> None:
-        of = f" of {self._amount(self.total)}" if self.total else ""
-        text = f"{self.label[:1].lower()}{self.label[1:]} {self._amount(self.done)}{of}"
+        done = self._amount(self.done)
+        if self.total:
+            done = self._amount(self.done) if self.unit == "bytes" else f"{self.done:,}"
+            done += f" of {self._amount(self.total)}"
+        text = f"{self.label[:1].lower()}{self.label[1:]} {done}"
         self.parent.note(f"{text} ({self.status})" if self.status else text)
 
     def finish(self) -> None:
