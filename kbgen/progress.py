@@ -111,7 +111,7 @@ class Task:
     def _tick(self) -> None:
         while not self._stop.wait(REDRAW_SECONDS):
             with self._lock:
-                self._show()
+                self._show(tick=True)
 
     def at(self, done: int, status: str | None = None) -> None:
         """`done` steps done in all (e.g. the bytes read so far)."""
@@ -130,7 +130,7 @@ class Task:
             click.echo(f"{self.label}: done ({total}{time.monotonic() - self.started:.0f} s).",
                        file=self.stream)
 
-    def _show(self) -> None:
+    def _show(self, tick: bool = False) -> None:
         if not self.enabled:
             return
         now = time.monotonic()
@@ -143,7 +143,7 @@ class Task:
                 self._bar.update(self.done - self._bar.pos, self._status())
             else:
                 return
-        elif now - self._last >= self.every or (self.every == 0):
+        elif (now - self._last >= self.every) if self.every else not tick:
             click.echo(self._line(now), file=self.stream)
             self._lines += 1
         else:
@@ -172,13 +172,17 @@ class Task:
             return f"{steps / 1e6:,.1f} MB"
         return f"{steps:,} {self.unit}".rstrip()
 
+    def _count(self) -> str:
+        """'1,200 of 5,000 texts', '12.5 MB of 480.0 MB', '1,200 lines'."""
+        if not self.total:
+            return self._amount(self.done)
+        done = self._amount(self.done) if self.unit == "bytes" else f"{self.done:,}"
+        return f"{done} of {self._amount(self.total)}"
+
     def _line(self, now: float) -> str:
+        text = f"{self.label}: {self._count()}"
         if self.total:
-            share = min(100, self.done * 100 // self.total)
-            done = self._amount(self.done) if self.unit == "bytes" else f"{self.done:,}"
-            text = f"{self.label}: {done} of {self._amount(self.total)} ({share} %)"
-        else:
-            text = f"{self.label}: {self._amount(self.done)}"
+            text += f" ({min(100, self.done * 100 // self.total)} %)"
         if self.status:
             text += f", {self.status}"
         return f"{text}, {now - self.started:.0f} s"
@@ -193,12 +197,8 @@ class _Nested(Task):
         super().__init__(label, total, unit, parent.stream)
         self.parent = parent
 
-    def _show(self) -> None:
-        done = self._amount(self.done)
-        if self.total:
-            done = self._amount(self.done) if self.unit == "bytes" else f"{self.done:,}"
-            done += f" of {self._amount(self.total)}"
-        text = f"{self.label[:1].lower()}{self.label[1:]} {done}"
+    def _show(self, tick: bool = False) -> None:
+        text = f"{self.label[:1].lower()}{self.label[1:]} {self._count()}"
         self.parent.note(f"{text} ({self.status})" if self.status else text)
 
     def finish(self) -> None:
