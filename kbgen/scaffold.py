@@ -11,6 +11,7 @@ from kbgen.content import load_content
 from kbgen.content.placeholders import PLACEHOLDER
 from kbgen.content.site import ContentSite
 from kbgen.errors import KbgenError, UsageError
+from kbgen.project_files import ensure_gitignore
 from kbgen.site_data import script_json
 
 SAMPLE = Path(__file__).parent / "starter_site"  # the help center `kbgen init` copies
@@ -35,7 +36,8 @@ def init(target: Path, today: dt.date | None = None) -> list[Path]:
         else:
             shutil.copyfile(source, dest)
         written.append(dest)
-    return written
+    gitignore = ensure_gitignore(target)  # site/ and .kbgen/; an existing file is kept
+    return written + ([gitignore] if gitignore else [])
 
 
 def slug(title: str) -> str:

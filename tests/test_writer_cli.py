@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import click
@@ -23,6 +24,73 @@ def test_init_then_build_in_an_empty_folder(tmp_path):
     assert "Was this helpful?" in html
     assert not (target / "theme").exists()  # the theme ships inside kbgen, never copied
     assert run_kbgen("check", "--strict", cwd=target).returncode == 0
+    # Every sample category has a title and a description of its own: "FAQ", not "Faq".
+    home = (target / "site/index.html").read_text()
+    assert re.search(r">\s*FAQ\s*<", home) and "Faq" not in home
+    faq = (target / "site/faq/index.html").read_text()
+    assert "Quick answers to the questions we hear most often." in faq
+    # What a build writes stays out of git.
+    assert (target / ".gitignore").read_text().splitlines()[-2:] == ["site/", ".kbgen/"]
+    git = subprocess.run(["git", "init", "-q"], cwd=target)
+    assert git.returncode == 0
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"],
+                            cwd=target, capture_output=True, text=True).stdout
+    assert "content/faq/_category.yml" in status
+    assert "site/" not in status and ".kbgen/" not in status, status
+
+
+def test_init_keeps_an_existing_gitignore_and_adds_only_what_is_missing(tmp_path):
+    (tmp_path / ".gitignore").write_text("node_modules/\n/site")  # no final newline
+    assert run_kbgen("init", cwd=tmp_path).returncode == 0
+    lines = (tmp_path / ".gitignore").read_text().splitlines()
+    assert lines[:2] == ["node_modules/", "/site"]
+    assert lines[-1] == ".kbgen/" and "site/" not in lines
+
+
+def test_a_new_category_gets_a_category_file_and_a_warning_until_described(tmp_path):
+    run_kbgen("init", cwd=tmp_path)
+    new = run_kbgen("new", "Rotate a key", "--category", "sso-and-api-keys", cwd=tmp_path)
+    assert new.returncode == 0, new.stderr
+    category = tmp_path / "content/sso-and-api-keys/_category.yml"
+    assert "content/sso-and-api-keys/_category.yml" in new.stderr
+    assert category.read_text().startswith('title: "SSO and API keys"\ndescription: TODO ')
+    # Another article in it keeps what the writer wrote.
+    category.write_text(category.read_text().replace("SSO and API keys", "Single sign-on"))
+    run_kbgen("new", "Second", "--category", "sso-and-api-keys", cwd=tmp_path)
+    assert "Single sign-on" in category.read_text()
+
+    # Only drafts in it: nothing is published, nothing to say.
+    assert run_kbgen("check", "--strict", cwd=tmp_path).returncode == 0
+    article = tmp_path / "content/sso-and-api-keys/rotate-a-key.md"
+    article.write_text(
+        "---\nid: rotate-a-key\ntitle: Rotate a key\ndescription: How to replace a key.\n"
+        "---\n\nOpen Settings.\n")
+    where = "content/sso-and-api-keys/_category.yml: warning: the category's 'description' is"
+    relaxed = run_kbgen("check", cwd=tmp_path)
+    assert relaxed.returncode == 0 and where in relaxed.stderr
+    assert "Fix: replace the TODO with one sentence" in relaxed.stderr
+    strict = run_kbgen("check", "--strict", cwd=tmp_path)
+    assert strict.returncode == 1 and where in strict.stderr
+    built = run_kbgen("build", cwd=tmp_path)  # a warning: built, and the TODO never shown
+    assert built.returncode == 0, built.stderr
+    for page in (tmp_path / "site").rglob("*.html"):
+        assert "TODO" not in page.read_text(), page
+    assert "Single sign-on" in (tmp_path / "site/index.html").read_text()
+
+    # A category folder without the file: the warning names the file to create.
+    category.unlink()
+    missing = run_kbgen("check", cwd=tmp_path)
+    assert ("content/sso-and-api-keys/_category.yml: warning: category 'sso-and-api-keys' "
+            "has no _category.yml") in missing.stderr
+    assert ("Fix: create content/sso-and-api-keys/_category.yml with 'title: SSO and API "
+            "keys' and 'description: ") in missing.stderr
+
+    category.write_text("title: Single sign-on\ndescription: Sign in with your company "
+                        "account.\n")
+    assert run_kbgen("check", "--strict", cwd=tmp_path).returncode == 0
+    assert run_kbgen("build", cwd=tmp_path).returncode == 0
+    assert "Sign in with your company account." in \
+        (tmp_path / "site/sso-and-api-keys/index.html").read_text()
 
 
 def test_init_refuses_an_existing_help_center(tmp_path):
@@ -118,6 +186,10 @@ def test_new_article_is_a_draft_and_its_placeholders_are_never_published(tmp_pat
         "How to change the address your invoices go to.").replace("owner: TODO", "owner: sam")
     path.write_text(text.replace("TODO what the reader needs first.", "Admin rights.")
                     .replace("1. TODO the first step.", "1. Open Billing settings."))
+    assert "category's 'description' is still" in run_kbgen("check", cwd=tmp_path).stderr
+    category = tmp_path / "content/billing/_category.yml"
+    category.write_text(category.read_text().replace(
+        "TODO one sentence on what customers find in this category", "Invoices and plans."))
     assert run_kbgen("check", "--strict", cwd=tmp_path).returncode == 0
     assert run_kbgen("build", cwd=tmp_path).returncode == 0
     html = (tmp_path / "site/billing/change-your-billing-email/index.html").read_text()

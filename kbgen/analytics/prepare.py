@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from kbgen import progress
 from kbgen.analytics.collect import params_for
 from kbgen.analytics.daily import DAY_MS
 from kbgen.analytics.rollups import (
@@ -70,17 +71,19 @@ def prepare_rollups(store: Any, first_day: int | None = None,
     if stale and stale[-1] - stale[0] >= CHUNK_DAYS:
         chunk = max(1, min(CHUNK_DAYS, int(NARROW_SHARE * table_days)))
     done, i = 0, 0
-    while i < len(stale):
-        start = stale[i]
-        stop = min(start + chunk, stale[-1] + 1)
-        window = Window(_midnight(start), _midnight(stop))
-        with _snapshot(store):
-            computed = read_with_rollups(store, window, params_for(window), _discard)
-        if computed and not save_rollups(store, computed):
-            return Prepared(done, time.monotonic() - started, False)
-        done += len(computed)
-        while i < len(stale) and stale[i] < stop:
-            i += 1
+    with progress.task("Preparing report rollups", len(stale), "days") as bar:
+        while i < len(stale):
+            start = stale[i]
+            stop = min(start + chunk, stale[-1] + 1)
+            window = Window(_midnight(start), _midnight(stop))
+            with _snapshot(store):
+                computed = read_with_rollups(store, window, params_for(window), _discard)
+            if computed and not save_rollups(store, computed):
+                return Prepared(done, time.monotonic() - started, False)
+            done += len(computed)
+            while i < len(stale) and stale[i] < stop:
+                i += 1
+                bar.advance()
     return Prepared(done, time.monotonic() - started, True)
 
 

@@ -12,6 +12,7 @@ from kbgen.cli.options import config_option, db_option
 from kbgen.content import errors_in
 from kbgen.errors import KbgenError
 from kbgen.project import load_project
+from kbgen.project_files import ensure_category_file
 
 log = logging.getLogger("kbgen")
 
@@ -40,6 +41,10 @@ def new(title: str, category: str, kind: str, config_file: str | None) -> None:
     path = scaffold.new_article(site, title, category, kind)
     shown = path.relative_to(project.root) if path.is_relative_to(project.root) else path
     click.echo(shown)
+    made = ensure_category_file(project.docs_dir, category)  # a new category
+    if made is not None:
+        click.echo(f"New category: write its description in {shown.parent / made.name} "
+                   "(shown under its title; 'kbgen check' warns until then).", err=True)
     click.echo(
         f"Next: replace every TODO in {shown} (description, owner, text), preview it with "
         "'kbgen serve' (drafts are shown there), then change 'status: draft' to "

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from kbgen import progress
 from kbgen.cli.options import config_option, db_option
 from kbgen.errors import KbgenError
 from kbgen.files import open_atomic
@@ -84,8 +85,10 @@ def import_command(file, config_file, db_url) -> None:
     problems: list[str] = []
     repaired: list[tuple[int, str]] = []  # (line, field) whose NUL became U+FFFD
     pending: list[dict] = []
+    size = None if file == "-" else os.path.getsize(file)
     try:
-        with click.open_file(file, "rb") as handle:
+        with click.open_file(file, "rb") as handle, \
+                progress.task("Importing events", size, "bytes" if size else "lines") as bar:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
@@ -106,8 +109,11 @@ def import_command(file, config_file, db_url) -> None:
                 if len(pending) >= IMPORT_CHUNK:
                     stored += store.add_events(pending)
                     pending = []
-        if pending:
-            stored += store.add_events(pending)
+                    bar.at(handle.tell() if size else read,
+                           f"{read:,} lines, {stored:,} new events")
+            if pending:
+                stored += store.add_events(pending)
+            bar.at(handle.tell() if size else read, f"{read:,} lines, {stored:,} new events")
         try:
             _report_repaired(file, repaired)
             _report(file, read, stored, problems)

@@ -46,6 +46,29 @@ def check_site(site: ContentSite, name, today: dt.date) -> None:
             check_links(site, article, name, add)
             site.problems.extend(placeholder_problems(article, file))
             _check_review(article, file, line, today, add)
+    _check_categories(site, name, add)
+
+
+def _check_categories(site: ContentSite, name, add) -> None:
+    """A warning per category with published articles but no description of its own: the
+    home page and the category page show it under the title, and search engines use it."""
+    for category in site.used_categories():
+        if not category.slug or "/" in category.slug:
+            continue
+        file = name(f"{category.slug}/_category.yml")
+        sentence = "one sentence on what customers find in it"
+        if category.slug not in site.categories:
+            add(Problem(file, f"category '{category.slug}' has no _category.yml, so it has no "
+                        f"description (and its title is '{category.title}', from the folder "
+                        "name)", f"create {file} with 'title: {category.title}' and "
+                        f"'description: {sentence}'", severity="warning"))
+        elif category.description_todo:
+            add(Problem(file, "the category's 'description' is still the scaffold's "
+                        "placeholder (customers see no description)",
+                        f"replace the TODO with {sentence}", severity="warning"))
+        elif not category.description:
+            add(Problem(file, "the category has no 'description' (customers see only its "
+                        "title)", f"add 'description: {sentence}'", severity="warning"))
 
 
 def _key_line(article: Article):

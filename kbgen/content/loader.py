@@ -10,10 +10,10 @@ import yaml
 
 from kbgen.content import article as article_mod
 from kbgen.content import checks, frontmatter
-from kbgen.content.placeholders import placeholder_problems
+from kbgen.content.placeholders import is_placeholder, placeholder_problems
 from kbgen.content.problems import Problem
 from kbgen.content.render_limits import render_problems
-from kbgen.content.site import Category, ContentSite
+from kbgen.content.site import Category, ContentSite, category_title
 
 CATEGORY_FILE = "_category.yml"
 RESERVED = {"index.md": "kbgen generates the home and category pages",
@@ -127,8 +127,11 @@ def _load_category(path: Path, rel: str, site: ContentSite, name) -> None:
         order = data.get("order", 1000)
         if not isinstance(order, int) or isinstance(order, bool):
             raise ValueError(f"'order' is {order!r}, not a whole number")
+        description = str(data.get("description") or "").strip()
+        todo = is_placeholder(description)
         site.categories[slug] = Category(
-            slug, str(data.get("title") or slug), str(data.get("description") or ""), order
+            slug, str(data.get("title") or category_title(slug)),
+            "" if todo else description, order, description_todo=todo,
         )
     except (yaml.YAMLError, ValueError, frontmatter.FrontMatterError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)

@@ -23,19 +23,19 @@ def placeholder_problems(article: Article, file: str) -> list[Problem]:
     problems = []
     for key in FIELDS:
         value = getattr(article, key) or ""
-        if _is_placeholder(value):
+        if is_placeholder(value):
             message = f"'{key}' is still the scaffold's placeholder: {value[:60]}"
             problems.append(Problem(file, message, fix, article.key_lines.get(key)))
     for index, line in iter_prose_lines(article.body):
         heading = atx_heading(line)
         text = heading[1] if heading else line.lstrip(_LIST_MARKERS)
-        if _is_placeholder(text):
+        if is_placeholder(text):
             message = f"the scaffold's placeholder text is still here: {line.strip()[:60]}"
             problems.append(Problem(file, message, fix, article.body_line + index))
     return problems
 
 
-def _is_placeholder(text: str) -> bool:
+def is_placeholder(text: str) -> bool:
     """'TODO', 'TODO: ...' or 'TODO the first step': the marker as a word of its own."""
     if not text.startswith(PLACEHOLDER):
         return False

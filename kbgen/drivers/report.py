@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from kbgen import progress
 from kbgen.analytics.manifest import Manifest
 from kbgen.analytics.window import Window
 from kbgen.options import Options
@@ -37,20 +38,27 @@ def drivers_section(store: Any, window: Window, manifest: Manifest, report: dict
         return section
     from kbgen.drivers import analyse, cache, make_vectors, read_evidence
     from kbgen.drivers.profiles import profiles_from_content, profiles_from_manifest
+    from kbgen.drivers.topics import STAGES
 
-    if project is not None and project.docs_dir.is_dir():
-        profiles = profiles_from_content(project.docs_dir, project.root)
-    else:
-        profiles = profiles_from_manifest(manifest.articles)
-    setting = (project.options if project is not None else Options()).semantic_search
-    vectors = make_vectors(setting, project.root if project else None, store)
-    key = cache.result_key(store, vectors.method, getattr(vectors, "model_id", ""),
-                           window.since_ms, window.until_ms, profiles)
-    topics = cache.load(store, key)
-    if topics is None:
-        evidence = read_evidence(store, window.since_ms, window.until_ms)
-        topics = [t.as_dict() for t in analyse(evidence, profiles, vectors)]
-        cache.save(store, key, topics)
+    # Stages: the articles, the tickets, then the analysis's own (topics.STAGES).
+    with progress.task("Contact drivers", 2 + len(STAGES), "stages") as bar:
+        bar.note("reading the articles")
+        if project is not None and project.docs_dir.is_dir():
+            profiles = profiles_from_content(project.docs_dir, project.root)
+        else:
+            profiles = profiles_from_manifest(manifest.articles)
+        setting = (project.options if project is not None else Options()).semantic_search
+        vectors = make_vectors(setting, project.root if project else None, store)
+        key = cache.result_key(store, vectors.method, getattr(vectors, "model_id", ""),
+                               window.since_ms, window.until_ms, profiles)
+        topics = cache.load(store, key)
+        if topics is None:
+            bar.advance(1, "reading the tickets")
+            evidence = read_evidence(store, window.since_ms, window.until_ms)
+            topics = [t.as_dict() for t in analyse(evidence, profiles, vectors,
+                                                   lambda name: bar.advance(1, name))]
+            cache.save(store, key, topics)
+        bar.at(bar.total)
     if vectors.computed:
         log.info("Contact drivers: embedded %d new texts", vectors.computed)
     return {"topics": topics, "drivers_method": vectors.method,

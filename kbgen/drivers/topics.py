@@ -19,6 +19,7 @@ trend. `kbgen suggest` can take the `unfound` topics from here.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -54,8 +55,15 @@ class Topic:
         return asdict(self)
 
 
-def analyse(evidence: Evidence, articles: list[ArticleProfile], vectors: Any) -> list[Topic]:
-    """The window's contact drivers, highest priority first; each ticket in one topic."""
+STAGES = ("embedding texts", "matching tickets to articles", "grouping tickets",
+          "labelling topics")
+
+
+def analyse(evidence: Evidence, articles: list[ArticleProfile], vectors: Any,
+            stage: Callable[[str], None] | None = None) -> list[Topic]:
+    """The window's contact drivers, highest priority first; each ticket in one topic.
+    `stage(name)` is called as each of STAGES starts (progress)."""
+    stage = stage or (lambda name: None)
     bars = BARS[vectors.method]
     current, previous = evidence.tickets, evidence.previous
     if not current:
@@ -64,12 +72,14 @@ def analyse(evidence: Evidence, articles: list[ArticleProfile], vectors: Any) ->
     texts = [_texts(t, evidence.sessions) for t in everyone]
     profile_texts, owners = _profile_texts(articles, evidence.click_queries)
     unique = sorted({s for group in texts for s in group} | set(profile_texts))
+    stage(STAGES[0])
     if hasattr(vectors, "fit"):
         vectors.fit(unique)
     matrix = vectors.encode(unique)
     row = {text: n for n, text in enumerate(unique)}
     profile_vectors = matrix[[row[t] for t in profile_texts]] if profile_texts \
         else np.zeros((0, matrix.shape[1]), dtype=np.float32)
+    stage(STAGES[1])
     flat = [row[t] for group in texts for t in group]
     per_text = article_scores(matrix[flat], profile_vectors, np.asarray(owners, dtype=int),
                               len(articles))
@@ -79,6 +89,7 @@ def analyse(evidence: Evidence, articles: list[ArticleProfile], vectors: Any) ->
     chosen = assign(scores, read, bars)
     primary = matrix[[row[g[0]] for g in texts]]
 
+    stage(STAGES[2])
     n_now = len(current)
     groups: dict[tuple[str, int], list[int]] = defaultdict(list)
     for i in range(n_now):
@@ -91,6 +102,7 @@ def analyse(evidence: Evidence, articles: list[ArticleProfile], vectors: Any) ->
         groups[("cluster", int(c))].append(i)
     groups = _join_answered_clusters(groups, scores, bars.answers)
     prev_counts = _previous(groups, chosen, primary, n_now, len(everyone), bars.together)
+    stage(STAGES[3])
     return _topics(groups, everyone, texts, evidence, articles, prev_counts)
 
 

@@ -20,6 +20,8 @@ from typing import Any, cast
 
 import numpy as np
 
+from kbgen import progress
+
 log = logging.getLogger(__name__)
 
 SELECT_VECTORS = "SELECT hash, vector FROM text_embeddings WHERE model = :model"
@@ -58,7 +60,9 @@ class SemanticVectors:
         missing = sorted({h: t for h, t in zip(hashes, texts, strict=True)
                           if h not in known}.items())
         if missing:
-            fresh = np.asarray(self.model.encode([t for _, t in missing]), dtype=np.float32)
+            with progress.task("Embedding", len(missing), "texts") as bar:
+                fresh = np.asarray(self.model.encode([t for _, t in missing],
+                                                     on_batch=bar.advance), dtype=np.float32)
             self.computed += len(missing)
             rows = []
             for n, (digest, _) in enumerate(missing):

@@ -354,8 +354,9 @@ class SentenceModel:
         pieces = self.tokenizer.encode(word, add_special_tokens=False).ids
         return len(pieces) == 1 and pieces[0] != self.unknown
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """One unit-length float32 embedding per text, shape (len(texts), dims).
+    def encode(self, texts: list[str], on_batch=None) -> np.ndarray:
+        """One unit-length float32 embedding per text, shape (len(texts), dims);
+        `on_batch(n)` is called (in this thread) as each batch of n texts is done.
 
         Texts are sorted by length and cut into batches of like length (a batch is padded
         to its longest text); with `threads` above 1 the batches run side by side (ONNX
@@ -375,13 +376,21 @@ class SentenceModel:
                 end += 1
             batches.append(order[start:end])
             start = end
+
+        def run(batch: list[int]) -> np.ndarray:
+            return self._run([encoded[n] for n in batch])
+
+        def keep(results) -> None:  # in this thread, as each batch is done, in order
+            for batch, vectors in zip(batches, results, strict=True):
+                out[batch] = vectors
+                if on_batch is not None:
+                    on_batch(len(batch))
+
         if self.threads > 1 and len(batches) > 1:
             with ThreadPoolExecutor(self.threads) as pool:
-                results = list(pool.map(lambda b: self._run([encoded[n] for n in b]), batches))
+                keep(pool.map(run, batches))
         else:
-            results = [self._run([encoded[n] for n in batch]) for batch in batches]
-        for batch, vectors in zip(batches, results, strict=True):
-            out[batch] = vectors
+            keep(map(run, batches))
         return out
 
     def _run(self, batch: list[list[int]]) -> np.ndarray:

@@ -39,6 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from kbgen import progress
 from kbgen.errors import KbgenError
 from kbgen.files import open_atomic
 from kbgen.search.docs import IndexEntry
@@ -162,8 +163,10 @@ def embed_texts(texts: Sequence[str], folder: Path | None = None, *,
     return _embed(list(texts), folder, cache)[0]
 
 
-def _embed(texts: list[str], folder: Path | None, cache: bool) -> tuple[np.ndarray, int]:
-    """The vectors of `texts` and how many of the distinct texts the model had to embed."""
+def _embed(texts: list[str], folder: Path | None, cache: bool,
+           label: str = "Embedding texts") -> tuple[np.ndarray, int]:
+    """The vectors of `texts` and how many of the distinct texts the model had to embed
+    (with progress on stderr under `label` when that takes long: kbgen.progress)."""
     import numpy as np
 
     from kbgen.search.embedding_cache import EmbeddingCache, cache_dir, text_key
@@ -178,7 +181,8 @@ def _embed(texts: list[str], folder: Path | None, cache: bool) -> tuple[np.ndarr
         known = store.get(keys)
         missing = [n for n, key in enumerate(keys) if key not in known]
         if missing:
-            fresh = model.encode([distinct[n] for n in missing])
+            with progress.task(label, len(missing), "texts") as bar:
+                fresh = model.encode([distinct[n] for n in missing], on_batch=bar.advance)
             store.put([keys[n] for n in missing], fresh)
             known.update({keys[n]: fresh[row] for row, n in enumerate(missing)})
     finally:
@@ -229,7 +233,8 @@ def write_vectors(index_dir: Path, entries: list[IndexEntry], folder: Path,
         known = {h: previous.vectors[n] for n, h in enumerate(previous.hashes)}
     missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in known}.items())
     if missing:
-        fresh, computed = _embed([t for _, t in missing], folder, cache=True)
+        fresh, computed = _embed([t for _, t in missing], folder, cache=True,
+                                 label="Embedding titles for search by meaning")
         known.update({h: fresh[n] for n, (h, _) in enumerate(missing)})
         if len(missing) > computed:
             log.info("semantic search: %d of %d new entries from the embedding cache",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from importlib import resources
 
+from kbgen import progress
 from kbgen.errors import KbgenError
 from kbgen.store import sql
 
@@ -45,11 +46,16 @@ def migrate(conn: sqlite3.Connection, where: str) -> int:
                 f"Database '{where}' has schema version {version}, newer than this kbgen "
                 f"understands ({LATEST}). Fix: upgrade kbgen."
             )
-        for step, filename in MIGRATIONS:
-            if step > version:
-                for statement in statements(resources.files("kbgen.store").joinpath(filename)
-                                            .read_text(encoding="utf-8")):
+        steps = [(step, statements(resources.files("kbgen.store").joinpath(filename)
+                                   .read_text(encoding="utf-8")))
+                 for step, filename in MIGRATIONS if step > version]
+        with progress.task(f"Migrating {where} to schema version {LATEST}",
+                           sum(len(script) for _, script in steps), "statements") as bar:
+            for step, script in steps:
+                bar.note(f"step {step} of {LATEST}")
+                for statement in script:
                     conn.execute(statement)
+                    bar.advance()
         conn.execute(sql.DELETE_SCHEMA_VERSION)
         conn.execute(sql.INSERT_SCHEMA_VERSION, {"version": LATEST})
         conn.execute("COMMIT")

@@ -16,6 +16,7 @@ from typing import Any
 
 import psycopg
 
+from kbgen import progress
 from kbgen.errors import KbgenError
 from kbgen.store import migrations, sql
 
@@ -67,10 +68,14 @@ def migrate(conn: psycopg.Connection, where: str) -> tuple[int, int]:
         conn.execute(sql.SCHEMA_VERSION_TABLE)
         before = current_version(conn)
         _refuse_newer(before, where)
-        for step, filename in MIGRATIONS:
-            if step > before:
+        pending = [(step, filename) for step, filename in MIGRATIONS if step > before]
+        with progress.task(f"Migrating {where} to schema version {LATEST}", len(pending),
+                           "steps") as bar:
+            for step, filename in pending:
+                bar.note(f"step {step} of {LATEST}")
                 script = resources.files("kbgen.store").joinpath(filename).read_text("utf-8")
                 conn.execute(script)  # no parameters: psycopg sends the whole script at once
+                bar.advance()
         if before != LATEST:
             conn.execute(sql.DELETE_SCHEMA_VERSION)
             conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (LATEST,))
