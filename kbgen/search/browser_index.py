@@ -50,11 +50,11 @@ from pathlib import Path
 
 from kbgen.search.analysis import INDEX_STOP_WORDS, QUERY_STOP_WORDS
 from kbgen.search.docs import IndexEntry, SearchDoc, doc_from_article
-from kbgen.search.engine import FIELD_REPEATS, QUESTION_SHARE, TEXT_FIELDS, Ranking
 from kbgen.search.fuzzy import LONG_WORD, MIN_LENGTH, SHORT_WORD
 from kbgen.search.porter import stem as porter_stem
+from kbgen.search.ranking import FIELD_REPEATS, QUESTION_SHARE, Ranking
 from kbgen.search.snippet import MAX_CHARS
-from kbgen.search.terms import AnalysedEntry, FieldTerms, analysed_entries
+from kbgen.search.terms import TEXT_FIELDS, AnalysedEntry, FieldTerms, analysed_entries
 
 log = logging.getLogger(__name__)
 
@@ -109,13 +109,6 @@ def bm25(idf: float, tf: int, length: int, avg: float, b: float, k1: float) -> f
     return idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / avg))
 
 
-def scored_fields(ranking: Ranking) -> dict[str, float]:
-    """The fields a query word is searched in, with their weights (as the engine does)."""
-    if ranking.combined:
-        return {"all": 1.0, **ranking.combined_extra}
-    return dict(ranking.field_weights)
-
-
 def _field_counts(terms: FieldTerms) -> tuple[dict[str, Counter[str]], set[str]]:
     """Stem counts per field, `all` included (fields repeated as FIELD_REPEATS says), and
     the entry's surface words, from its analysed words (`kbgen.search.terms`)."""
@@ -137,9 +130,8 @@ class KbIndex:
                  ranking: Ranking | None = None,
                  analysed: Mapping[str, list[AnalysedEntry]] | None = None):
         self.ranking = ranking or Ranking()
-        _warn_unmirrored(self.ranking)
         self.categories = dict(categories or {})
-        self.fields = scored_fields(self.ranking)
+        self.fields = self.ranking.fields
         # Entries in the engine's order (each article, then its FAQ questions), so ties
         # break the same way; faq = [article number, its questions] for FAQ pages.
         self.entries: list[IndexEntry] = []
@@ -244,7 +236,6 @@ class KbIndex:
             "scale": SCORE_SCALE,
             "fields": list(self.fields),
             "weights": list(self.fields.values()),
-            "coverage": r.coverage,
             "framing_weight": r.framing_weight,
             "typo_weight": r.typo_weight,
             "rare_word_df": r.rare_word_df,
@@ -271,14 +262,6 @@ class KbIndex:
         for i in range(0, len(rows), DOC_CHUNK):
             files[f"d/{i // DOC_CHUNK}.json"] = rows[i:i + DOC_CHUNK]
         return files
-
-
-def _warn_unmirrored(ranking: Ranking) -> None:
-    unmirrored = [name for name in ("phrase_boost", "feedback_docs", "coordination")
-                  if getattr(ranking, name)]
-    if unmirrored:
-        log.warning("browser search: %s not mirrored; the site's search box ranks without "
-                    "them", ", ".join(unmirrored))
 
 
 def _trim(text: str) -> str:
