@@ -1,10 +1,10 @@
-"""The browser's search index: what `theme/assets/kbgen/search.js` loads to rank like the engine.
+"""The browser's search index: what theme/assets/kbgen/search-ranking.js ranks with.
 
 Written by `kbgen build` into the site (`search/kb/`), so search works on any static host.
 Nothing is downloaded until a customer starts searching, and then only what the query needs:
 
 - `entry.json`: the only file with a fixed name, a few bytes: the format and the name of
-  this build's meta file. search.js revalidates it once per page load;
+  this build's meta file. The browser revalidates it once per page load;
 - `meta.<hash>.json`: ranking parameters, stop words, shard lists, which entries are FAQ
   questions, and the content hash of every other file (`hashes`);
 - `t/<prefix>.<hash>.json`: term shards. A stem lives in the shard of its longest prefix that
@@ -25,7 +25,7 @@ host may cache those files for good, and a reader who has one build's entry and 
 ever fetches that build's shards. A rebuild that changes nothing keeps every name; a content
 change renames only the files whose bytes changed, and meta (which lists their hashes). A
 build writes only its own files (the site folder is built afresh and swapped in), so stale
-hashed files never pile up in site/; if a reader's build is gone from the host, search.js
+hashed files never pile up in site/; if a reader's build is gone from the host, search-ranking.js
 reads entry.json again and repeats the search on the new build, never mixing the two.
 
 Analysis is `kbgen.search.analysis` and the entries are `kbgen.search.docs.entries`, so an
@@ -79,7 +79,8 @@ def stored_length(length: int) -> int:
 
 
 def shard_of(stem: str, prefixes: Iterable[str]) -> str:
-    """The shard holding `stem`: its longest prefix among `prefixes` (search.js does the same)."""
+    """The shard holding `stem`: its longest prefix among `prefixes` (twin: search-ranking.js
+    `shardOf`)."""
     known = set(prefixes)
     return next(stem[:k] for k in range(len(stem), -1, -1) if stem[:k] in known)
 
@@ -189,7 +190,7 @@ class KbIndex:
 
     def _common_surfaces(self, stem_text: str) -> list[str]:
         """The stem's words in more entries than the engine's rare-word typo rule looks at
-        (a typed word not listed here is rare or unknown: search.js checks its typo fixes)."""
+        (a typed word not listed here is rare or unknown: the browser checks its typo fixes)."""
         limit = self.ranking.rare_word_df
         if not limit:
             return []

@@ -10,8 +10,9 @@ step of a search:
    query's closeness in meaning to each entry's title and adds close entries the words missed;
 5. `kbgen.search.hits` returns each article once, as its best entry, with a snippet.
 
-The settings are `kbgen.search.ranking.Ranking`; the browser's search (search.js) mirrors
-steps 1, 2, 3 and 5 on the index `kbgen.search.browser_index` writes.
+The settings are `kbgen.search.ranking.Ranking`; the browser's search
+(theme/assets/kbgen/search-ranking.js) mirrors steps 1, 2, 3 and 5 on the index
+`kbgen.search.browser_index` writes.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 An article is returned once, as its best entry: the article itself or one FAQ question (an
 FAQ page whose best matching question scores at least QUESTION_SHARE of the page's best
-links to the question). search.js's `collapse` is the twin of `best_per_article`.
+links to the question). Twin: `collapse` in theme/assets/kbgen/search-ranking.js.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ Plain Python (no Whoosh), read against one open index through `Lexicon`:
 - the match floor: fuzzy junk is not shown, so a query about something the help center
   lacks finds nothing, a content gap in the reports.
 
-search.js mirrors this (`alternatives`, `joinedWords`, `matchFloor`); see its twin comments.
+Twin: theme/assets/kbgen/search-ranking.js (`alternatives`, `joinedWords`, `matchFloor`,
+`searchBuild`); each of its functions names the function here it mirrors.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ class QueryReader:
         self._words: dict[str, Alternatives] = {}
 
     def plan(self, query: str) -> QueryPlan:
-        """The stems and terms to search for `query` (twin: search.js `searchBuild`)."""
+        """The stems and terms to search for `query` (twin: search-ranking.js `searchBuild`)."""
         ranking = self.ranking
         lexicon = self._lexicon
         per_word: list[Alternatives] = []
@@ -121,7 +122,7 @@ class QueryReader:
     def _find_alternatives(self, surface: str, stem: str) -> Alternatives:
         """A word the help center never uses is replaced by its corrections; a word it uses
         only rarely (maybe a typo in an article) also searches for much commoner neighbours
-        (twin: search.js `alternatives`)."""
+        (twin: search-ranking.js `alternatives`)."""
         ranking = self.ranking
         speller = self._lexicon.speller
         seen: dict[str, float] = {}
@@ -161,7 +162,7 @@ class QueryReader:
     def _joined(self, query: str, stems: set[str]) -> list[str]:
         """Stems of neighbouring query words the help center writes as one word ("strike
         through" -> "strikethrough"), leaving out those in `stems` (searched already)
-        (twin: search.js `joinedWords`)."""
+        (twin: search-ranking.js `joinedWords`)."""
         if not self.ranking.join_words:
             return []
         found: list[str] = []
@@ -180,7 +181,7 @@ class QueryReader:
     def match_floor(self, query: str,
                     candidates: list[tuple[float, int]]) -> list[tuple[float, int]]:
         """The candidates (score, entry number) that really match the query: nothing for
-        fuzzy junk (twin: search.js `matchFloor`).
+        fuzzy junk (twin: search-ranking.js `matchFloor`).
 
         An entry must hold a topic word (entries matching only framing words such as "how",
         or speculative corrections of a rarely used word, are dropped), and the query must

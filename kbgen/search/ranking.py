@@ -1,4 +1,4 @@
-"""Ranking settings: what the engine scores with, and the browser index (search.js) too.
+"""Ranking settings: what the engine scores with, and the browser index (search-ranking.js) too.
 
 `Ranking` is the one set of knobs (the relevance benchmark records its defaults);
 `FIELD_REPEATS` and `QUESTION_SHARE` are fixed by the index format and the hit rules.

@@ -4,7 +4,7 @@ When the build wrote entry vectors (`kbgen.search.semantic`), each candidate's s
 `semantic_weight` x the cosine of the query and the entry's title + (1 - weight) x its BM25F
 score over the best one, and the entries closest in meaning that the words missed join the
 candidates (`Ranking.semantic_candidates`, `Ranking.semantic_floor`). The browser search is
-lexical: this has no twin in search.js.
+lexical: this has no twin in search-ranking.js.
 """
 
 from __future__ import annotations
