@@ -10,7 +10,7 @@ from kbgen.search.docs import FaqQuestion, SearchDoc, doc_from_article
 from kbgen.search.engine import SearchIndex, build_index, open_index
 from kbgen.search.hits import Hit
 from kbgen.search.ranking import Ranking
-from kbgen.search.related import related_articles
+from kbgen.search.related import related_ids
 from kbgen.search.tests_file import SearchTest, load_search_tests, run_search_tests
 
 __all__ = [
@@ -24,6 +24,6 @@ __all__ = [
     "doc_from_article",
     "load_search_tests",
     "open_index",
-    "related_articles",
+    "related_ids",
     "run_search_tests",
 ]
