@@ -49,8 +49,8 @@ def with_meaning(semantic: Semantic, reader: QueryReader, query: str,
         for n in similarity.argpartition(-depth)[-depth:]:
             if similarity[n] < ranking.semantic_floor:
                 continue
-            docnum = entries.entry_number(semantic.keys[n])
-            if docnum is not None and docnum not in scores:
-                scores[docnum] = weight * float(similarity[n])
+            close = entries.entry_number(semantic.keys[n])
+            if close is not None and close not in scores:
+                scores[close] = weight * float(similarity[n])
     return sorted(((score, docnum) for docnum, score in scores.items()),
                   key=lambda item: (-item[0], item[1]))
