@@ -317,7 +317,7 @@ reprints this table (MRR@10 / Hit@1):
 
 Typos: before the query is embedded, each word that neither the help center's vocabulary
 nor the model's (a whole WordPiece token) has is replaced by its best typo correction
-("pssword" -> "password"; `SearchIndex._meaning_text`). Measured with the chosen settings:
+("pssword" -> "password"; `QueryReader.meaning_text`). Measured with the chosen settings:
 dev 0.961 -> 0.960, typo 0.946 -> 0.955, short typo 0.604 -> 0.631. Correcting every word
 the help center lacks, known to the model or not, gave dev 0.958, typo 0.953, short typo
 0.633: the model knows paraphrase words the articles never use ("crossed"), and replacing
@@ -401,7 +401,7 @@ def semantic_grid() -> list[str]:
 
 def write_results(reports, build_path: str, seconds: float, grid: list[str]) -> None:
     from kbgen.search import Ranking
-    from kbgen.search.engine import FIELD_REPEATS
+    from kbgen.search.ranking import FIELD_REPEATS
 
     config = json.dumps(asdict(Ranking()), indent=2)
     repeats = ", ".join(f"{name} x{n}" for name, n in FIELD_REPEATS.items())
@@ -439,7 +439,7 @@ Ranking configuration (`kbgen.search.Ranking` defaults):
 {config}
 ```
 
-Index-time field weights (`kbgen.search.engine.FIELD_REPEATS`): {repeats}.
+Index-time field weights (`kbgen.search.ranking.FIELD_REPEATS`): {repeats}.
 
 Analysis: `kbgen/search/analysis.py` (accent folding, contractions, Porter stems, index and
 query stop words), typo correction `kbgen/search/fuzzy.py` (words of 4+ letters not in the
@@ -447,8 +447,9 @@ help center's vocabulary -> vocabulary words within 1 edit, 2 from 8 letters, fo
 one- and two-letter deletions; a 3-letter
 word it lacks -> the vocabulary words with one letter put back after the first; two
 neighbouring query words -> the vocabulary word they make when joined, "back up" -> backup).
-Match floor (`SearchIndex._match_floor`): a result must hold a topic word of the query, and
-some result must hold all of them or one in its title; otherwise no results.
+Match floor (`QueryReader.match_floor` in `kbgen/search/query.py`): a result must hold a
+topic word of the query, and some result must hold all of them or one in its title;
+otherwise no results.
 
 {third_round(grid)}
 

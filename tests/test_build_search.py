@@ -15,7 +15,9 @@ from kbgen.search.analysis import index_terms, words
 from kbgen.search.browser_index import stored_length
 from kbgen.search.build import SearchBuild, SearchBuildError, SearchJob
 from kbgen.search.docs import entries
-from kbgen.search.engine import FIELD_REPEATS, TEXT_FIELDS, build_index
+from kbgen.search.engine import build_index
+from kbgen.search.ranking import FIELD_REPEATS
+from kbgen.search.terms import TEXT_FIELDS
 from tests.conftest import article_front, run_kbgen, write_article
 
 TEXTS = [

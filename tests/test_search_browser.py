@@ -35,6 +35,18 @@ from kbgen.search.engine import Ranking, build_index, open_index
 REPO = Path(__file__).resolve().parent.parent
 
 
+SEARCH_SCRIPTS = ("search-ranking.js", "search-api.js", "search.js")  # in theme/main.html's order
+
+
+def search_scripts_page(site: Path) -> None:
+    """A bare page under `site` that loads the theme's search scripts, as theme/main.html does."""
+    (site / "assets" / "kbgen").mkdir(parents=True)
+    for name in SEARCH_SCRIPTS:
+        shutil.copy(REPO / "theme" / "assets" / "kbgen" / name, site / "assets" / "kbgen")
+    tags = "".join(f'<script src="assets/kbgen/{name}"></script>' for name in SEARCH_SCRIPTS)
+    (site / "index.html").write_text(f"<!doctype html><title>t</title>{tags}", encoding="utf-8")
+
+
 def doc(id: str, title: str, body: str, **extra) -> SearchDoc:
     return SearchDoc(id=id, title=title, url=f"{id}/", body=body, **extra)
 
@@ -241,10 +253,7 @@ def test_search_js_ranks_like_the_engine(tmp_path, browser):
         expected = [[(h.id, h.anchor, h.score) for h in engine.search(q)]
                     for q in RANKED_QUERIES]
     site = tmp_path / "site"
-    (site / "assets" / "kbgen").mkdir(parents=True)
-    shutil.copy(REPO / "theme" / "assets" / "kbgen" / "search.js", site / "assets" / "kbgen")
-    (site / "index.html").write_text('<!doctype html><title>t</title><script src="assets/'
-                                     'kbgen/search.js"></script>', encoding="utf-8")
+    search_scripts_page(site)
     for name, text in publish(build_browser_index(RANKED_DOCS, {}, ranking)).items():
         path = site / "search" / "kb" / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -314,10 +323,7 @@ def test_a_reader_mid_visit_never_mixes_two_deploys_of_the_index(tmp_path, brows
     assert len([n for n in old if n.startswith("t/")]) > 5 and len(
         [n for n in old if n.startswith("d/")]) == 2
     site = tmp_path / "site"
-    (site / "assets" / "kbgen").mkdir(parents=True)
-    shutil.copy(REPO / "theme" / "assets" / "kbgen" / "search.js", site / "assets" / "kbgen")
-    (site / "index.html").write_text('<!doctype html><title>t</title><script src="assets/'
-                                     'kbgen/search.js"></script>', encoding="utf-8")
+    search_scripts_page(site)
     index = site / "search" / "kb"
     deploy(index, old)
     context = new_context(browser, tag="test/two_deploys")

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kbgen.errors import KbgenError
-from kbgen.search import Ranking, build_index, open_index, related_articles
+from kbgen.search import Ranking, build_index, open_index, related_ids
 from kbgen.search.analysis import INDEX_STOP_WORDS, query_words
 from kbgen.search.fuzzy import Speller, edit_distance, joined_words
 from kbgen.search.porter import stem
@@ -155,7 +155,7 @@ def test_rebuild_picks_up_edits_and_drops_deleted_articles(tmp_path, caplog):
 
 
 def test_related_articles_are_similar_and_exclude_the_article_itself(index_dir):
-    related = related_articles(fixture_docs(), index_dir, per_article=2)
+    related = related_ids(fixture_docs(), per_article=2)
     assert set(related) == {d.id for d in fixture_docs()}
     assert related["reset-password"][0] == "security-overview"
     assert all(article not in others for article, others in related.items())

@@ -1,18 +1,16 @@
 """Search: the index `kbgen build` writes, and the queries `kbgen search` and the API run.
 
-Only `kbgen.search.engine` imports Whoosh; analysis (words, stems, stop words, typo
-correction, snippets) is plain Python so the browser search can mirror it.
+Only `kbgen.search.whoosh_store` imports Whoosh; analysis (words, stems, stop words, typo
+correction, snippets), query understanding and ranking are plain Python so the browser search
+can mirror them. `kbgen.search.engine` coordinates a search; its module docstring lists the
+steps and the module each is in.
 """
 
 from kbgen.search.docs import FaqQuestion, SearchDoc, doc_from_article
-from kbgen.search.engine import (
-    Hit,
-    Ranking,
-    SearchIndex,
-    build_index,
-    open_index,
-)
-from kbgen.search.related import related_articles
+from kbgen.search.engine import SearchIndex, build_index, open_index
+from kbgen.search.hits import Hit
+from kbgen.search.ranking import Ranking
+from kbgen.search.related import related_ids
 from kbgen.search.tests_file import SearchTest, load_search_tests, run_search_tests
 
 __all__ = [
@@ -26,6 +24,6 @@ __all__ = [
     "doc_from_article",
     "load_search_tests",
     "open_index",
-    "related_articles",
+    "related_ids",
     "run_search_tests",
 ]

@@ -1,6 +1,7 @@
 """Text analysis shared by the index and the query: words, stop words, stems.
 
-Plain Python with no dependencies, so the browser search can mirror it exactly:
+Plain Python with no dependencies, so the browser search (twin:
+theme/assets/kbgen/search-ranking.js) can mirror it exactly:
 lower-case, accents folded, possessives and contractions folded ("google's" -> "google",
 "i'd" -> "i", "can't" -> "cant"), words are runs of letters and digits, Porter stems.
 
@@ -104,11 +105,6 @@ def index_terms(text: str) -> list[tuple[str, str]]:
         if term is not None:
             append(term)
     return terms
-
-
-def stems(text: str) -> list[str]:
-    """The stems of the non-stop words of an indexed text."""
-    return [w.stem for w in words(text)]
 
 
 def weighted_query_words(query: str, framing_weight: float) -> list[tuple[Word, float]]:

@@ -1,10 +1,10 @@
-"""The browser's search index: what `theme/assets/kbgen/search.js` loads to rank like the engine.
+"""The browser's search index: what theme/assets/kbgen/search-ranking.js ranks with.
 
 Written by `kbgen build` into the site (`search/kb/`), so search works on any static host.
 Nothing is downloaded until a customer starts searching, and then only what the query needs:
 
 - `entry.json`: the only file with a fixed name, a few bytes: the format and the name of
-  this build's meta file. search.js revalidates it once per page load;
+  this build's meta file. The browser revalidates it once per page load;
 - `meta.<hash>.json`: ranking parameters, stop words, shard lists, which entries are FAQ
   questions, and the content hash of every other file (`hashes`);
 - `t/<prefix>.<hash>.json`: term shards. A stem lives in the shard of its longest prefix that
@@ -25,7 +25,7 @@ host may cache those files for good, and a reader who has one build's entry and 
 ever fetches that build's shards. A rebuild that changes nothing keeps every name; a content
 change renames only the files whose bytes changed, and meta (which lists their hashes). A
 build writes only its own files (the site folder is built afresh and swapped in), so stale
-hashed files never pile up in site/; if a reader's build is gone from the host, search.js
+hashed files never pile up in site/; if a reader's build is gone from the host, search-ranking.js
 reads entry.json again and repeats the search on the new build, never mixing the two.
 
 Analysis is `kbgen.search.analysis` and the entries are `kbgen.search.docs.entries`, so an
@@ -48,11 +48,11 @@ from pathlib import Path
 from kbgen.files import replace_dir, write_atomic
 from kbgen.search.analysis import INDEX_STOP_WORDS, QUERY_STOP_WORDS
 from kbgen.search.docs import IndexEntry, SearchDoc, doc_from_article
-from kbgen.search.engine import FIELD_REPEATS, QUESTION_SHARE, TEXT_FIELDS, Ranking
 from kbgen.search.fuzzy import LONG_WORD, MIN_LENGTH, SHORT_WORD
 from kbgen.search.porter import stem as porter_stem
+from kbgen.search.ranking import FIELD_REPEATS, QUESTION_SHARE, Ranking
 from kbgen.search.snippet import MAX_CHARS
-from kbgen.search.terms import AnalysedEntry, FieldTerms, analysed_entries
+from kbgen.search.terms import TEXT_FIELDS, AnalysedEntry, FieldTerms, analysed_entries
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,8 @@ def stored_length(length: int) -> int:
 
 
 def shard_of(stem: str, prefixes: Iterable[str]) -> str:
-    """The shard holding `stem`: its longest prefix among `prefixes` (search.js does the same)."""
+    """The shard holding `stem`: its longest prefix among `prefixes` (twin: search-ranking.js
+    `shardOf`)."""
     known = set(prefixes)
     return next(stem[:k] for k in range(len(stem), -1, -1) if stem[:k] in known)
 
@@ -107,13 +108,6 @@ def bm25(idf: float, tf: int, length: int, avg: float, b: float, k1: float) -> f
     return idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / avg))
 
 
-def scored_fields(ranking: Ranking) -> dict[str, float]:
-    """The fields a query word is searched in, with their weights (as the engine does)."""
-    if ranking.combined:
-        return {"all": 1.0, **ranking.combined_extra}
-    return dict(ranking.field_weights)
-
-
 def _field_counts(terms: FieldTerms) -> tuple[dict[str, Counter[str]], set[str]]:
     """Stem counts per field, `all` included (fields repeated as FIELD_REPEATS says), and
     the entry's surface words, from its analysed words (`kbgen.search.terms`)."""
@@ -135,9 +129,8 @@ class KbIndex:
                  ranking: Ranking | None = None,
                  analysed: Mapping[str, list[AnalysedEntry]] | None = None):
         self.ranking = ranking or Ranking()
-        _warn_unmirrored(self.ranking)
         self.categories = dict(categories or {})
-        self.fields = scored_fields(self.ranking)
+        self.fields = self.ranking.fields
         # Entries in the engine's order (each article, then its FAQ questions), so ties
         # break the same way; faq = [article number, its questions] for FAQ pages.
         self.entries: list[IndexEntry] = []
@@ -195,7 +188,7 @@ class KbIndex:
 
     def _common_surfaces(self, stem_text: str) -> list[str]:
         """The stem's words in more entries than the engine's rare-word typo rule looks at
-        (a typed word not listed here is rare or unknown: search.js checks its typo fixes)."""
+        (a typed word not listed here is rare or unknown: the browser checks its typo fixes)."""
         limit = self.ranking.rare_word_df
         if not limit:
             return []
@@ -242,7 +235,6 @@ class KbIndex:
             "scale": SCORE_SCALE,
             "fields": list(self.fields),
             "weights": list(self.fields.values()),
-            "coverage": r.coverage,
             "framing_weight": r.framing_weight,
             "typo_weight": r.typo_weight,
             "rare_word_df": r.rare_word_df,
@@ -269,14 +261,6 @@ class KbIndex:
         for i in range(0, len(rows), DOC_CHUNK):
             files[f"d/{i // DOC_CHUNK}.json"] = rows[i:i + DOC_CHUNK]
         return files
-
-
-def _warn_unmirrored(ranking: Ranking) -> None:
-    unmirrored = [name for name in ("phrase_boost", "feedback_docs", "coordination")
-                  if getattr(ranking, name)]
-    if unmirrored:
-        log.warning("browser search: %s not mirrored; the site's search box ranks without "
-                    "them", ", ".join(unmirrored))
 
 
 def _trim(text: str) -> str:

@@ -102,9 +102,9 @@ def _semantic_vectors(docs: Sequence[object], index_dir: Path, model: Path | Non
 
 def related_key(articles: Sequence[object], per_article: int) -> str:
     """Changes whenever any article's compared text, or the way of comparing, changes."""
-    from kbgen.search import engine
+    from kbgen.search.whoosh_store import INDEX_VERSION
 
-    digest = hashlib.sha256(f"{engine.INDEX_VERSION}|{per_article}".encode())
+    digest = hashlib.sha256(f"{INDEX_VERSION}|{per_article}".encode())
     for a in sorted(articles, key=lambda a: a.id):
         for part in (a.id, a.title, a.description, a.category, a.url, *a.keywords, *a.tags,
                      a.body):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -80,21 +79,6 @@ def entries(doc: SearchDoc) -> list[IndexEntry]:
     return result
 
 
-def _plain_text(markdown: str) -> str:
-    try:
-        from kbgen.content.text import markdown_to_text
-    except ImportError:  # the content model is optional for the engine's own tests
-        return _rough_text(markdown)
-    return markdown_to_text(markdown)
-
-
-def _rough_text(markdown: str) -> str:
-    text = re.sub(r"```.*?```", " ", markdown, flags=re.S)
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"<[^>]+>", " ", text)
-    return re.sub(r"[#*_`>|]+", " ", text)
-
-
 def doc_from_article(article: Any) -> SearchDoc:
     """A SearchDoc from a `kbgen.content.Article` (anything with the same attributes).
 
@@ -119,17 +103,21 @@ def _identity(article: Any) -> tuple:
 
 
 def _convert(article: Any) -> SearchDoc:
+    # Imported here: searching an index (`kbgen search`, the API) never loads the content
+    # model, whose import costs more than the rest of kbgen.search.
+    from kbgen.content.text import markdown_to_text
+
     faq = []
     if getattr(article, "type", "article") == "faq":
         faq = [
-            FaqQuestion(entry.question, entry.anchor, _plain_text(entry.answer))
+            FaqQuestion(entry.question, entry.anchor, markdown_to_text(entry.answer))
             for entry in article.faq_entries()
         ]
     return SearchDoc(
         id=article.id,
         title=article.title,
         url=article.url,
-        body=_plain_text(article.body),
+        body=markdown_to_text(article.body),
         description=article.description or "",
         keywords=[str(k) for k in article.keywords or []],
         tags=[str(t) for t in article.tags or []],

@@ -1,12 +1,13 @@
 """Typo tolerance: correct a query word against the words the help center actually uses.
 
-Plain Python so the browser can mirror it. A vocabulary (word -> number of documents) is
-indexed by its one-letter deletions; a query word's own one-letter deletions then find every
-word within one edit (insert, delete, substitute, swap of neighbours) and most within two;
-for a long word, allowed two edits, its two-letter deletions also find a letter typed too
-many plus one mistyped ("callrndar" -> "calendar"). The true distance decides. Words of
-three letters are only corrected by the letter they most often lose (one inserted after the
-first: "mil" -> "mail"); shorter words never (too many neighbours).
+Plain Python so the browser can mirror it (twin: theme/assets/kbgen/search-ranking.js). A
+vocabulary (word -> number of documents) is indexed by its one-letter deletions; a query
+word's own one-letter deletions then find every word within one edit (insert, delete,
+substitute, swap of neighbours) and most within two; for a long word, allowed two edits, its
+two-letter deletions also find a letter typed too many plus one mistyped ("callrndar" ->
+"calendar"). The true distance decides. Words of three letters are only corrected by the
+letter they most often lose (one inserted after the first: "mil" -> "mail"); shorter words
+never (too many neighbours).
 
 A space typed inside a word ("strike through", "back up") is the other common slip:
 `joined_words` finds the neighbouring query words that the help center writes as one word.

@@ -1,6 +1,7 @@
 """The Porter (1980) suffix-stripping stemmer, in plain Python.
 
-Written from the published algorithm so the browser search can mirror it line by line.
+Written from the published algorithm so the browser search can mirror it line by line
+(twin: theme/assets/kbgen/search-ranking.js `stem`).
 `stem("connections") == stem("connected") == "connect"`.
 """
 

@@ -6,7 +6,8 @@ spend most of the time moving their matcher trees), which made queries of common
 Whoosh's own scorer, into two compact arrays (entry numbers, scores) that are kept while the
 index is open; a query then only multiplies by its boosts and adds up. The result is the
 ranking Whoosh gives for the same query: the same sums, the same order (higher score first,
-then lower entry number), the same `candidates` cut.
+then lower entry number), the same `candidates` cut. Twin: `score` in
+theme/assets/kbgen/search-ranking.js, over the scores the browser index stores.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from kbgen.search.analysis import index_terms
 from kbgen.search.docs import SearchDoc, doc_from_article
@@ -82,8 +82,3 @@ def _top_terms(stems: Counter[str], df: Counter[str], total: int) -> dict[str, f
     top = heapq.nlargest(TERMS_PER_DOC, scored)
     norm = math.sqrt(sum(score * score for score, _ in top)) or 1.0
     return {stem: score / norm for score, stem in top}
-
-
-def related_articles(articles: Iterable[object], index_dir=None, per_article: int = 5):
-    """Same signature as before (`index_dir` is no longer needed)."""
-    return related_ids(list(articles), per_article)

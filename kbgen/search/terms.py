@@ -10,7 +10,8 @@ consumer derives what it needs from that.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
 from kbgen.search.analysis import index_terms
 from kbgen.search.docs import IndexEntry, SearchDoc, entries
@@ -34,3 +35,15 @@ def analysed_entries(doc: SearchDoc) -> list[AnalysedEntry]:
 def analyse(docs: Iterable[SearchDoc]) -> dict[str, list[AnalysedEntry]]:
     """doc id -> its analysed entries."""
     return {doc.id: analysed_entries(doc) for doc in docs}
+
+
+def vocabulary(docs: Iterable[SearchDoc],
+               analysed: Mapping[str, list[AnalysedEntry]] | None = None) -> dict[str, int]:
+    """Every word of the docs' entries (unstemmed) -> how many entries hold it: what typo
+    correction draws from (`kbgen.search.fuzzy.Speller`)."""
+    counts: Counter[str] = Counter()
+    for doc in docs:
+        found = analysed.get(doc.id) if analysed is not None else None
+        for _, terms in found or analysed_entries(doc):
+            counts.update({word for name in TEXT_FIELDS for word, _ in terms[name]})
+    return dict(sorted(counts.items()))

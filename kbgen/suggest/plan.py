@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kbgen.search.analysis import query_words, stems
+from kbgen.search.analysis import index_terms, query_words
 from kbgen.suggest import words as customer
 from kbgen.suggest.evidence import NO_CLICK, Evidence
 
@@ -94,5 +94,5 @@ def _poorly_covered(idx: Any, by_id: dict[str, Any], phrase: str) -> str | None:
     if not wanted:
         return None
     text = " ".join([article.title, article.description, *article.keywords, article.body])
-    held = wanted & set(stems(text))
+    held = wanted & {stem for _, stem in index_terms(text)}
     return article.id if len(held) < COVERED * len(wanted) else None
