@@ -19,6 +19,12 @@ class KbgenConfig(base.Config):
     """Base URL of the help API (`kbgen api`); empty means feedback is not sent anywhere."""
     contact_url = c.Type(str, default="mailto:support@example.com")
     """Where "Contact support" hands off: a mailto: address or a helpdesk form URL."""
+    contact = c.Type(dict, default={})
+    """The helpdesk preset that carries the session and article in the helpdesk's own fields:
+    `{helpdesk: email | zendesk | freshdesk | helpscout, url, ...}` (kbgen/contact_handoff.py)."""
+    nps = c.Type(dict, default={})
+    """The optional NPS question: `{enabled: true, sample: 0.1, after: helpful_vote | vote,
+    question}`; off by default."""
     allowed_origins = c.ListOfItems(c.Type(str), default=[])
     """Extra origins the help API accepts events from (site_url's origin is always allowed)."""
     trusted_proxies = c.ListOfItems(c.Type(str), default=[])
@@ -34,6 +40,8 @@ class KbgenConfig(base.Config):
     """How many popular and recent articles the home page lists."""
     related_count = c.Type(int, default=5)
     """How many related articles an article page lists."""
+    footer_credit = c.Type(bool, default=False)
+    """Keep mkdocs-material's "Made with Material for MkDocs" in the footer."""
 
     # Search
     semantic_search = c.Type((str, bool), default="auto")
