@@ -520,8 +520,9 @@
           say(panel.status, outcome === "declined" ? MESSAGES.declined : MESSAGES.npsFailed);
           return;
         }
+        // The form disappears with the focused button: focus moves to the thanks, read out.
         panel.form.hidden = true;
-        say(panel.done, MESSAGES.npsThanks);
+        panel.done.textContent = MESSAGES.npsThanks;
         panel.done.focus();
       });
     });
