@@ -316,6 +316,9 @@ def test_helpdesk_form_hand_off_gets_session_and_article_parameters(page, built,
     contact = built[0] / "site" / "contact"
     html = (contact / "index.html").read_text(encoding="utf-8")
     html = html.replace('"contact": "mailto:support@pennant.example"', f'"contact": "{form_url}"')
+    # What the plugin writes for a contact_url that is a web form and no `contact` preset.
+    html = html.replace('"handoff": {"helpdesk": "email", "url": "mailto:support@pennant.example"}',
+                        f'"handoff": {{"helpdesk": "web", "url": "{form_url}"}}')
     (contact.parent / "contact-form").mkdir(exist_ok=True)
     (contact.parent / "contact-form" / "index.html").write_text(html, encoding="utf-8")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+import test_browser_feedback as feedback
 from browser_helpers import (
     EventRecorder,
     build_sample_site,
@@ -25,7 +26,7 @@ from browser_helpers import (
     serve_directory,
 )
 from playwright.sync_api import expect
-from test_browser_feedback import real_api, run_kbgen, wait_for_events  # noqa: F401
+from test_browser_feedback import run_kbgen, wait_for_events
 
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 ARTICLE = "payments/refunds/"
@@ -36,6 +37,7 @@ DNT_SCRIPT = "Object.defineProperty(Navigator.prototype, 'doNotTrack', {get: () 
 NPS_QUESTION = "How likely are you to recommend us to a friend or colleague?"
 
 pytestmark = pytest.mark.browser
+real_api = feedback.real_api  # the real `kbgen api` behind the recorder (same fixtures here)
 
 
 @pytest.fixture(scope="module")
