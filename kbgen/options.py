@@ -129,6 +129,12 @@ def _mappings(value: Any) -> tuple[dict[str, Any], ...]:
     return tuple(value)
 
 
+def _as_given(value: Any) -> Any:
+    """Options whose parts are checked where they are used, with messages naming the part
+    (kbgen.contact_handoff checks `contact` and `nps` when the site is built)."""
+    return value
+
+
 @dataclass(frozen=True)
 class Options:
     """The plugin's options, checked. Groups follow docs/configuration.md."""
@@ -147,6 +153,13 @@ class Options:
                           "not sent anywhere.", _text)
     contact_url: str = option("mailto:support@example.com", 'Where "Contact support" hands '
                               "off: a mailto: address or a helpdesk form URL.", _text)
+    contact: Any = option(
+        None, "The helpdesk preset that carries the session and article in the helpdesk's own "
+        "fields: `{helpdesk: email | zendesk | freshdesk | helpscout, url, ...}` "
+        "(kbgen/contact_handoff.py).", _as_given)
+    nps: Any = option(
+        None, "The optional NPS question: `{enabled: true, sample: 0.1, after: helpful_vote | "
+        "vote, question}`; off by default.", _as_given)
     allowed_origins: tuple[str, ...] = option(
         (), "Extra origins the help API accepts events from (site_url's origin is always "
         "allowed); kept in their exact-match form (https://help.example.com).", _origins)
@@ -165,6 +178,8 @@ class Options:
                              _count)
     related_count: int = option(5, "How many related articles an article page lists.",
                                 _count)
+    footer_credit: bool = option(False, 'Keep mkdocs-material\'s "Made with Material for '
+                                 'MkDocs" in the footer.', _flag)
 
     # Search
     semantic_search: str | bool = option(

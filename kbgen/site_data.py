@@ -35,22 +35,26 @@ def summary(article: Article, updated: dt.date | None = None) -> dict[str, Any]:
 def home(site: ContentSite, popular_ids: list[str], updated: dict[str, dt.date],
          count: int = 6, drafts: bool = False) -> dict[str, Any]:
     articles = site.published(drafts)
-    categories = [
-        {"slug": c.slug, "title": c.title, "description": c.description, "url": c.url,
-         "count": len(site.in_category(c.slug, drafts))}
-        for c in site.used_categories(drafts)
-    ]
     by_id = {a.id: a for a in articles}
     popular = [by_id[i] for i in popular_ids if i in by_id] or most_linked(site, drafts)
     recent = sorted(articles, reverse=True, key=lambda a: (
         updated.get(a.src) or dt.date.min, a.reviewed or dt.date.min, a.title))
     return {
-        "categories": categories,
+        "categories": categories(site, drafts),
         "popular": [summary(a, updated.get(a.src)) for a in popular[:count]],
         "recent": [summary(a, updated.get(a.src)) for a in recent[:count]],
         "faqs": [summary(a) for a in articles if a.type == "faq"][:count],
         "article_count": len(articles),
     }
+
+
+def categories(site: ContentSite, drafts: bool = False) -> list[dict[str, Any]]:
+    """The categories that have articles, with their counts (home and search pages)."""
+    return [
+        {"slug": c.slug, "title": c.title, "description": c.description, "url": c.url,
+         "count": len(site.in_category(c.slug, drafts))}
+        for c in site.used_categories(drafts)
+    ]
 
 
 def most_linked(site: ContentSite, drafts: bool = False) -> list[Article]:

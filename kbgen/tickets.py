@@ -15,6 +15,12 @@ Column presets name the columns of the helpdesks' own CSV exports:
   `Description`, custom fields `kb_session`, `kb_article` (Freshdesk may write custom fields
   as `cf_kb_session`).
 
+Tickets from the mailto: hand-off (an email helpdesk, or any export with the email's text as
+`body`) have no session column: the email ends with "Ref: 4f2a9c1e", the first 8 hex digits
+of the session id. A ticket without a session whose body holds such a reference is given the
+one session with that prefix; when no session or more than one starts with it, it stays
+without a session (counted as such), never joined to a guess.
+
 Any other export works with `--map "Column name=field"` for the fields ticket_id, ts,
 subject, body, session, article. Times without a zone are read as UTC. The subject and body
 are customers' words: the contact-drivers analysis reads them (kbgen/drivers/), stored
@@ -24,6 +30,7 @@ exactly and never rendered as markup.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +53,12 @@ PRESETS: dict[str, dict[str, str]] = {
 GUESSES = {**PRESETS["zendesk"], **PRESETS["freshdesk"], "ticket_id": "ticket_id",
            "ts": "ts", "created_at": "ts", "session": "session", "article": "article"}
 CHUNK = 1000
+# The mailto: hand-off's reference (kbgen.js reference()); the last one in the text wins, as a
+# reply quoting an older email keeps its reference above the new one.
+_REFERENCE = re.compile(r"\bRef: ([0-9a-f]{8})\b")
+# Sessions starting "s-<ref>": a range, so an index on session serves it on both stores.
+_BY_PREFIX = ("SELECT DISTINCT session FROM events WHERE session >= :low AND session < :high "
+              "LIMIT 2")
 
 
 @dataclass
@@ -160,6 +173,9 @@ def import_tickets(store: Any, path: Path, preset: str | None = None,
 def _store(store: Any, tickets: list[dict[str, Any]], result: TicketImport) -> None:
     if not tickets:
         return
+    for ticket in tickets:
+        if ticket["session"] is None and ticket["body"]:
+            ticket["session"] = _referenced_session(store, ticket["body"])
     result.stored += store.add_tickets(tickets)
     for ticket in tickets:
         result.days.note(ticket["ts"])
@@ -169,6 +185,18 @@ def _store(store: Any, tickets: list[dict[str, Any]], result: TicketImport) -> N
             result.joined += 1
         else:
             result.unknown_session += 1
+
+
+def _referenced_session(store: Any, body: str) -> str | None:
+    """The one session whose id starts with the body's "Ref: xxxxxxxx", else None."""
+    found = _REFERENCE.findall(body)
+    if not found:
+        return None
+    low = "s-" + found[-1]
+    high = low[:-1] + chr(ord(low[-1]) + 1)
+    sessions = [row[0] for row in store.query(_BY_PREFIX, {"low": low, "high": high})
+                if row[0].startswith(low)]
+    return sessions[0] if len(sessions) == 1 else None
 
 
 def _known(store: Any, session: str) -> bool:

@@ -202,21 +202,23 @@ def recording_api(recorder: EventRecorder, port: int = 0) -> Iterator[str]:
         yield url
 
 
-def build_sample_site(root: Path, site_url: str, api_url: str) -> Path:
+def build_sample_site(root: Path, site_url: str, api_url: str,
+                      options: dict | None = None) -> Path:
     """The repository's sample help center in `root`, built to be served at `site_url` and to
     send its events to `api_url`; returns the built site folder.
 
     site_url must be where the test serves it: material 9.8's instant navigation takes its
     list of pages from sitemap.xml and keeps the sitemap URLs' port, so on any other port
     every link is a full page load. The writers' search tests are left out: they gate
-    `kbgen build` on the engine's ranking, which has its own tests."""
+    `kbgen build` on the engine's ranking, which has its own tests. `options` are further
+    kbgen plugin options (e.g. nps)."""
     shutil.copytree(REPO / "content", root / "content",
                     ignore=shutil.ignore_patterns("search-tests.yml"))
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     config["site_url"] = site_url
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "kbgen" in plugin:
-            plugin["kbgen"] = {**(plugin["kbgen"] or {}), "api_url": api_url}
+            plugin["kbgen"] = {**(plugin["kbgen"] or {}), "api_url": api_url, **(options or {})}
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "kbgen", "build"], cwd=root,
                             capture_output=True, text=True, timeout=120)

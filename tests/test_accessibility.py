@@ -52,7 +52,9 @@ def site_url(tmp_path_factory):
     port = free_port()
     root = tmp_path_factory.mktemp("a11y")
     with recording_api(EventRecorder()) as api:
-        site = build_sample_site(root, f"http://127.0.0.1:{port}/", api.rstrip("/"))
+        # Every session is asked the NPS question, so its open state can be checked.
+        site = build_sample_site(root, f"http://127.0.0.1:{port}/", api.rstrip("/"),
+                                 {"nps": {"enabled": True, "sample": 1}})
         with serve_directory(site, port) as url:
             yield url
 
@@ -122,6 +124,45 @@ def test_feedback_widget_states_have_no_serious_violations(page, site_url, axe):
     widget.get_by_role("button", name="Send feedback").click()
     expect(widget.locator("[data-kb-status]")).to_contain_text("Thank you for telling us")
     assert_no_violations(page, axe, f"the widget after sending ({page.scheme})")
+
+
+def test_nps_question_states_have_no_serious_violations(page, site_url, axe):
+    open_page(page, site_url + ARTICLE)
+    page.locator("[data-kb-feedback]").get_by_role("button", name="Yes").click()
+    nps = page.locator("[data-kb-nps]")
+    expect(nps).to_be_visible()
+    assert_no_violations(page, axe, f"the NPS question open ({page.scheme})")
+    page.get_by_role("button", name="Send").click()  # no score chosen: asked for one
+    expect(nps.locator(".kb-nps__status")).to_contain_text("choose a score")
+    page.get_by_role("radio", name="10 Extremely likely").check()
+    assert_no_violations(page, axe, f"the NPS question answered ({page.scheme})")
+    page.get_by_role("button", name="Send").click()
+    expect(nps.locator(".kb-nps__done")).to_have_text("Thank you for your answer.")
+    assert_no_violations(page, axe, f"the NPS question sent ({page.scheme})")
+
+
+def test_open_faq_answers_have_no_serious_violations(page, site_url, axe):
+    open_page(page, site_url + FAQ)
+    for summary in page.locator("details.kb-faq > summary").all()[:3]:
+        summary.click()
+    expect(page.locator(".kb-faq__answer").first).to_be_visible()
+    assert_no_violations(page, axe, f"FAQ answers open ({page.scheme})")
+
+
+def test_search_page_without_javascript_has_no_serious_violations(page, site_url, axe):
+    """What a browser without JavaScript shows: the <noscript> part, no script run. (axe
+    itself needs JavaScript, so the site's scripts are blocked and <noscript> unwrapped.)"""
+    def as_without_javascript(route):
+        html = route.fetch().text()
+        route.fulfill(body=html.replace("<noscript>", "").replace("</noscript>", ""),
+                      content_type="text/html")
+
+    page.route("**/search/?q=*", as_without_javascript)
+    page.route("**/*.js", lambda route: route.abort())
+    page.goto(site_url + "search/?q=payroll")  # material's script sets the dark scheme
+    expect(page.locator(".kb-nojs")).to_be_visible()
+    expect(page.locator(".kb-nojs li a")).to_have_count(9)
+    assert_no_violations(page, axe, "the search page without JavaScript")
 
 
 def test_contact_form_with_suggestions_has_no_serious_violations(page, site_url, axe):
@@ -255,6 +296,22 @@ def test_article_reads_without_javascript(no_js_page, site_url):
     # No dead buttons: the widget needs JavaScript, so it is not shown at all.
     expect(no_js_page.get_by_role("button", name="Yes")).to_be_hidden()
     expect(no_js_page.get_by_role("link", name="Contact support").last).to_be_visible()
+
+
+def test_nps_question_is_answered_with_the_keyboard(keyboard_page, site_url):
+    keyboard_page.goto(site_url + ARTICLE)
+    tab_until(keyboard_page, lambda focus: focus["tag"] == "BUTTON" and focus["text"] == "Yes")
+    keyboard_page.keyboard.press("Enter")
+    expect(keyboard_page.locator("[data-kb-nps]")).to_be_visible()
+    tab_until(keyboard_page, lambda focus: focus["tag"] == "INPUT")  # the first radio, 0
+    keyboard_page.keyboard.press("Space")
+    for _ in range(8):
+        keyboard_page.keyboard.press("ArrowRight")  # radio buttons: arrows choose
+    expect(keyboard_page.get_by_role("radio", name="8", exact=True)).to_be_checked()
+    tab_until(keyboard_page, lambda focus: focus["tag"] == "TEXTAREA")
+    tab_until(keyboard_page, lambda focus: focus["text"] == "Send")
+    keyboard_page.keyboard.press("Enter")
+    expect(keyboard_page.locator(".kb-nps__done")).to_be_focused()
 
 
 def test_faq_answers_open_without_javascript(no_js_page, site_url):

@@ -121,3 +121,37 @@ def test_a_nul_in_a_ticket_row_is_replaced_and_named_on_both_stores(tmp_path, ba
         finally:
             store.close()
         assert subjects == ["Card\ufffddeclined", "Fine"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_mailto_reference_joins_its_one_session_by_prefix(tmp_path, backend):
+    """The contact page's email ends with "Ref: " and the session id's first 8 hex digits."""
+    from pg_helpers import pg_schema, schema_url
+
+    from kbgen.store import open_store
+
+    one = "s-4f2a9c1e-0b6d-4a51-9d2e-7c3b1a2f9e01"
+    twins = ["s-77aa0011-0000-4000-8000-000000000001", "s-77aa0011-0000-4000-8000-000000000002"]
+    export = tmp_path / "mail.csv"
+    export.write_text(
+        "Id,Subject,Created at,Description\n"
+        "301,Refund,2026-11-02 10:30:00,\"I was charged twice.\n\nRef: 4f2a9c1e\"\n"
+        "302,Card,2026-11-02 10:31:00,\"Declined again.\n\nRef: 77aa0011\"\n"
+        "303,Card,2026-11-02 10:32:00,\"Nothing read.\n\nRef: 00000000\"\n", encoding="utf-8")
+    with pg_schema() as schema:
+        url = f"sqlite:///{tmp_path / 'k.db'}" if backend == "sqlite" else schema_url(schema)
+        store = open_store(url)
+        store.add_events([view(one, 0, "refunds"), view(twins[0], 0, "refunds"),
+                          view(twins[1], 0, "refunds")])
+        store.close()
+        result = CliRunner().invoke(cli, ["tickets", "import", str(export), "--db", url,
+                                          "--preset", "zendesk"])
+        assert result.exit_code == 0, result.output
+        assert "Joined to a help-center session: 1" in result.output
+        assert "2 without kb_session" in result.output  # ambiguous and unknown: not guessed
+        store = open_store(url)
+        try:
+            sessions = dict(store.query("SELECT ticket_id, session FROM tickets", {}))
+        finally:
+            store.close()
+    assert sessions == {"301": one, "302": None, "303": None}

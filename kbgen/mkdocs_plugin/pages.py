@@ -32,7 +32,7 @@ def generated(site: ContentSite, drafts: bool) -> dict[str, str]:
     """src_uri -> Markdown of the pages kbgen generates (their body comes from templates)."""
     files = {
         HOME: _page("Help Center", "Answers to common questions, guides and troubleshooting.",
-                    "kbgen/home.html"),
+                    "kbgen/home.html", hide="[navigation, toc]"),
         SEARCH: _page("Search", "Search the help center.", "kbgen/search.html"),
         CONTACT: _page("Contact support", "Tell us what you need help with.",
                        "kbgen/contact.html"),
@@ -44,10 +44,11 @@ def generated(site: ContentSite, drafts: bool) -> dict[str, str]:
     return files
 
 
-def _page(title: str, description: str, template: str) -> str:
+def _page(title: str, description: str, template: str, hide: str = "[toc]") -> str:
+    """Front matter only. The home page hides the sidebar too: its topics are on the page."""
     quote = site_data.script_json  # JSON strings are valid YAML scalars
     return (f"---\ntitle: {quote(title)}\ndescription: {quote(description)}\n"
-            f"template: {template}\nhide: [toc]\n---\n")
+            f"template: {template}\nhide: {hide}\n---\n")
 
 
 def collapsible_faq(html: str) -> tuple[str, dict[str, str]]:
@@ -117,7 +118,8 @@ def _without_permalinks(question: str) -> str:
 
 def context(site: ContentSite, src_uri: str, config, updated: dict, related: dict,
             site_url: str, page_url: str, faq_answers: dict[str, str],
-            stats: dict[str, stats_file.ArticleStats] | None = None) -> dict[str, Any]:
+            stats: dict[str, stats_file.ArticleStats] | None = None,
+            client: dict[str, Any] | None = None) -> dict[str, Any]:
     drafts = config.drafts
     data: dict[str, Any] = {
         "api_url": config.api_url.rstrip("/"),
@@ -127,6 +129,7 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
         "article": None,
         "jsonld": [],
         "reasons": list(REASON_LABELS.items()),
+        "client": client or {},
     }
     # Written `popular` first, then what deflected most (stats_file); the home page falls back
     # to the most linked articles, category pages show no popular list without evidence.
@@ -139,6 +142,7 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
         data["page_type"] = "contact"
     elif src_uri == SEARCH:
         data["page_type"] = "search"
+        data["categories"] = site_data.categories(site, drafts)
     elif src_uri.endswith("/index.md") and src_uri.count("/") == 1:
         data["page_type"] = "category"
         data["category"] = site_data.category(site, src_uri.split("/")[0], updated, drafts,

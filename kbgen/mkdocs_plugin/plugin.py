@@ -12,7 +12,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from kbgen import site_data, stats_file
+from kbgen import contact_handoff, site_data, stats_file
 from kbgen.content import ContentSite, errors_in, load_content, revisions
 from kbgen.content.dates import last_updated
 from kbgen.errors import KbgenError
@@ -50,6 +50,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.stats: dict[str, stats_file.ArticleStats] = {}
         self.styles = stylesheets.Usage()  # what the written pages use (on_post_page)
         self.search: SearchBuild | None = None
+        self.client: dict = {}  # kb-config's helpdesk hand-off and NPS settings
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -70,6 +71,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if errors:
             listing = "\n".join(str(p) for p in errors)
             raise PluginError(f"Content has {len(errors)} problem(s):\n{listing}")
+        self.client = _client_options(self.config, config.config_file_path or "mkdocs.yml")
+        if "generator" not in config.extra:  # material's "Made with Material for MkDocs"
+            config.extra["generator"] = self.config.footer_credit
         self.site = site
         self.styles = stylesheets.Usage()
         self.updated = last_updated(site.docs_dir, [a.src for a in site.articles])
@@ -142,6 +146,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             self.site, page.file.src_uri, self.config, self.updated, self.related,
             site_url=config.site_url or "", page_url=page.canonical_url or page.url,
             faq_answers=getattr(page, "kb_faq_answers", {}), stats=self.stats,
+            client=self.client,
         )
         return context
 
@@ -198,6 +203,15 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     def _article(self, page: Page):
         return self.site.by_src.get(page.file.src_uri) if self.site else None
+
+
+def _client_options(options: KbgenConfig, where: str) -> dict:
+    """What kbgen.js needs beyond the API: the helpdesk hand-off and the NPS question."""
+    try:
+        return {"handoff": contact_handoff.handoff(options.contact, options.contact_url, where),
+                "nps": contact_handoff.nps(options.nps, where)}
+    except KbgenError as exc:
+        raise PluginError(str(exc)) from None
 
 
 # mkdocs-material's instant navigation downloads the whole sitemap.xml on the first page

@@ -10,7 +10,7 @@
  * (Content-Type text/plain) to <api_url>/api/events, with exactly these fields:
  *
  *   every event   id       a random UUID made here (a retried event is stored once)
- *                 type     view | vote | contact | search | search_click
+ *                 type     view | vote | contact | search | search_click | nps
  *                 session  a random id kept in this tab's sessionStorage; a new one after
  *                          30 minutes without activity
  *   view          article  the id of the article being read
@@ -22,7 +22,11 @@
  *   contact       stage    "open" (the contact page was opened) or "submit" (the customer
  *                          went on to the helpdesk)
  *                 article  the last article read in this tab, if any
- *                 channel  "email" (mailto: hand-off) or "web" (helpdesk form), on submit
+ *                 channel  "email" (mailto: hand-off), "web" (helpdesk form) or "widget"
+ *                          (the helpdesk's widget on this page took over), on submit
+ *   nps           score    0 to 10, the answer to the optional NPS question (plugin option
+ *                          nps; asked at most once per session, in a sample of sessions)
+ *                 comment  the reason typed, if any (at most 1,000 characters)
  *   search        query (the words typed), results (how many were shown), source ("site" or
  *                 "contact"); search_click: query, article, rank. Search events come from
  *                 search.js through window.kbgen.track(); the contact page sends its own.
@@ -33,9 +37,12 @@
  * the API answers and stores nothing.)
  *
  * The contact page's "Continue to contact support" link goes to the helpdesk, not to the
- * help API. It carries kb_session and kb_article (the same values as above, so tickets can be
- * joined to help sessions) and, for a mailto: address, the subject the customer typed. Under
- * Do Not Track or Global Privacy Control, or with no help API, it carries only the subject.
+ * help API. It carries the session id and the last article read (the same values as above,
+ * so tickets can be joined to help sessions) in the helpdesk's own fields (plugin option
+ * contact): Zendesk's tf_<field id> prefill, Freshdesk's widget custom_fields, Help Scout
+ * Beacon's session-data, kb_session/kb_article on any other form's address; a mailto: body
+ * ends with "Ref: " and the session id's first 8 hex digits. Under Do Not Track or Global
+ * Privacy Control, or with no help API, it carries only the subject.
  *
  * Everything re-initialises after mkdocs-material's instant navigation (document$).
  */
@@ -44,6 +51,7 @@
 
   var SESSION_KEY = "kbgen.session";
   var ARTICLE_KEY = "kbgen.article";
+  var NPS_KEY = "kbgen.nps";
   var SESSION_IDLE_MS = 30 * 60 * 1000;
   var FLUSH_DELAY_MS = 1000;
   var SEND_TIMEOUT_MS = 10000;
@@ -62,6 +70,9 @@
     privacy: "Feedback is off because your browser asks sites not to track you.",
     declined: "Your feedback was not recorded because your browser asks sites not to track you.",
     tooLong: "Please shorten your comment to 1000 characters or fewer.",
+    npsChoose: "Please choose a score from 0 to 10, or choose No thanks.",
+    npsFailed: "We could not send your answer right now. Please try again.",
+    npsThanks: "Thank you for your answer.",
     subjectFirst: "Please tell us what you need help with first. We will suggest articles " +
       "that may answer it, then you can contact support."
   };
@@ -83,9 +94,16 @@
       }
     }
     var api = typeof raw.api === "string" ? raw.api.replace(/\/+$/, "") : "";
+    var contact = typeof raw.contact === "string" ? raw.contact : "";
+    var handoff = raw.handoff && typeof raw.handoff === "object" ? raw.handoff : {};
+    if (typeof handoff.url !== "string") {
+      handoff = { helpdesk: /^mailto:/i.test(contact) ? "email" : "web", url: contact };
+    }
     return {
       endpoint: api ? new URL(api + "/api/events", location.href).href : "",
-      contact: typeof raw.contact === "string" ? raw.contact : "",
+      contact: contact,
+      handoff: handoff,
+      nps: raw.nps && typeof raw.nps === "object" ? raw.nps : null,
       base: new URL(String(raw.base || ".").replace(/\/?$/, "/"), location.href)
     };
   }
@@ -426,6 +444,9 @@
       say(parts.status, event.helpful ? MESSAGES.thanks : MESSAGES.thanksNo);
       // The form (and the focused button in it) just disappeared: keep focus in the widget.
       if (wasInForm || !event.helpful) parts.status.focus();
+      if (config.nps && (event.helpful || config.nps.after === "vote")) {
+        askNps(widget, parts.status);
+      }
     });
   }
 
@@ -435,6 +456,141 @@
       if (key !== "id" && key !== "session") copy[key] = event[key];
     });
     return copy;
+  }
+
+  /* ---------------------------------------------------------------- NPS question */
+
+  // Asked at most once per session (renewed sessions may be asked again), in a sample of
+  // sessions (nps.sample), never under DNT/GPC or without a help API. The choice is made
+  // once per session: a session left out of the sample stays out.
+  function npsChance() {
+    if (!config.nps || trackingOff()) return false;
+    var session = sessionId();
+    var stored = null;
+    try {
+      stored = JSON.parse(load(NPS_KEY) || "null");
+    } catch (error) {
+      stored = null;
+    }
+    if (stored && stored.session === session) return false; // skipped or asked already
+    var chosen = Math.random() < Number(config.nps.sample);
+    save(NPS_KEY, JSON.stringify({ session: session, state: chosen ? "asked" : "skipped" }));
+    return chosen;
+  }
+
+  function askNps(widget, returnFocus) {
+    if (!npsChance() || document.querySelector("[data-kb-nps]")) return;
+    var panel = npsPanel(String(config.nps.question || ""));
+    widget.parentNode.insertBefore(panel.root, widget.nextSibling);
+    var pending = null;
+    function close() {
+      panel.root.remove();
+      if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
+    }
+    panel.dismiss.addEventListener("click", close);
+    panel.root.addEventListener("keydown", function (keyEvent) {
+      if (keyEvent.key === "Escape" && !panel.form.hidden) close();
+    });
+    panel.form.addEventListener("submit", function (submitEvent) {
+      submitEvent.preventDefault();
+      if (panel.form.getAttribute("aria-busy") === "true") return;
+      var checked = panel.form.querySelector('input[name="score"]:checked');
+      if (!checked) {
+        say(panel.status, MESSAGES.npsChoose);
+        panel.form.querySelector('input[name="score"]').focus();
+        return;
+      }
+      var event = { type: "nps", score: Number(checked.value) };
+      var comment = panel.comment.value.replace(/\u0000/g, "").trim();
+      if (comment.length > MAX_COMMENT) {
+        say(panel.status, MESSAGES.tooLong);
+        return;
+      }
+      if (comment) event.comment = comment;
+      // A retry of the same answer keeps its id, so the API stores it once.
+      var same = pending && JSON.stringify(withoutId(pending)) === JSON.stringify(event);
+      var full = stamp(same ? Object.assign({}, event, { id: pending.id }) : event);
+      if (!full) return;
+      pending = full;
+      panel.form.setAttribute("aria-busy", "true");
+      say(panel.status, MESSAGES.sending);
+      sendNow(full).then(function (outcome) {
+        panel.form.removeAttribute("aria-busy");
+        if (outcome !== "stored") {
+          say(panel.status, outcome === "declined" ? MESSAGES.declined : MESSAGES.npsFailed);
+          return;
+        }
+        // The form disappears with the focused button: focus moves to the thanks, read out.
+        panel.form.hidden = true;
+        panel.done.textContent = MESSAGES.npsThanks;
+        panel.done.focus();
+      });
+    });
+  }
+
+  // The question as a form: a fieldset of eleven radio buttons (arrow keys move between
+  // them), an optional reason, Send and No thanks. Built with textContent only.
+  function npsPanel(question) {
+    var root = make("section", "kb-nps", { "data-kb-nps": "", "aria-labelledby": "kb-nps-q" });
+    var form = make("form", "kb-nps__form", { novalidate: "" });
+    var fieldset = make("fieldset", "kb-nps__fieldset");
+    var legend = make("legend", "kb-nps__question", { id: "kb-nps-q" });
+    legend.textContent = question;
+    fieldset.appendChild(legend);
+    var scale = make("div", "kb-nps__scale");
+    for (var score = 0; score <= 10; score++) {
+      var label = make("label", "kb-nps__option");
+      var input = make("input", "", { type: "radio", name: "score", value: String(score) });
+      var number = make("span", "kb-nps__number");
+      number.textContent = String(score);
+      label.appendChild(input);
+      label.appendChild(number);
+      var hint = score === 0 ? "Not at all likely" : score === 10 ? "Extremely likely" : "";
+      if (hint) {
+        var words = make("span", "kb-nps__sr");
+        words.textContent = " " + hint;
+        label.appendChild(words);
+      }
+      scale.appendChild(label);
+    }
+    fieldset.appendChild(scale);
+    var ends = make("p", "kb-nps__ends", { "aria-hidden": "true" });
+    ends.appendChild(document.createTextNode("0 = Not at all likely"));
+    ends.appendChild(make("span"));
+    ends.lastChild.textContent = "10 = Extremely likely";
+    fieldset.appendChild(ends);
+    form.appendChild(fieldset);
+    var commentLabel = make("label", "kb-nps__label", { for: "kb-nps-comment" });
+    commentLabel.textContent = "What is the main reason for your score? (optional)";
+    var comment = make("textarea", "", { id: "kb-nps-comment", name: "comment", rows: "2",
+      maxlength: String(MAX_COMMENT) });
+    form.appendChild(commentLabel);
+    form.appendChild(comment);
+    var actions = make("div", "kb-nps__actions");
+    var send = make("button", "md-button md-button--primary", { type: "submit" });
+    send.textContent = "Send";
+    var dismiss = make("button", "md-button", { type: "button" });
+    dismiss.textContent = "No thanks";
+    actions.appendChild(send);
+    actions.appendChild(dismiss);
+    form.appendChild(actions);
+    var status = make("p", "kb-nps__status", { role: "status", "aria-live": "polite" });
+    form.appendChild(status);
+    var done = make("p", "kb-nps__done", { role: "status", "aria-live": "polite",
+      tabindex: "-1" });
+    root.appendChild(form);
+    root.appendChild(done);
+    return { root: root, form: form, comment: comment, dismiss: dismiss, status: status,
+      done: done };
+  }
+
+  function make(tag, className, attributes) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    Object.keys(attributes || {}).forEach(function (name) {
+      node.setAttribute(name, attributes[name]);
+    });
+    return node;
   }
 
   /* ---------------------------------------------------------------- FAQ pages */
@@ -522,9 +678,12 @@
         }
         refresh(); // the session may have been renewed while the page was open
         recordSearch.now();
+        var subject = parts.subject ? parts.subject.value.trim() : "";
+        var widget = openWidget(subject, from);
+        if (widget) clickEvent.preventDefault();
         track({
           type: "contact", stage: "submit", article: from || undefined,
-          channel: /^mailto:/i.test(config.contact) ? "email" : "web"
+          channel: widget || (/^mailto:/i.test(parts.handoff.href) ? "email" : "web")
         });
         flush(); // a beacon, so it is sent even though the page is being left
       });
@@ -581,13 +740,27 @@
     if (parts.status && parts.status.textContent !== message) say(parts.status, message);
   }
 
-  // contact_url plus what lets a ticket be joined to its help session.
+  // What joins a ticket to its help session: the session id and the article last read, or
+  // nothing under Do Not Track / Global Privacy Control or without a help API.
+  function joinValues(subject, article) {
+    var on = !trackingOff();
+    return {
+      helpdesk: config.handoff.helpdesk,
+      subject: subject,
+      session: on ? sessionId() : null,
+      article: on && article ? article : null
+    };
+  }
+
+  // The hand-off link's address: the helpdesk's own prefill fields where it has them.
   function handoffUrl(subject, article) {
-    var target = config.contact;
+    var handoff = config.handoff;
+    var target = handoff.url;
     if (!target) return "#";
-    var join = trackingOff() ? [] : [["kb_session", sessionId()]];
-    if (join.length && article) join.push(["kb_article", article]);
-    if (/^mailto:/i.test(target)) return mailtoUrl(target, subject, join);
+    var join = joinValues(subject, article);
+    if (handoff.helpdesk === "email" || /^mailto:/i.test(target)) {
+      return mailtoUrl(target, subject, join.session ? reference(join.session) : "");
+    }
     var url;
     try {
       url = new URL(target, location.href);
@@ -595,14 +768,61 @@
       return target;
     }
     if (!/^https?:$/.test(url.protocol)) return target;
-    join.forEach(function (pair) {
-      url.searchParams.set(pair[0], pair[1]);
-    });
+    if (handoff.helpdesk === "zendesk") {
+      // Zendesk's request form reads tf_<field id> (and ticket_form_id) from its address.
+      if (handoff.ticket_form_id) url.searchParams.set("ticket_form_id", handoff.ticket_form_id);
+      if (subject) url.searchParams.set("tf_subject", subject);
+      if (join.session) url.searchParams.set("tf_" + handoff.session_field, join.session);
+      if (join.article && handoff.article_field) {
+        url.searchParams.set("tf_" + handoff.article_field, join.article);
+      }
+    } else if (handoff.helpdesk === "web") {
+      if (join.session) url.searchParams.set("kb_session", join.session);
+      if (join.session && join.article) url.searchParams.set("kb_article", join.article);
+    }
+    // freshdesk, helpscout: their widget gets the values on click (openWidget).
     return url.href;
   }
 
+  // "Ref: 4f2a9c1e": the session id's first 8 hex digits, short enough to read in an email;
+  // `kbgen tickets import` finds the session it starts when only one does.
+  function reference(session) {
+    return "Ref: " + session.replace(/^s-/, "").slice(0, 8);
+  }
+
+  // Freshdesk's and Help Scout's widgets take the values in JavaScript. kbgen does not load
+  // their scripts: a site that adds one (extra_javascript) gets it filled and opened here.
+  // Every hand-off is also announced as a "kbgen:handoff" event for any other widget.
+  // Returns the channel used when a widget took over, or "" when the link should be followed.
+  function openWidget(subject, article) {
+    var handoff = config.handoff;
+    var join = joinValues(subject, article);
+    document.dispatchEvent(new CustomEvent("kbgen:handoff", { detail: join }));
+    if (handoff.helpdesk === "freshdesk" && typeof window.FreshworksWidget === "function") {
+      var fields = {};
+      if (join.session) fields[handoff.session_field] = join.session;
+      if (join.article) fields[handoff.article_field] = join.article;
+      window.FreshworksWidget("prefill", "ticketForm", { subject: subject, custom_fields: fields });
+      window.FreshworksWidget("hide", "ticketForm", [
+        "custom_fields." + handoff.session_field, "custom_fields." + handoff.article_field]);
+      window.FreshworksWidget("open", "ticketForm");
+      return "widget";
+    }
+    if (handoff.helpdesk === "helpscout" && typeof window.Beacon === "function") {
+      var data = {};
+      if (join.session) data.kb_session = join.session;
+      if (join.article) data.kb_article = join.article;
+      window.Beacon("session-data", data);
+      window.Beacon("prefill", { subject: subject });
+      window.Beacon("open");
+      window.Beacon("navigate", "/ask/message/");
+      return "widget";
+    }
+    return "";
+  }
+
   // mailto: wants %20, not "+", so URLSearchParams is not used here (RFC 6068).
-  function mailtoUrl(target, subject, join) {
+  function mailtoUrl(target, subject, ref) {
     var cut = target.indexOf("?");
     var address = cut < 0 ? target : target.slice(0, cut);
     var fields = [];
@@ -614,11 +834,7 @@
       else if (!(name === "subject" && subject)) fields.push(field);
     });
     if (subject) fields.push("subject=" + encodeURIComponent(subject));
-    if (join.length) {
-      var lines = join.map(function (pair) { return pair[0] + "=" + pair[1]; });
-      body += "\n\n--\nPlease keep this line, it tells us which articles you read: " +
-        lines.join(" ");
-    }
+    if (ref) body += "\n\n" + ref; // blank lines above it for the customer's message
     if (body) fields.push("body=" + encodeURIComponent(body));
     return address + (fields.length ? "?" + fields.join("&") : "");
   }
@@ -642,6 +858,12 @@
   window.kbgen = {
     track: track,
     flush: flush,
+    // The values the contact page hands to the helpdesk (see openWidget), for a site's own
+    // widget code: {helpdesk, subject, session, article}; session and article are null
+    // under DNT/GPC.
+    handoff: function (subject) {
+      return joinValues(String(subject || ""), trackingOff() ? null : load(ARTICLE_KEY));
+    },
     // Whether events are being sent; search.js may use it to skip work.
     enabled: function () {
       return !trackingOff();
