@@ -129,10 +129,14 @@ def _mappings(value: Any) -> tuple[dict[str, Any], ...]:
     return tuple(value)
 
 
-def _as_given(value: Any) -> Any:
-    """Options whose parts are checked where they are used, with messages naming the part
+def _mapping(example: str) -> Check:
+    """A mapping whose parts are checked where they are used, with messages naming the part
     (kbgen.contact_handoff checks `contact` and `nps` when the site is built)."""
-    return value
+    def check(value: Any) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            raise _Bad("not a mapping", f"write e.g. {example}")
+        return dict(value)
+    return check
 
 
 @dataclass(frozen=True)
@@ -156,10 +160,11 @@ class Options:
     contact: Any = option(
         None, "The helpdesk preset that carries the session and article in the helpdesk's own "
         "fields: `{helpdesk: email | zendesk | freshdesk | helpscout, url, ...}` "
-        "(kbgen/contact_handoff.py).", _as_given)
+        "(kbgen/contact_handoff.py).",
+        _mapping("{helpdesk: zendesk, url: https://example.zendesk.com, session_field: 1}"))
     nps: Any = option(
         None, "The optional NPS question: `{enabled: true, sample: 0.1, after: helpful_vote | "
-        "vote, question}`; off by default.", _as_given)
+        "vote, question}`; off by default.", _mapping("{enabled: true, sample: 0.1}"))
     allowed_origins: tuple[str, ...] = option(
         (), "Extra origins the help API accepts events from (site_url's origin is always "
         "allowed); kept in their exact-match form (https://help.example.com).", _origins)
