@@ -6,7 +6,8 @@
 Builds a help center from StackFAQ's articles (read from ../shared/bench at run time, never
 copied into the repository), stores synthetic traffic straight into the SQLite store (the
 import path is measured in benchmarks/ingest.py; each ticket's subject is a StackFAQ question
-made distinct by an order number, so the semantic method has 20,000 new texts to embed),
+made distinct by an order number, so the semantic method has 20,000 new texts to embed;
+views carry their page's revision and a tenth of them get a vote),
 imports the tickets with the real CLI, then times `kbgen report --format json` twice: the
 first report embeds (semantic; with an empty embedding cache, `KBGEN_CACHE_DIR` in the run's
 folder) and computes the day rollups, the second reuses both. Prints wall and CPU seconds
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import random
@@ -71,8 +73,13 @@ def traffic(folder: Path, ids: list[str], n_tickets: int, n_events: int) -> None
             # Each subject distinct, as a helpdesk's are: every ticket is a new text to embed.
             tickets.append((f"T{len(tickets)}", ts + 5000, f"{q} (order {len(tickets) + 1})", s))
         else:
+            rev = hashlib.sha1(t.encode()).hexdigest()[:12]  # pages send the revision shown
             steps += [("search_click", {"query": q, "article": t, "rank": 1}),
-                      ("view", {"article": t})]
+                      ("view", {"article": t, "rev": rev})]
+            if rnd.random() < 0.1:  # a tenth vote; a third of those say No, with a reason
+                helpful = int(rnd.random() < 0.67)
+                steps += [("vote", {"article": t, "rev": rev, "helpful": helpful,
+                                    **({} if helpful else {"reason": "unclear"})})]
         for n, (kind, fields) in enumerate(steps):
             batch.append({"id": f"e{made}", "type": kind, "ts": ts + n * 1000, "session": s,
                           **fields})
