@@ -7,8 +7,9 @@ For each seed: `make_scenario.py` builds a help center (content/), a Zendesk-sty
 tickets.csv, events.jsonl and truth.json in a temporary folder; this script writes a
 minimal mkdocs.yml around the content (as `kbgen init` lays it out; `semantic_search: off`
 for the lexical method), then runs `kbgen build`, `kbgen events import`, `kbgen tickets
-import --preset zendesk` and `kbgen report --format json` for the scenario's window, and
-scores the report's `topics` against the truth, per kind:
+import --preset zendesk` and `kbgen report --format json` for the scenario's window (with an
+empty embedding cache, `KBGEN_CACHE_DIR` in the scenario folder), and scores the report's
+`topics` against the truth, per kind:
 
 - recall: share of the scenario's topics of that kind reported with that kind and the right
   article (for gaps: article null, and the reported topic's majority question is that gap);
@@ -48,7 +49,8 @@ plugins:
 
 
 def kbgen(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # A fresh embedding cache per scenario: the first report embeds what it must.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KBGEN_CACHE_DIR": str(folder / ".cache")}
     result = subprocess.run([sys.executable, "-m", "kbgen", *args], cwd=folder, env=env,
                             capture_output=True, text=True)
     if result.returncode != 0:
@@ -101,6 +103,7 @@ def run_seed(seed: int, method: str, queries: Path, keep: Path | None) -> dict:
         window = truth["window"]
         args = ("report", "--format", "json", "--since", window["since"],
                 "--until", window["until"])
+        load = os.getloadavg()[0]
         started = time.perf_counter()
         report = json.loads(kbgen(folder, *args).stdout)
         first = time.perf_counter() - started
@@ -108,7 +111,8 @@ def run_seed(seed: int, method: str, queries: Path, keep: Path | None) -> dict:
         kbgen(folder, *args)
         second = time.perf_counter() - started
         result = score(report, truth)
-        result.update(seed=seed, first_s=round(first, 1), second_s=round(second, 1))
+        result.update(seed=seed, first_s=round(first, 1), second_s=round(second, 1),
+                      load=round(load, 1))
         return result
 
 
@@ -121,7 +125,8 @@ def main() -> None:
     a = ap.parse_args()
     rows = [run_seed(seed, a.method, a.queries, a.keep) for seed in a.seeds]
     keys = ["seed", "method", "tickets", "topics", "placed", "purity",
-            *[f"{k}_{m}" for k in KINDS for m in ("recall", "purity")], "first_s", "second_s"]
+            *[f"{k}_{m}" for k in KINDS for m in ("recall", "purity")], "first_s", "second_s",
+            "load"]
     print("| " + " | ".join(keys) + " |")
     print("|" + "---|" * len(keys))
     for row in rows:

@@ -20,8 +20,6 @@ from typing import Any, cast
 
 import numpy as np
 
-from kbgen import progress
-
 log = logging.getLogger(__name__)
 
 SELECT_VECTORS = "SELECT hash, vector FROM text_embeddings WHERE model = :model"
@@ -38,19 +36,26 @@ def text_hash(text: str) -> str:
 
 
 class SemanticVectors:
-    """The sentence-embedding model, with its vectors kept in the store."""
+    """The sentence-embedding model, with its vectors kept in the store.
+
+    Texts the store does not hold yet go, all at once, through `embed_texts` (which embeds
+    each distinct text once, in length-sorted batches, and reuses the embedding cache); the
+    model is loaded only then, so a report whose vectors are all kept never loads it.
+    """
 
     method = "semantic"
 
     def __init__(self, folder: Path, store: Any) -> None:
-        from kbgen.search.semantic import load_model, model_id
+        from kbgen.search.semantic import model_id
 
-        self.model = load_model(folder)
+        self.folder = folder
         self.model_id = model_id(folder)
         self.store = store
-        self.computed = 0  # texts embedded by this report (the rest came from the store)
+        self.computed = 0  # texts this report added to the store (the rest were kept there)
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        from kbgen.search.semantic import embed_texts
+
         hashes = [text_hash(t) for t in texts]
         wanted = set(hashes)
         known: dict[str, np.ndarray] = {}
@@ -60,9 +65,7 @@ class SemanticVectors:
         missing = sorted({h: t for h, t in zip(hashes, texts, strict=True)
                           if h not in known}.items())
         if missing:
-            with progress.task("Embedding", len(missing), "texts") as bar:
-                fresh = np.asarray(self.model.encode([t for _, t in missing],
-                                                     on_batch=bar.advance), dtype=np.float32)
+            fresh = embed_texts([t for _, t in missing], self.folder)
             self.computed += len(missing)
             rows = []
             for n, (digest, _) in enumerate(missing):

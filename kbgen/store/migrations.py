@@ -21,6 +21,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (4, "0004_search_outcomes.sql"),  # search outcomes per query in the day rollups
     (5, "0005_contact_drivers.sql"),  # ticket bodies, kept text embeddings (contact drivers)
     (6, "0006_close_the_loop.sql"),  # revisions, feedback states, notify outbox
+    (7, "0007_window_indexes.sql"),  # "No" votes and revisions: own indexes
 )
 LATEST = MIGRATIONS[-1][0]
 

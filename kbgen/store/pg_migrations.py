@@ -28,6 +28,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (4, "0004_search_outcomes_postgres.sql"),  # search outcomes per query in the rollups
     (5, "0005_contact_drivers_postgres.sql"),  # ticket bodies, kept text embeddings
     (6, "0006_close_the_loop_postgres.sql"),  # revisions, feedback states, notify outbox
+    (7, "0007_window_indexes_postgres.sql"),  # "No" votes and revisions: own indexes
 )
 LATEST = MIGRATIONS[-1][0]
 assert LATEST == migrations.LATEST, "PostgreSQL and SQLite schema versions must move together"
