@@ -3,6 +3,7 @@ faults (500s, receiver down, slow answers, refused recipients), on SQLite and Po
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
 import json
@@ -10,6 +11,7 @@ import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from backend_helpers import BACKENDS, Backend
@@ -178,3 +180,63 @@ def test_two_processes_at_once_send_each_digest_once(backend, tmp_path):
     for path in ("/maria", "/tom", "/slack"):
         assert len(receiver.accepted(path)) == 1, path
     assert len(mailbox.messages) == 1
+
+
+GAP_SUBJECTS = ["<b>Delete</b> my account *now* <!channel>",
+                "Delete my account permanently & forever",
+                "How do I delete my account permanently?"]
+
+
+def write_gap_tickets(root) -> Path:
+    """Three tickets about deleting an account, which no article answers; their sessions
+    read "Reset your password" (category account, owner maria.lopez) before writing."""
+    path = root / "tickets.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Id", "Created at", "Subject", "Description", "kb_session"])
+        for i, subject in enumerate(GAP_SUBJECTS):
+            created = (datetime.now(UTC) - timedelta(hours=6 - i)).strftime("%Y-%m-%d %H:%M:%S")
+            writer.writerow([f"del-{i}", created, subject, "", f"s-del-{i}"])
+    return path
+
+
+def test_a_new_gap_topic_reaches_the_category_owner_once(backend, tmp_path):
+    with http_receiver() as (receiver, port), smtp_server() as (mailbox, smtp_port):
+        root = make_help_center(tmp_path, notify_config(port))
+        db = backend.url()
+        views = [{"id": f"view-del-{i}", "type": "view", "ts": recent(7 - i),
+                  "session": f"s-del-{i}", "article": "reset-password"}
+                 for i in range(len(GAP_SUBJECTS))]
+        import_events(root, db, views)
+        imported = run_kbgen("tickets", "import", str(write_gap_tickets(root)), "--preset",
+                             "zendesk", "--db", db, cwd=root)
+        assert imported.returncode == 0, imported.stderr
+
+        first = notify(root, db, smtp_port)
+        assert first.returncode == 0, first.stderr
+        assert "3 sent, 0 failed, 0 waiting" in first.stdout  # maria, slack, e-mail; not tom
+        second = notify(root, db, smtp_port)
+        assert second.returncode == 0, second.stderr
+        assert "0 sent, 0 failed, 0 waiting" in second.stdout
+        assert "Contact drivers: embedded" not in second.stderr  # the cached analysis
+
+    [(headers, raw)] = receiver.accepted("/maria")
+    assert signed(headers, raw)
+    [gap] = body_of(raw)["gap_topics"]
+    assert gap["tickets"] == ["del-0", "del-1", "del-2"]
+    assert gap["category"] == "account" and gap["owners"] == ["maria.lopez"]
+    assert "delete" in gap["label"] and sorted(gap["examples"]) == sorted(GAP_SUBJECTS)
+    assert body_of(raw)["feedback"] == []
+    assert receiver.accepted("/tom") == []
+
+    [(_, slack_raw)] = receiver.accepted("/slack")
+    text = json.loads(slack_raw)["text"]
+    assert "New gap topics" in text and "1 new gap topic(s)" in text
+    assert "&lt;b&gt;Delete&lt;/b&gt; my account *\u200bnow*\u200b &lt;!channel&gt;" in text
+    assert "<!channel>" not in text and "<b>" not in text
+
+    [message] = mailbox.messages
+    html = message.get_body(("html",)).get_content()
+    assert "&lt;b&gt;Delete&lt;/b&gt;" in html and "<b>Delete" not in html
+    assert "&amp; forever" in html
+    assert GAP_SUBJECTS[0] in message.get_body(("plain",)).get_content()

@@ -37,7 +37,7 @@ def notify(dry_run: bool, retry_now: bool, config_file, db_url) -> None:
     store = open_store(project.db_url(db_url))
     try:
         result = run(store, manifest, targets, threshold, dry_run=dry_run,
-                     retry_now=retry_now)
+                     retry_now=retry_now, project=project)
     finally:
         store.close()
     if dry_run:

@@ -1,10 +1,12 @@
 """What each target has not been told yet: negative feedback with its comments, articles
-whose CSAT lower bound is below `review_csat_below`, reviews due.
+whose CSAT lower bound is below `review_csat_below`, reviews due, and new `gap` topics of
+the contact drivers in the target's categories (gaps.py).
 
 Every item has a key (`feedback:<event id>`, `csat:<article>:<rev>`,
-`review:<article>:<due date>`); the store remembers which keys each target's digests
-carried (`notify_items`), so a digest holds only what is new since the last one. A CSAT
-alert comes once per revision: after an edit, a still-low article is reported again.
+`review:<article>:<due date>`, `gap:<lowest ticket id>`); the store remembers which keys
+each target's digests carried (`notify_items`), so a digest holds only what is new since the
+last one. A CSAT alert comes once per revision: after an edit, a still-low article is
+reported again.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from kbgen.analytics.stats import MIN_VOTES
+from kbgen.notify import gaps
 from kbgen.notify.targets import Target
 
 SENT_ITEMS = "SELECT item FROM notify_items WHERE target = :target"
@@ -26,6 +29,7 @@ class Digest:
     feedback: list[dict[str, Any]] = field(default_factory=list)
     low_csat: list[dict[str, Any]] = field(default_factory=list)
     reviews_due: list[dict[str, Any]] = field(default_factory=list)
+    gap_topics: list[dict[str, Any]] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
 
     @property
@@ -42,7 +46,7 @@ class Digest:
         return {"type": "kbgen.digest", "key": self.key, "owner": self.target.owner,
                 "site_name": site_name, "generated": generated,
                 "feedback": self.feedback, "low_csat": self.low_csat,
-                "reviews_due": self.reviews_due}
+                "reviews_due": self.reviews_due, "gap_topics": self.gap_topics}
 
 
 def candidates(report: dict[str, Any], inbox_items: list[dict[str, Any]],
@@ -81,6 +85,8 @@ def digests(store: Any, targets: list[Target], found: list[tuple]) -> list[Diges
         for key, owner, section, entry in found:
             if key in told or key in digest.keys or not target.covers(owner):
                 continue
+            if section == "gap_topics" and told & {gaps.item_key(t) for t in entry["tickets"]}:
+                continue  # the same topic, grown or relabelled, was announced already
             digest.keys.append(key)
             getattr(digest, section).append(entry)
         out.append(digest)

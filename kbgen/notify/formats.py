@@ -35,7 +35,8 @@ def slack_text(text: Any) -> str:
 def summary(body: dict[str, Any]) -> str:
     parts = [f"{len(body['feedback'])} new negative feedback",
              f"{len(body['low_csat'])} article(s) with low CSAT",
-             f"{len(body['reviews_due'])} review(s) due"]
+             f"{len(body['reviews_due'])} review(s) due",
+             f"{len(body.get('gap_topics') or [])} new gap topic(s)"]
     return ", ".join(parts)
 
 
@@ -59,6 +60,12 @@ def lines(body: dict[str, Any], quote) -> list[str]:
         out.append("Reviews due:")
         for r in body["reviews_due"]:
             out.append(f"- {quote(r['title'] or r['article'])}: due {quote(r['due'])}")
+    if body.get("gap_topics"):
+        out.append("New gap topics (no article answers them: write one):")
+        for g in body["gap_topics"]:
+            where = f" in {quote(g['category_title'])}" if g.get("category_title") else ""
+            out.append(f"- {quote(g['label'])}{where}: {len(g['tickets'])} ticket(s)")
+            out += [f'  "{quote(example)}"' for example in g["examples"]]
     return out
 
 
@@ -88,6 +95,11 @@ _HTML = Environment(autoescape=True).from_string("""\
 {% endfor %}</ul>{% endif %}
 {% if b.reviews_due %}<h2>Reviews due</h2><ul>
 {% for r in b.reviews_due %}<li>{{ r.title or r.article }}: due {{ r.due }}</li>
+{% endfor %}</ul>{% endif %}
+{% if b.gap_topics %}<h2>New gap topics (no article answers them: write one)</h2><ul>
+{% for g in b.gap_topics %}<li><strong><bdi>{{ g.label }}</bdi></strong>{% if g.category_title
+%} in {{ g.category_title }}{% endif %}: {{ g.tickets | length }} ticket(s)
+{% for e in g.examples %}<blockquote><bdi>{{ e }}</bdi></blockquote>{% endfor %}</li>
 {% endfor %}</ul>{% endif %}
 </body></html>
 """)

@@ -14,7 +14,7 @@ from kbgen import inbox
 from kbgen.analytics import Manifest, build_report, make_window
 from kbgen.analytics.window import iso
 from kbgen.events.timestamps import now_ms
-from kbgen.notify import delivery, digest, outbox
+from kbgen.notify import delivery, digest, gaps, outbox
 from kbgen.notify.targets import Target
 
 FEEDBACK_DAYS = 30
@@ -29,21 +29,24 @@ class RunResult:
 
 
 def collect(store: Any, manifest: Manifest, targets: list[Target], threshold: float,
-            now: datetime) -> list[digest.Digest]:
+            now: datetime, project: Any | None = None) -> list[digest.Digest]:
     """Each target's digest of what it was not told yet (some may be empty)."""
     window = make_window(None, None)
     report = build_report(store, window, manifest, now)
     since = int((now - timedelta(days=FEEDBACK_DAYS)).timestamp() * 1000)
     items = inbox.items(store, manifest, state="open", since_ms=since)
     found = digest.candidates(report, items, threshold, now.date())
+    found += gaps.candidates(store, manifest,
+                             gaps.gap_topics(store, window, manifest, report, project))
     return digest.digests(store, targets, found)
 
 
 def run(store: Any, manifest: Manifest, targets: list[Target], threshold: float, *,
-        dry_run: bool = False, retry_now: bool = False) -> RunResult:
+        dry_run: bool = False, retry_now: bool = False,
+        project: Any | None = None) -> RunResult:
     now = datetime.now(UTC).replace(microsecond=0)
     result = RunResult()
-    for d in collect(store, manifest, targets, threshold, now):
+    for d in collect(store, manifest, targets, threshold, now, project):
         if d.empty:
             continue
         if dry_run:
