@@ -39,8 +39,8 @@ DEFAULT_QUESTION = "How likely are you to recommend us to a friend or colleague?
 def handoff(contact: Any, contact_url: str, where: str) -> dict[str, Any]:
     """kb-config's `handoff`: {"helpdesk", "url", ...the helpdesk's field names}."""
     if contact in (None, {}):
-        kind = "email" if contact_url.lower().startswith("mailto:") else "web"
-        return {"helpdesk": kind, "url": contact_url}
+        return {"helpdesk": "email" if contact_url.lower().startswith("mailto:") else "web",
+                "url": contact_url}
     if not isinstance(contact, dict):
         raise _error(where, "contact", "must be a mapping. Fix: e.g. {helpdesk: zendesk, url: "
                      "https://example.zendesk.com, session_field: 360000000001}")

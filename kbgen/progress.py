@@ -24,9 +24,12 @@ import os
 import sys
 import threading
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # what click.progressbar returns
 
 AFTER_ENV = "KBGEN_PROGRESS_AFTER"
 EVERY_ENV = "KBGEN_PROGRESS_EVERY"
@@ -75,7 +78,7 @@ class Task:
         self.after = _seconds(AFTER_ENV, AFTER_SECONDS)
         self.every = _seconds(EVERY_ENV, EVERY_SECONDS)
         self.started = self._last = time.monotonic()
-        self._bar = None
+        self._bar: ProgressBar[Any] | None = None
         self._lines = 0
         self._lock = threading.Lock()
         self._stop = threading.Event()

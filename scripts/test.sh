@@ -33,4 +33,5 @@ if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; the
     echo "PostgreSQL is not running: the PostgreSQL tests will fail" >&2
 fi
 .venv/bin/ruff check kbgen tests benchmarks
+.venv/bin/mypy kbgen
 .venv/bin/pytest -q "$@"

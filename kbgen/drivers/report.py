@@ -41,7 +41,8 @@ def drivers_section(store: Any, window: Window, manifest: Manifest, report: dict
     from kbgen.drivers.topics import STAGES
 
     # Stages: the articles, the tickets, then the analysis's own (topics.STAGES).
-    with progress.task("Contact drivers", 2 + len(STAGES), "stages") as bar:
+    stages = 2 + len(STAGES)
+    with progress.task("Contact drivers", stages, "stages") as bar:
         bar.note("reading the articles")
         if project is not None and project.docs_dir.is_dir():
             profiles = profiles_from_content(project.docs_dir, project.root)
@@ -58,7 +59,7 @@ def drivers_section(store: Any, window: Window, manifest: Manifest, report: dict
             topics = [t.as_dict() for t in analyse(evidence, profiles, vectors,
                                                    lambda name: bar.advance(1, name))]
             cache.save(store, key, topics)
-        bar.at(bar.total)
+        bar.at(stages)
     if vectors.computed:
         log.info("Contact drivers: embedded %d new texts", vectors.computed)
     return {"topics": topics, "drivers_method": vectors.method,

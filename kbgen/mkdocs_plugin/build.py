@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -20,6 +21,9 @@ from mkdocs.plugins import BasePlugin
 
 from kbgen.errors import KbgenError
 from kbgen.mkdocs_plugin import incremental
+
+if TYPE_CHECKING:
+    from kbgen.mkdocs_plugin.plugin import KbgenPlugin
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +52,7 @@ class SiteBuild:
 
     site_dir: Path
     config: MkDocsConfig
-    plugin: BasePlugin  # the KbgenPlugin that built it (holds the content model)
+    plugin: KbgenPlugin  # the plugin that built it (holds the content model)
     capture: Capture
 
     def rerender(self, changed: set[Path], root: Path) -> bool:

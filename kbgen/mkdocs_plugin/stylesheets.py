@@ -27,6 +27,7 @@ import hashlib
 import logging
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -208,7 +209,7 @@ def parse(css: str) -> list:
 
 
 def _nodes(parsed: list) -> list:
-    nodes = []
+    nodes: list[Rule | Block | ast.Node] = []
     for node in parsed:
         if node.type == "qualified-rule":
             declarations = [d for d in tinycss2.parse_blocks_contents(
@@ -279,7 +280,7 @@ def _color_attribute(content: list) -> tuple[str, str] | None:
 # ------------------------------------------------------------------------------- trimming
 
 def _drop_selectors(nodes: list, usage: Usage) -> list:
-    kept = []
+    kept: list[Rule | Block | ast.Node] = []
     for node in nodes:
         if isinstance(node, Rule):
             selectors = [s for s in node.selectors if usage.can_match(s)]
@@ -295,7 +296,7 @@ def _drop_selectors(nodes: list, usage: Usage) -> list:
 
 
 def _drop_variables(nodes: list, unused: set[str]) -> list:
-    kept = []
+    kept: list[Rule | Block | ast.Node] = []
     for node in nodes:
         if isinstance(node, Rule):
             declarations = [d for d in node.declarations if d.name not in unused]
@@ -311,7 +312,7 @@ def _drop_variables(nodes: list, unused: set[str]) -> list:
 
 
 def _defined_variables(nodes: list) -> set[str]:
-    names = set()
+    names: set[str] = set()
     for node in nodes:
         if isinstance(node, Rule):
             names.update(d.name for d in node.declarations if d.name.startswith("--"))
@@ -427,7 +428,7 @@ def _joinable(link_lists: set, cut: dict[str, str], site_dir: Path) -> tuple[str
     return hrefs
 
 
-def _repoint(pages: list[Path], renamed: dict[str, str], dropped: list[str]) -> None:
+def _repoint(pages: list[Path], renamed: dict[str, str], dropped: Sequence[str]) -> None:
     """Point each page's links at the new sheets (`href="../../assets/...css"`); the links
     to sheets joined into another are removed."""
     pairs = [(f'{old}">'.encode(), f'{new}">'.encode()) for old, new in renamed.items()]

@@ -22,8 +22,8 @@ def sparkline(values: list[float | None], width: int = 120,
     low, high = min(known), max(known)
     span = (high - low) or 1.0
     step = width / max(len(values) - 1, 1)
-    segments: list[list[str]] = []
-    current: list[str] = []
+    segments: list[list[tuple[str, str]]] = []  # (x, y) points
+    current: list[tuple[str, str]] = []
     for i, v in enumerate(values):
         if v is None:
             if current:

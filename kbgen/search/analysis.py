@@ -17,6 +17,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import Enum
+from typing import Final
 
 from kbgen.search.porter import stem
 
@@ -79,7 +81,11 @@ def words(text: str, stop_words: frozenset[str] = INDEX_STOP_WORDS) -> Iterator[
         pos += 1
 
 
-_UNSET = object()
+class _Unset(Enum):
+    UNSET = 0  # index_terms: a token not seen yet (None means a stop word)
+
+
+_UNSET: Final = _Unset.UNSET
 _TERMS: dict[str, tuple[str, str] | None] = {}  # raw token -> (surface, stem), None if stop
 MAX_REMEMBERED_TOKENS = 500_000
 

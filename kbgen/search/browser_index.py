@@ -44,6 +44,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any, Protocol, cast
 
 from kbgen.files import replace_dir, write_atomic
 from kbgen.search.analysis import INDEX_STOP_WORDS, QUERY_STOP_WORDS
@@ -269,14 +270,21 @@ def _trim(text: str) -> str:
     return text[:MAX_CHARS].rsplit(" ", 1)[0] + "…"
 
 
-def _category_titles(categories: Mapping[str, object] | None) -> dict[str, str]:
+class Titled(Protocol):
+    """A category of the content model (`kbgen.content.Category`), as far as titles go."""
+
+    @property
+    def title(self) -> object: ...
+
+
+def _category_titles(categories: Mapping[str, str | Titled] | None) -> dict[str, str]:
     """slug -> title, from Category objects (the content model) or plain titles."""
     return {slug: c if isinstance(c, str) else str(c.title)
             for slug, c in (categories or {}).items()}
 
 
 def build_browser_index(articles: Iterable[object],
-                        categories: Mapping[str, object] | None = None,
+                        categories: Mapping[str, str | Titled] | None = None,
                         ranking: Ranking | None = None,
                         analysed: Mapping[str, list[AnalysedEntry]] | None = None,
                         ) -> dict[str, object]:
@@ -310,7 +318,7 @@ def publish(files: Mapping[str, object]) -> dict[str, str]:
     """`KbIndex.files()` ({"meta.json": ..., "t/ab.json": ...}) -> {file name under
     search/kb/: its text}: each part named by its content hash, meta listing those hashes
     (so meta's own hash changes whenever any part does), and entry.json naming meta."""
-    meta = dict(files["meta.json"])  # type: ignore[arg-type]
+    meta = dict(cast(Mapping[str, Any], files["meta.json"]))  # KbIndex.meta(): a dict
     named: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, key) -> (hash, text)
     for name, value in files.items():
         if name == "meta.json":
@@ -332,7 +340,7 @@ def publish(files: Mapping[str, object]) -> dict[str, str]:
 
 
 def write_browser_index(articles: Iterable[object], site_dir: Path,
-                        categories: Mapping[str, object] | None = None,
+                        categories: Mapping[str, str | Titled] | None = None,
                         analysed: Mapping[str, list[AnalysedEntry]] | None = None,
                         *, keep_previous: bool = False) -> None:
     """Write the browser index under site_dir/search/kb/, replacing the previous one whole

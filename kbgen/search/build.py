@@ -28,9 +28,13 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kbgen.errors import KbgenError
 from kbgen.files import write_json_atomic
+
+if TYPE_CHECKING:
+    from kbgen.search.docs import ArticleText, SearchDoc
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +49,7 @@ class SearchBuildError(KbgenError):
 class SearchJob:
     """What the search outputs are built from; picklable, so it can go to a worker."""
 
-    articles: Sequence[object]  # kbgen.content.Article (or SearchDoc) of published articles
+    articles: Sequence[ArticleText]  # kbgen.content.Article (or SearchDoc) of published ones
     categories: Mapping[str, str]  # category slug -> title
     state_dir: Path  # .kbgen/: the engine's index and the related-articles cache
     site_dir: Path  # where the browser index goes (site_dir/search/kb/)
@@ -85,7 +89,7 @@ def run(job: SearchJob, send_related: Callable[[Related], None] | None = None) -
     return related
 
 
-def _semantic_vectors(docs: Sequence[object], index_dir: Path, model: Path | None) -> None:
+def _semantic_vectors(docs: Sequence[SearchDoc], index_dir: Path, model: Path | None) -> None:
     from kbgen.search import semantic
     from kbgen.search.docs import entries
 
@@ -100,7 +104,7 @@ def _semantic_vectors(docs: Sequence[object], index_dir: Path, model: Path | Non
                  time.perf_counter() - started)
 
 
-def related_key(articles: Sequence[object], per_article: int) -> str:
+def related_key(articles: Sequence[ArticleText], per_article: int) -> str:
     """Changes whenever any article's compared text, or the way of comparing, changes."""
     from kbgen.search.whoosh_store import INDEX_VERSION
 
@@ -212,6 +216,7 @@ class SearchBuild:
     def _receive(self) -> None:
         if self._process is None:
             raise SearchBuildError("The search build was stopped.")
+        assert self._process.stdout is not None  # started with stdout=PIPE
         try:
             kind, value = pickle.load(self._process.stdout)
         except (EOFError, OSError, pickle.UnpicklingError):
@@ -234,6 +239,7 @@ class SearchBuild:
         process, self._process = self._process, None
         if process is None:
             return None
+        assert process.stdout is not None  # started with stdout=PIPE
         process.stdout.close()
         if self._sender is not None:
             self._sender.join()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,27 @@ class IndexEntry:
     keywords: str
     headings: str
     body: str
+
+
+class ArticleText(Protocol):
+    """The text of an article a build compares: a SearchDoc or a `kbgen.content.Article`."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def keywords(self) -> Sequence[str]: ...
+    @property
+    def tags(self) -> Sequence[str]: ...
+    @property
+    def body(self) -> str: ...
 
 
 def entries(doc: SearchDoc) -> list[IndexEntry]:

@@ -297,6 +297,7 @@ class SentenceModel:
         from tokenizers.implementations import BertWordPieceTokenizer
 
         try:
+            tokenizer: Tokenizer | BertWordPieceTokenizer
             if (folder / "tokenizer.json").is_file():
                 tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
             else:

@@ -45,7 +45,7 @@ def related_ids(articles: Sequence[object], per_article: int = 5,
             postings[stem].append((number, weight))
     related = {}
     for number, (doc, vector) in enumerate(zip(docs, vectors, strict=True)):
-        scores: Counter[int] = Counter()
+        scores: defaultdict[int, float] = defaultdict(float)
         for stem, weight in vector.items():
             for other, other_weight in postings[stem]:
                 if other != number:

@@ -101,6 +101,7 @@ def model_folder(setting: str | bool | None, base: Path | None = None) -> Path |
     setting = str(setting or "auto").strip()
     if setting == "off":
         return None
+    folder: Path | None
     if setting not in SETTINGS:  # a model folder
         folder = Path(setting).expanduser()
         if not folder.is_absolute() and base is not None:
@@ -173,6 +174,7 @@ def _embed(texts: list[str], folder: Path | None, cache: bool,
 
     if folder is None:
         folder = model_folder("on")
+        assert folder is not None  # "on" raises SemanticError rather than give None
     model = load_model(Path(folder))
     distinct = list(dict.fromkeys(texts))
     keys = [text_key(text) for text in distinct]
@@ -228,7 +230,7 @@ def write_vectors(index_dir: Path, entries: list[IndexEntry], folder: Path,
         previous = None  # another model's vectors: nothing to reuse
     if previous is not None and previous.keys == keys and previous.hashes == hashes:
         return 0  # up to date
-    known: dict[str, object] = {}
+    known: dict[str, np.ndarray] = {}
     if previous is not None:
         known = {h: previous.vectors[n] for n, h in enumerate(previous.hashes)}
     missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in known}.items())
@@ -258,7 +260,7 @@ class _Stored(NamedTuple):
     model: str  # model_id of the model that made the vectors
     keys: list[str]
     hashes: list[str]  # of each entry's embedded text
-    vectors: object  # numpy float16 (entries, dims)
+    vectors: np.ndarray  # numpy float16 (entries, dims)
     folder: str  # the model folder the build used
 
 
