@@ -19,6 +19,7 @@ from pathlib import Path
 
 from drivers_scenario import SINCE, UNTIL, write_contacts, write_help_center
 
+from kbgen.store import migrations
 from tests.conftest import run_kbgen
 
 NOW = {"KBGEN_PROGRESS_AFTER": "0", "KBGEN_PROGRESS_EVERY": "0"}
@@ -77,11 +78,12 @@ def test_db_migrate_shows_its_statements(tmp_path):
     db = f"sqlite:///{tmp_path / 'new.db'}"
     result = run_kbgen("db", "migrate", "--db", db, cwd=tmp_path, env=NOW)
     assert result.returncode == 0, result.stderr
-    lines = plain(result.stderr, f"Migrating {tmp_path / 'new.db'} to schema version 6")
-    assert len(lines) > 6, result.stderr
-    assert re.search(r": 0 of (\d+) statements \(0 %\), step 1 of 6, \d+ s$", lines[0])
+    steps = migrations.LATEST
+    lines = plain(result.stderr, f"Migrating {tmp_path / 'new.db'} to schema version {steps}")
+    assert len(lines) > steps, result.stderr
+    assert re.search(rf": 0 of (\d+) statements \(0 %\), step 1 of {steps}, \d+ s$", lines[0])
     total = int(re.search(r"of (\d+) statements", lines[0]).group(1))
-    assert f": {total} of {total} statements (100 %), step 6 of 6" in lines[-2]
+    assert f": {total} of {total} statements (100 %), step {steps} of {steps}" in lines[-2]
     assert re.search(rf": done \({total} statements, \d+ s\)\.$", lines[-1])
     assert result.stdout.startswith("Migrated database") and "statements" not in result.stdout
 

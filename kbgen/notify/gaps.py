@@ -81,6 +81,7 @@ def candidates(store: Any, manifest: Manifest,
                  "examples": list(topic.get("examples") or []),
                  "category": category, "category_title": manifest.category_title(category)
                  if category else None, "owners": owners}
-        for owner in owners or [None]:
+        recipients: list[str | None] = list(owners) or [None]
+        for owner in recipients:
             found.append((item_key(tickets[0]), owner, "gap_topics", entry))
     return found
