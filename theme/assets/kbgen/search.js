@@ -19,7 +19,7 @@
 
   var words = window.KbgenRanking.words;
 
-  var DELAY_MS = 40;                 // wait for a pause this short before searching
+  var DELAY_MS = 40;                 // typing pause before searching (KbgenSearch.delay())
   var SEARCH_EVENT_DELAY_MS = 1200;  // record a search once the customer stops typing
   var HIGHLIGHT_KEY = "kbgen.highlight";
   var LIMIT = 10;
@@ -34,6 +34,12 @@
   function prefetchTyped(text) {
     var api = window.KbgenSearch;
     if (api && typeof api.prefetch === "function") api.prefetch(text);
+  }
+
+  // How long to wait for a typing pause: longer when each search asks the help API.
+  function delay() {
+    var api = window.KbgenSearch;
+    return api && typeof api.delay === "function" ? api.delay() : DELAY_MS;
   }
 
   function track(event) {
@@ -61,6 +67,7 @@
     this.shown = 0;
     this.recorded = "";
     this.timer = null;
+    this.controller = null;
   }
 
   Session.prototype.run = function (query, limit, show) {
@@ -68,12 +75,16 @@
     var seq = ++this.seq;
     query = query.trim();
     clearTimeout(this.timer);
+    // A newer query supersedes the one in flight: cancel its request to the API.
+    if (this.controller) this.controller.abort();
+    this.controller = typeof AbortController === "function" ? new AbortController() : null;
     if (!query) {
       this.query = "";
       show([], "", null);
       return;
     }
-    window.KbgenSearch.search(query, limit).then(function (results) {
+    var signal = this.controller ? this.controller.signal : undefined;
+    window.KbgenSearch.search(query, limit, signal).then(function (results) {
       if (seq !== self.seq) return; // the customer has typed more since
       self.query = query;
       self.shown = results.length;
@@ -188,7 +199,7 @@
     input.addEventListener("input", function () {
       clearTimeout(timer);
       prefetchTyped(input.value);
-      timer = setTimeout(function () { self.update(); }, DELAY_MS);
+      timer = setTimeout(function () { self.update(); }, delay());
     });
     input.addEventListener("keydown", function (event) { self.key(event); });
     input.addEventListener("blur", function () { self.session.record(); });
@@ -387,7 +398,7 @@
     input.addEventListener("input", function () {
       clearTimeout(timer);
       prefetchTyped(input.value);
-      timer = setTimeout(run, DELAY_MS);
+      timer = setTimeout(run, delay());
     });
     if (form) {
       form.addEventListener("submit", function (event) {
