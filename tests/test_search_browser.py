@@ -346,3 +346,38 @@ def test_a_reader_mid_visit_never_mixes_two_deploys_of_the_index(tmp_path, brows
         page.goto(url)
         assert page.evaluate(top, "zebra") == "Zebra guide v2"
     context.close()
+
+
+# -- zero results ---------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_a_search_that_finds_nothing_offers_support_popular_articles_and_topics(page, site_url):
+    page.goto(site_url + "search/?q=payroll")
+    expect(page.locator("[data-kb-search-status]")).to_contain_text("No articles match")
+    help = page.get_by_role("region", name="Still need help?")
+    expect(help).to_be_visible()
+    popular = help.get_by_role("list", name="Popular articles").get_by_role("link")
+    topics = help.get_by_role("list", name="Browse by topic").get_by_role("link")
+    expect(popular.first).to_be_visible()
+    expect(topics.first).to_be_visible()
+    assert "Payments" in topics.all_inner_texts()  # category titles, not folder names
+    # A search that finds something hides it again.
+    page.locator("#kb-q").fill("reset password")
+    expect(page.locator("[data-kb-results] li").first).to_contain_text("password")
+    expect(help).to_be_hidden()
+    # Reaching a human from the dead end is one click.
+    page.locator("#kb-q").fill("payroll")
+    help.get_by_role("link", name="Contact support").click()
+    expect(page).to_have_url(site_url + "contact/")
+
+
+@pytest.mark.browser
+def test_the_header_search_finding_nothing_links_to_support(page, site_url):
+    page.goto(site_url + "payments/refunds/")
+    page.keyboard.press("/")
+    dialog = page.get_by_role("dialog", name="Search the help center")
+    dialog.get_by_role("combobox").press_sequentially("payroll")
+    expect(dialog).to_contain_text("No articles match")
+    dialog.get_by_role("link", name="Contact support").click()
+    expect(page).to_have_url(site_url + "contact/")

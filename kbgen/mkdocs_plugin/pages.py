@@ -143,6 +143,7 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
     elif src_uri == SEARCH:
         data["page_type"] = "search"
         data["categories"] = site_data.categories(site, drafts)
+        data["popular"] = site_data.popular(site, popular, updated, config.list_count, drafts)
     elif src_uri.endswith("/index.md") and src_uri.count("/") == 1:
         data["page_type"] = "category"
         data["category"] = site_data.category(site, src_uri.split("/")[0], updated, drafts,

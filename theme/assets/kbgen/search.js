@@ -166,6 +166,29 @@
 
   var FAILED = "Search is not available right now. Please try again.";
 
+  // Below "No articles match" in a suggestion box: the contact page, and the search page,
+  // which lists popular articles and the topics. The query goes along to the search page.
+  function noResultsHelp(input) {
+    var help = document.createElement("p");
+    help.className = "kb-suggest__help";
+    help.hidden = true;
+    var contact = document.createElement("a");
+    contact.href = new URL("contact/", ROOT).href;
+    contact.setAttribute("data-kb-contact-link", "");
+    contact.textContent = "Contact support";
+    var browse = document.createElement("a");
+    browse.href = new URL("search/", ROOT).href;
+    browse.textContent = "Popular articles and topics";
+    browse.addEventListener("click", function () {
+      browse.href = new URL("search/?q=" + encodeURIComponent(input.value.trim()), ROOT).href;
+    });
+    help.appendChild(document.createTextNode("Still need help? "));
+    help.appendChild(contact);
+    help.appendChild(document.createTextNode(" \u00b7 "));
+    help.appendChild(browse);
+    return help;
+  }
+
   /* ---------------------------------------------------------------- combobox */
   // An input that suggests results as the customer types (ARIA 1.2 combobox + listbox):
   // arrows move, Enter opens the highlighted result (or submits the form), Escape closes.
@@ -178,9 +201,12 @@
     this.onEscape = onEscape;
     this.session = new Session(source);
     this.active = -1;
+    this.panel = document.createElement("div"); // the list, and help when it is empty
+    this.panel.className = "kb-suggest";
+    this.panel.hidden = true;
     this.list = document.createElement("ul");
     this.list.id = id;
-    this.list.className = "kb-suggest";
+    this.list.className = "kb-suggest__list";
     this.list.setAttribute("role", "listbox");
     this.list.setAttribute("aria-label", "Search results");
     this.list.hidden = true;
@@ -191,8 +217,15 @@
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", id);
-    input.insertAdjacentElement("afterend", this.list);
-    this.list.insertAdjacentElement("afterend", this.status);
+    this.empty = document.createElement("p");
+    this.empty.className = "kb-suggest__empty";
+    this.empty.hidden = true;
+    this.help = noResultsHelp(input);
+    this.panel.appendChild(this.list);
+    this.panel.appendChild(this.empty);
+    this.panel.appendChild(this.help);
+    input.insertAdjacentElement("afterend", this.panel);
+    this.panel.insertAdjacentElement("afterend", this.status);
     var self = this;
     var timer = null;
     input.addEventListener("focus", function () { prefetchTyped(""); });
@@ -203,7 +236,7 @@
     });
     input.addEventListener("keydown", function (event) { self.key(event); });
     input.addEventListener("blur", function () { self.session.record(); });
-    this.list.addEventListener("mousedown", function (event) {
+    this.panel.addEventListener("mousedown", function (event) {
       event.preventDefault(); // keep focus in the input while a result is clicked
     });
   }
@@ -233,13 +266,11 @@
       self.list.appendChild(option);
     });
     var open = query !== "";
-    if (open && !results.length) {
-      var empty = document.createElement("li");
-      empty.className = "kb-suggest__empty";
-      empty.textContent = error ? FAILED : countText(0, query);
-      this.list.appendChild(empty);
-    }
-    this.list.hidden = !open;
+    // Nothing found: the message and the way on, outside the listbox (they are not options).
+    this.empty.textContent = error ? FAILED : countText(0, query);
+    this.list.hidden = !open || !results.length;
+    this.empty.hidden = this.help.hidden = !open || results.length > 0;
+    this.panel.hidden = !open;
     this.input.setAttribute("aria-expanded", String(open && results.length > 0));
     this.status.textContent = !open ? "" : error ? FAILED : countText(results.length, query);
   };
@@ -267,7 +298,7 @@
   Combobox.prototype.key = function (event) {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
-      if (this.list.hidden) this.update();
+      if (this.panel.hidden) this.update();
       else this.move(event.key === "ArrowDown" ? 1 : -1);
     } else if (event.key === "Enter" && this.active >= 0) {
       event.preventDefault();
@@ -275,7 +306,7 @@
     } else if (event.key === "Enter") {
       this.session.record();
     } else if (event.key === "Escape") {
-      if (!this.list.hidden) {
+      if (!this.panel.hidden) {
         event.preventDefault();
         event.stopPropagation();
         this.close();
@@ -287,6 +318,7 @@
 
   Combobox.prototype.close = function () {
     this.list.hidden = true;
+    this.panel.hidden = true;
     this.active = -1;
     this.input.setAttribute("aria-expanded", "false");
     this.input.removeAttribute("aria-activedescendant");
@@ -374,6 +406,7 @@
     var list = page.querySelector("[data-kb-results]");
     var status = page.querySelector("[data-kb-search-status]");
     var form = page.querySelector("form");
+    var noResults = page.querySelector("[data-kb-no-results]");
     if (!input || !list || page.hasAttribute("data-kb-ready")) return;
     page.setAttribute("data-kb-ready", "");
     var session = new Session("site");
@@ -386,6 +419,8 @@
         list.appendChild(item);
       });
       if (status) status.textContent = !query ? "" : error ? FAILED : countText(results.length, query);
+      // Nothing found (or search failed): the contact path, popular articles, the topics.
+      if (noResults) noResults.hidden = !query || results.length > 0;
     }
     function run() {
       var url = new URL(location.href);
@@ -446,9 +481,10 @@
     ".kb-suggest{position:absolute;z-index:10;top:100%;left:0;right:0;margin:.2em 0 0;",
     "padding:0;list-style:none;max-height:70vh;overflow:auto;border-radius:.3rem;",
     "background:var(--md-default-bg-color);box-shadow:var(--md-shadow-z2)}",
-    ".kb-suggest li{margin:0!important}",
+    ".kb-suggest__list{margin:0;padding:0;list-style:none}.kb-suggest li{margin:0!important}",
     ".kb-suggest [aria-selected=true] .kb-hit{background:var(--md-accent-fg-color--transparent)}",
-    ".kb-suggest__empty{padding:.6em .8em}",
+    ".kb-suggest__empty{margin:0;padding:.6em .8em}",
+    ".kb-suggest__help{margin:0;padding:0 .8em .6em}",
     ".kb-hit{display:block;padding:.5em .8em;color:var(--md-default-fg-color)!important}",
     ".kb-hit:hover{background:var(--md-accent-fg-color--transparent)}",
     ".kb-hit__title{display:block;font-weight:700;color:var(--md-typeset-a-color)}",
