@@ -130,6 +130,8 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
         "jsonld": [],
         "reasons": list(REASON_LABELS.items()),
         "client": client or {},
+        # kb-config's slug -> title: the help API's search results name categories by slug.
+        "category_titles": {c.slug: c.title for c in site.used_categories(drafts)},
     }
     # Written `popular` first, then what deflected most (stats_file); the home page falls back
     # to the most linked articles, category pages show no popular list without evidence.

@@ -51,7 +51,10 @@
   var STATIC_DELAY_MS = 40;    // the static index is local: suggest almost at once
   var FAILURES_BEFORE_REST = 3;
   var REST_MS = 30000;
-  var apiSearch = apiEndpoint();
+  var config = pageConfig();
+  var apiSearch = apiEndpoint(config.api);
+  var categoryTitles = config.categories && typeof config.categories === "object" ?
+    config.categories : {};
   var failures = 0;
   var restUntil = 0;
 
@@ -73,10 +76,17 @@
     return signal && signal.aborted ? error : null;
   }
 
-  function apiEndpoint() {
+  function pageConfig() {
     var element = document.getElementById("kb-config");
     try {
-      var api = element ? JSON.parse(element.textContent).api : "";
+      return (element && JSON.parse(element.textContent)) || {};
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function apiEndpoint(api) {
+    try {
       if (typeof api !== "string" || !api) return "";
       return new URL(api.replace(/\/+$/, "") + "/api/search", location.href).href;
     } catch (error) {
@@ -103,7 +113,11 @@
       }).then(function (data) {
         clearTimeout(timer);
         if (!data || !Array.isArray(data.results)) throw new Error("/api/search: no results");
-        return data.results;
+        // The API names categories by folder (slug); the static index, by title: say titles.
+        return data.results.map(function (result) {
+          var title = categoryTitles[result.category];
+          return typeof title === "string" ? Object.assign({}, result, { category: title }) : result;
+        });
       }, function (error) {
         clearTimeout(timer);
         throw error;

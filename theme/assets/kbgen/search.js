@@ -22,7 +22,8 @@
   var DELAY_MS = 40;                 // typing pause before searching (KbgenSearch.delay())
   var SEARCH_EVENT_DELAY_MS = 1200;  // record a search once the customer stops typing
   var HIGHLIGHT_KEY = "kbgen.highlight";
-  var LIMIT = 10;
+  var LIMIT = 10;       // suggestions under a box
+  var PAGE_LIMIT = 50;  // the search page (the help API's most)
 
   // The site root, from this script's own URL (assets/kbgen/search.js): right on any host,
   // under any path, and after instant navigation (the script is loaded once).
@@ -159,8 +160,10 @@
     return link;
   }
 
-  function countText(n, query) {
+  // `limit`: what the engine was asked for; as many results means there may be more.
+  function countText(n, query, limit) {
     if (!n) return "No articles match \u201c" + query + "\u201d. Try other words.";
+    if (limit && n >= limit) return n + "+ articles found";
     return n === 1 ? "1 article found" : n + " articles found";
   }
 
@@ -272,7 +275,8 @@
     this.empty.hidden = this.help.hidden = !open || results.length > 0;
     this.panel.hidden = !open;
     this.input.setAttribute("aria-expanded", String(open && results.length > 0));
-    this.status.textContent = !open ? "" : error ? FAILED : countText(results.length, query);
+    this.status.textContent = !open ? "" : error ? FAILED :
+      countText(results.length, query, LIMIT);
   };
 
   Combobox.prototype.options = function () {
@@ -418,7 +422,10 @@
         item.appendChild(resultLink(result, stems, i + 1, session));
         list.appendChild(item);
       });
-      if (status) status.textContent = !query ? "" : error ? FAILED : countText(results.length, query);
+      if (status) {
+        status.textContent = !query ? "" : error ? FAILED :
+          countText(results.length, query, PAGE_LIMIT);
+      }
       // Nothing found (or search failed): the contact path, popular articles, the topics.
       if (noResults) noResults.hidden = !query || results.length > 0;
     }
@@ -426,7 +433,7 @@
       var url = new URL(location.href);
       url.searchParams.set("q", input.value);
       history.replaceState(history.state, "", url.href);
-      session.run(input.value, 50, show);
+      session.run(input.value, PAGE_LIMIT, show);
     }
     var timer = null;
     input.addEventListener("focus", function () { prefetchTyped(""); });
@@ -443,7 +450,7 @@
       });
     }
     input.value = new URLSearchParams(location.search).get("q") || "";
-    if (input.value) session.run(input.value, 50, show);
+    if (input.value) session.run(input.value, PAGE_LIMIT, show);
   }
 
   /* ---------------------------------------------------------------- highlighting */
@@ -485,11 +492,18 @@
     ".kb-suggest [aria-selected=true] .kb-hit{background:var(--md-accent-fg-color--transparent)}",
     ".kb-suggest__empty{margin:0;padding:.6em .8em}",
     ".kb-suggest__help{margin:0;padding:0 .8em .6em}",
-    ".kb-hit{display:block;padding:.5em .8em;color:var(--md-default-fg-color)!important}",
+    // Sizes in rem (material's root is 20 px): the dialog sits outside .md-typeset, whose
+    // body text is 10 px, so em sizes there shrank to 7.5-10 px. Title 17, snippet 15,
+    // category 14 px; only the title is link-coloured, underlined on hover.
+    ".kb-hit{display:block;padding:.5em .8em;line-height:1.4;text-decoration:none!important;",
+    "color:var(--md-default-fg-color)!important}",
     ".kb-hit:hover{background:var(--md-accent-fg-color--transparent)}",
-    ".kb-hit__title{display:block;font-weight:700;color:var(--md-typeset-a-color)}",
-    ".kb-hit__category{display:block;font-size:.75em;color:var(--md-default-fg-color--light)}",
-    ".kb-hit__snippet{display:block;font-size:.85em}",
+    ".kb-hit__title{display:block;font-size:.85rem;font-weight:700;",
+    "color:var(--md-typeset-a-color)}",
+    ".kb-hit:hover .kb-hit__title,.kb-hit:focus .kb-hit__title{text-decoration:underline}",
+    ".kb-hit__category{display:block;font-size:.7rem;color:var(--md-default-fg-color--light)}",
+    ".kb-hit__snippet{display:block;font-size:.75rem}",
+    ".kb-suggest__empty,.kb-suggest__help{font-size:.75rem}",
     ".kb-hit mark{background:var(--md-typeset-mark-color);color:inherit}",
     ".kb-results{list-style:none;padding:0}.kb-results li{margin-left:0!important}",
     ".kb-hsearch{width:min(40rem,94vw);margin:8vh auto auto;padding:.8rem;border:0;",
