@@ -32,16 +32,22 @@ def summary(article: Article, updated: dt.date | None = None) -> dict[str, Any]:
     }
 
 
+def popular(site: ContentSite, popular_ids: list[str], updated: dict[str, dt.date],
+            count: int = 6, drafts: bool = False) -> list[dict[str, Any]]:
+    """Popular articles: the evidence (`popular_ids`), else the most linked (home, search)."""
+    by_id = {a.id: a for a in site.published(drafts)}
+    found = [by_id[i] for i in popular_ids if i in by_id] or most_linked(site, drafts)
+    return [summary(a, updated.get(a.src)) for a in found[:count]]
+
+
 def home(site: ContentSite, popular_ids: list[str], updated: dict[str, dt.date],
          count: int = 6, drafts: bool = False) -> dict[str, Any]:
     articles = site.published(drafts)
-    by_id = {a.id: a for a in articles}
-    popular = [by_id[i] for i in popular_ids if i in by_id] or most_linked(site, drafts)
     recent = sorted(articles, reverse=True, key=lambda a: (
         updated.get(a.src) or dt.date.min, a.reviewed or dt.date.min, a.title))
     return {
         "categories": categories(site, drafts),
-        "popular": [summary(a, updated.get(a.src)) for a in popular[:count]],
+        "popular": popular(site, popular_ids, updated, count, drafts),
         "recent": [summary(a, updated.get(a.src)) for a in recent[:count]],
         "faqs": [summary(a) for a in articles if a.type == "faq"][:count],
         "article_count": len(articles),

@@ -107,6 +107,16 @@ def test_search_results_have_no_serious_violations(page, site_url, axe):
     assert_no_violations(page, axe, f"search results ({page.scheme})")
 
 
+def test_search_with_no_results_has_no_serious_violations(page, site_url, axe):
+    open_page(page, site_url + "search/?q=payroll")
+    expect(page.get_by_role("region", name="Still need help?")).to_be_visible()
+    assert_no_violations(page, axe, f"the search page finding nothing ({page.scheme})")
+    page.keyboard.press("/")
+    page.get_by_role("dialog").get_by_role("combobox").fill("payroll")
+    expect(page.get_by_role("dialog").get_by_role("link", name="Contact support")).to_be_visible()
+    assert_no_violations(page, axe, f"the search dialog finding nothing ({page.scheme})")
+
+
 def test_feedback_widget_states_have_no_serious_violations(page, site_url, axe):
     open_page(page, site_url + ARTICLE)
     widget = page.locator("[data-kb-feedback]")

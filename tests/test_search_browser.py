@@ -346,3 +346,81 @@ def test_a_reader_mid_visit_never_mixes_two_deploys_of_the_index(tmp_path, brows
         page.goto(url)
         assert page.evaluate(top, "zebra") == "Zebra guide v2"
     context.close()
+
+
+# -- zero results ---------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_a_search_that_finds_nothing_offers_support_popular_articles_and_topics(page, site_url):
+    page.goto(site_url + "search/?q=payroll")
+    expect(page.locator("[data-kb-search-status]")).to_contain_text("No articles match")
+    help = page.get_by_role("region", name="Still need help?")
+    expect(help).to_be_visible()
+    popular = help.get_by_role("list", name="Popular articles").get_by_role("link")
+    topics = help.get_by_role("list", name="Browse by topic").get_by_role("link")
+    expect(popular.first).to_be_visible()
+    expect(topics.first).to_be_visible()
+    assert "Payments" in topics.all_inner_texts()  # category titles, not folder names
+    # A search that finds something hides it again.
+    page.locator("#kb-q").fill("reset password")
+    expect(page.locator("[data-kb-results] li").first).to_contain_text("password")
+    expect(help).to_be_hidden()
+    # Reaching a human from the dead end is one click.
+    page.locator("#kb-q").fill("payroll")
+    help.get_by_role("link", name="Contact support").click()
+    expect(page).to_have_url(site_url + "contact/")
+
+
+@pytest.mark.browser
+def test_the_header_search_finding_nothing_links_to_support(page, site_url):
+    page.goto(site_url + "payments/refunds/")
+    page.keyboard.press("/")
+    dialog = page.get_by_role("dialog", name="Search the help center")
+    dialog.get_by_role("combobox").press_sequentially("payroll")
+    expect(dialog).to_contain_text("No articles match")
+    dialog.get_by_role("link", name="Contact support").click()
+    expect(page).to_have_url(site_url + "contact/")
+
+
+# -- readable results and a real count ------------------------------------------------------
+
+SIZES = """rows => rows.map(row => [".kb-hit__title", ".kb-hit__snippet", ".kb-hit__category"]
+    .map(part => row.querySelector(part))
+    .map(el => el ? parseFloat(getComputedStyle(el).fontSize) : null))"""
+
+
+@pytest.mark.browser
+def test_results_are_readable_in_the_dialog_and_on_the_search_page(page, site_url):
+    page.goto(site_url + "payments/refunds/")
+    page.keyboard.press("/")
+    dialog = page.get_by_role("dialog", name="Search the help center")
+    dialog.get_by_role("combobox").press_sequentially("refund a payment")
+    expect(dialog.get_by_role("option").first).to_contain_text("Refund a payment")
+    expect(dialog.locator(".kb-hit__category").first).to_have_text("Payments")  # not "payments"
+    for where, rows in (("dialog", dialog.locator(".kb-hit")), ("page", None)):
+        if rows is None:
+            page.goto(site_url + "search/?q=refund+a+payment")
+            rows = page.locator("[data-kb-results] .kb-hit")
+            expect(rows.first).to_contain_text("Refund a payment")
+        sizes = rows.evaluate_all(SIZES)
+        for title, snippet, category in sizes:
+            assert title >= 16 and (snippet is None or snippet >= 14), (where, sizes)
+            assert category is None or category >= 13, (where, sizes)
+        assert any(s is not None for _, s, _ in sizes) and any(c for _, _, c in sizes), sizes
+
+
+@pytest.mark.browser
+def test_the_count_is_the_number_found_or_says_there_are_more(page, site_url):
+    page.goto(site_url + "search/?q=refund+a+payment")
+    rows = page.locator("[data-kb-results] li")
+    expect(rows.first).to_contain_text("Refund a payment")
+    status = page.locator("[data-kb-search-status]")
+    expect(status).to_have_text(re.compile(r"\d+ articles? found"))
+    assert status.inner_text().split()[0] == str(rows.count())
+    # Suggestions stop at 10: a broad word says "10+", not a false exact count.
+    page.goto(site_url)
+    page.locator("#kb-q").press_sequentially("account")
+    expect(page.locator("[role=listbox] [role=option]")).to_have_count(10)
+    expect(page.locator("form[data-kb-searchbox] [role=status]")).to_have_text(
+        "10+ articles found")

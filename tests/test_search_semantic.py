@@ -295,6 +295,8 @@ def test_the_search_page_asks_the_help_api_so_customers_get_the_same_ranking(
                 if "/api/search" in request.url else None)
         page.goto(base + "/search/?q=I+forgot+my+login")
         expect(page.locator("[data-kb-results] li").first).to_contain_text("Reset your password")
+        # The API names the category by its folder, "account": the page shows its title.
+        expect(page.locator("[data-kb-results] .kb-hit__category").first).to_have_text("Account")
         context.close()
     assert asked and all("record=0" in url for url in asked)
     # The page's searches were not stored by the API: the page records its own event.
@@ -323,4 +325,45 @@ def test_with_its_help_api_down_the_search_page_uses_the_static_index(built, tmp
         page.goto(url + "search/?q=cancel+subscription")
         expect(page.locator("[data-kb-results] li").first).to_contain_text(
             "Cancel your subscription")
+        context.close()
+
+
+@pytest.mark.browser
+def test_typing_a_question_asks_the_api_once_per_pause_and_a_failure_lasts_one_query(
+        built, tmp_path, browser):
+    from browser_helpers import new_context
+    from playwright.sync_api import expect
+
+    with serving(built, tmp_path / "events.db") as base:
+        context = new_context(browser, tag="semantic-debounce")
+        page = context.new_page()
+        asked = []
+        page.on("request", lambda request: asked.append(request.url)
+                if "/api/search" in request.url else None)
+        page.goto(base + "/search/")
+        box = page.locator("[data-kb-search-page] input[name=q]")
+        results = page.locator("[data-kb-results] li")
+        # 17 characters, one every 80 ms (a fast typist): one request per typing pause.
+        box.press_sequentially("I forgot my login", delay=80)
+        expect(results.first).to_contain_text("Reset your password")
+        assert 1 <= len(asked) <= 2, asked
+
+        # The API fails for one query: the static index answers it ...
+        failed = []
+
+        def fail_once(route):
+            if not failed:
+                failed.append(route.request.url)
+                route.abort()
+            else:
+                route.continue_()
+
+        page.route("**/api/search?*", fail_once)
+        box.fill("cancel subscription")
+        expect(results.first).to_contain_text("Cancel your subscription")
+        assert failed
+        # ... and the next query is the API's again: only meaning finds this one (the static
+        # index is lexical and none of these words is in the articles).
+        box.fill("forgot my login")
+        expect(results.first).to_contain_text("Reset your password")
         context.close()

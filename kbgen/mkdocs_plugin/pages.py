@@ -130,6 +130,8 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
         "jsonld": [],
         "reasons": list(REASON_LABELS.items()),
         "client": client or {},
+        # kb-config's slug -> title: the help API's search results name categories by slug.
+        "category_titles": {c.slug: c.title for c in site.used_categories(drafts)},
     }
     # Written `popular` first, then what deflected most (stats_file); the home page falls back
     # to the most linked articles, category pages show no popular list without evidence.
@@ -143,6 +145,7 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
     elif src_uri == SEARCH:
         data["page_type"] = "search"
         data["categories"] = site_data.categories(site, drafts)
+        data["popular"] = site_data.popular(site, popular, updated, config.list_count, drafts)
     elif src_uri.endswith("/index.md") and src_uri.count("/") == 1:
         data["page_type"] = "category"
         data["category"] = site_data.category(site, src_uri.split("/")[0], updated, drafts,

@@ -2,14 +2,18 @@
  * search-api.js: where the search box's results come from. window.KbgenSearch, used by
  * search.js (the UI):
  *
- *   KbgenSearch.search(query, limit) -> Promise<[{id, title, url, category, snippet,
- *                                          anchor, score}]>     (url is site-relative)
+ *   KbgenSearch.search(query, limit, signal) -> Promise<[{id, title, url, category,
+ *                      snippet, anchor, score}]>     (url is site-relative; an aborted
+ *                      signal cancels the request and rejects with an AbortError)
  *   KbgenSearch.prefetch(text)       fetch the index files the words typed so far need
+ *   KbgenSearch.delay()              how long the box should wait for a typing pause (ms):
+ *                                    longer when each search is a request to the API
  *
  * With a help API (`api_url`), results come from GET <api_url>/api/search?q=&limit=&record=0
  * (the same engine as `kbgen search`, with the optional semantic re-ranker); the API stores
- * nothing for those requests (record=0). If it fails or takes over 1.5 s, the static index
- * (search-ranking.js, loaded before this script) answers for the rest of the page's life.
+ * nothing for those requests (record=0). If it fails or takes over 2.5 s, the static index
+ * (search-ranking.js, loaded before this script) answers THAT query; the next one asks the
+ * API again. After 3 failures in a row the API rests for 30 s, then is asked again.
  *
  * WHAT LEAVES THE BROWSER: without a help API, nothing but requests for the site's own
  * search/kb/ files; with one, the words typed, to /api/search, as above (not stored).
@@ -40,15 +44,49 @@
   // engine and ranking as `kbgen search`, with the semantic re-ranker when the API has it
   // (the static index is lexical). `record=0`: this page records its own `search`
   // event after the typing pause, through kbgen.js, which honours DNT and GPC; the API
-  // stores nothing for these requests. If the API fails or is slow, this page falls back
-  // to the static index for good.
-  var API_TIMEOUT_MS = 1500;
-  var apiSearch = apiEndpoint();
+  // stores nothing for these requests. If the API fails or is slow, the static index
+  // answers that one query; several failures in a row rest the API for a while.
+  var API_TIMEOUT_MS = 2500;
+  var API_DELAY_MS = 250;      // typing pause before a request: one per pause, not per key
+  var STATIC_DELAY_MS = 40;    // the static index is local: suggest almost at once
+  var FAILURES_BEFORE_REST = 3;
+  var REST_MS = 30000;
+  var config = pageConfig();
+  var apiSearch = apiEndpoint(config.api);
+  var categoryTitles = config.categories && typeof config.categories === "object" ?
+    config.categories : {};
+  var failures = 0;
+  var restUntil = 0;
 
-  function apiEndpoint() {
+  function apiUsable() {
+    return Boolean(apiSearch) && Date.now() >= restUntil;
+  }
+
+  function apiFailed() {
+    failures += 1;
+    if (failures >= FAILURES_BEFORE_REST) {
+      failures = 0;
+      restUntil = Date.now() + REST_MS;
+    }
+  }
+
+  function aborted(signal) {
+    var error = new Error("search superseded");
+    error.name = "AbortError";
+    return signal && signal.aborted ? error : null;
+  }
+
+  function pageConfig() {
     var element = document.getElementById("kb-config");
     try {
-      var api = element ? JSON.parse(element.textContent).api : "";
+      return (element && JSON.parse(element.textContent)) || {};
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function apiEndpoint(api) {
+    try {
       if (typeof api !== "string" || !api) return "";
       return new URL(api.replace(/\/+$/, "") + "/api/search", location.href).href;
     } catch (error) {
@@ -56,13 +94,18 @@
     }
   }
 
-  function viaApi(query, limit) {
+  // `signal`: the caller's (a newer query supersedes this one); the timeout aborts too.
+  function viaApi(query, limit, signal) {
     var url = new URL(apiSearch);
     url.searchParams.set("q", query);
     url.searchParams.set("limit", String(Math.max(1, Math.min(50, limit))));
     url.searchParams.set("record", "0");
     var controller = typeof AbortController === "function" ? new AbortController() : null;
     var timer = controller && setTimeout(function () { controller.abort(); }, API_TIMEOUT_MS);
+    if (controller && signal) {
+      if (signal.aborted) controller.abort();
+      else signal.addEventListener("abort", function () { controller.abort(); });
+    }
     return fetch(url.href, { credentials: "omit", signal: controller && controller.signal })
       .then(function (response) {
         if (!response.ok) throw new Error("/api/search: HTTP " + response.status);
@@ -70,7 +113,11 @@
       }).then(function (data) {
         clearTimeout(timer);
         if (!data || !Array.isArray(data.results)) throw new Error("/api/search: no results");
-        return data.results;
+        // The API names categories by folder (slug); the static index, by title: say titles.
+        return data.results.map(function (result) {
+          var title = categoryTitles[result.category];
+          return typeof title === "string" ? Object.assign({}, result, { category: title }) : result;
+        });
       }, function (error) {
         clearTimeout(timer);
         throw error;
@@ -78,16 +125,25 @@
   }
 
   window.KbgenSearch = {
-    search: function (query, limit) {
+    search: function (query, limit, signal) {
       limit = limit === undefined ? DEFAULT_LIMIT : limit;
-      if (!apiSearch || !limit) return ranking.search(index, query, limit);
-      return viaApi(query, limit).catch(function () {
-        apiSearch = ""; // unreachable or failing: the static index from now on
+      if (aborted(signal)) return Promise.reject(aborted(signal));
+      if (!apiUsable() || !limit) return ranking.search(index, query, limit);
+      return viaApi(query, limit, signal).then(function (results) {
+        failures = 0;
+        return results;
+      }, function (error) {
+        // Superseded by a newer query: nothing to answer, and not the API's fault.
+        if (aborted(signal)) throw aborted(signal);
+        apiFailed(); // unreachable, failing or slow: the static index answers this query
         return ranking.search(index, query, limit);
       });
     },
     prefetch: function (text) {
-      if (!apiSearch) ranking.prefetch(index, text);
+      if (!apiUsable()) ranking.prefetch(index, text);
+    },
+    delay: function () {
+      return apiUsable() ? API_DELAY_MS : STATIC_DELAY_MS;
     }
   };
 })();

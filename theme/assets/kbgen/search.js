@@ -19,10 +19,11 @@
 
   var words = window.KbgenRanking.words;
 
-  var DELAY_MS = 40;                 // wait for a pause this short before searching
+  var DELAY_MS = 40;                 // typing pause before searching (KbgenSearch.delay())
   var SEARCH_EVENT_DELAY_MS = 1200;  // record a search once the customer stops typing
   var HIGHLIGHT_KEY = "kbgen.highlight";
-  var LIMIT = 10;
+  var LIMIT = 10;       // suggestions under a box
+  var PAGE_LIMIT = 50;  // the search page (the help API's most)
 
   // The site root, from this script's own URL (assets/kbgen/search.js): right on any host,
   // under any path, and after instant navigation (the script is loaded once).
@@ -34,6 +35,12 @@
   function prefetchTyped(text) {
     var api = window.KbgenSearch;
     if (api && typeof api.prefetch === "function") api.prefetch(text);
+  }
+
+  // How long to wait for a typing pause: longer when each search asks the help API.
+  function delay() {
+    var api = window.KbgenSearch;
+    return api && typeof api.delay === "function" ? api.delay() : DELAY_MS;
   }
 
   function track(event) {
@@ -61,6 +68,7 @@
     this.shown = 0;
     this.recorded = "";
     this.timer = null;
+    this.controller = null;
   }
 
   Session.prototype.run = function (query, limit, show) {
@@ -68,12 +76,16 @@
     var seq = ++this.seq;
     query = query.trim();
     clearTimeout(this.timer);
+    // A newer query supersedes the one in flight: cancel its request to the API.
+    if (this.controller) this.controller.abort();
+    this.controller = typeof AbortController === "function" ? new AbortController() : null;
     if (!query) {
       this.query = "";
       show([], "", null);
       return;
     }
-    window.KbgenSearch.search(query, limit).then(function (results) {
+    var signal = this.controller ? this.controller.signal : undefined;
+    window.KbgenSearch.search(query, limit, signal).then(function (results) {
       if (seq !== self.seq) return; // the customer has typed more since
       self.query = query;
       self.shown = results.length;
@@ -148,12 +160,37 @@
     return link;
   }
 
-  function countText(n, query) {
+  // `limit`: what the engine was asked for; as many results means there may be more.
+  function countText(n, query, limit) {
     if (!n) return "No articles match \u201c" + query + "\u201d. Try other words.";
+    if (limit && n >= limit) return n + "+ articles found";
     return n === 1 ? "1 article found" : n + " articles found";
   }
 
   var FAILED = "Search is not available right now. Please try again.";
+
+  // Below "No articles match" in a suggestion box: the contact page, and the search page,
+  // which lists popular articles and the topics. The query goes along to the search page.
+  function noResultsHelp(input) {
+    var help = document.createElement("p");
+    help.className = "kb-suggest__help";
+    help.hidden = true;
+    var contact = document.createElement("a");
+    contact.href = new URL("contact/", ROOT).href;
+    contact.setAttribute("data-kb-contact-link", "");
+    contact.textContent = "Contact support";
+    var browse = document.createElement("a");
+    browse.href = new URL("search/", ROOT).href;
+    browse.textContent = "Popular articles and topics";
+    browse.addEventListener("click", function () {
+      browse.href = new URL("search/?q=" + encodeURIComponent(input.value.trim()), ROOT).href;
+    });
+    help.appendChild(document.createTextNode("Still need help? "));
+    help.appendChild(contact);
+    help.appendChild(document.createTextNode(" \u00b7 "));
+    help.appendChild(browse);
+    return help;
+  }
 
   /* ---------------------------------------------------------------- combobox */
   // An input that suggests results as the customer types (ARIA 1.2 combobox + listbox):
@@ -167,9 +204,12 @@
     this.onEscape = onEscape;
     this.session = new Session(source);
     this.active = -1;
+    this.panel = document.createElement("div"); // the list, and help when it is empty
+    this.panel.className = "kb-suggest";
+    this.panel.hidden = true;
     this.list = document.createElement("ul");
     this.list.id = id;
-    this.list.className = "kb-suggest";
+    this.list.className = "kb-suggest__list";
     this.list.setAttribute("role", "listbox");
     this.list.setAttribute("aria-label", "Search results");
     this.list.hidden = true;
@@ -180,19 +220,26 @@
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", id);
-    input.insertAdjacentElement("afterend", this.list);
-    this.list.insertAdjacentElement("afterend", this.status);
+    this.empty = document.createElement("p");
+    this.empty.className = "kb-suggest__empty";
+    this.empty.hidden = true;
+    this.help = noResultsHelp(input);
+    this.panel.appendChild(this.list);
+    this.panel.appendChild(this.empty);
+    this.panel.appendChild(this.help);
+    input.insertAdjacentElement("afterend", this.panel);
+    this.panel.insertAdjacentElement("afterend", this.status);
     var self = this;
     var timer = null;
     input.addEventListener("focus", function () { prefetchTyped(""); });
     input.addEventListener("input", function () {
       clearTimeout(timer);
       prefetchTyped(input.value);
-      timer = setTimeout(function () { self.update(); }, DELAY_MS);
+      timer = setTimeout(function () { self.update(); }, delay());
     });
     input.addEventListener("keydown", function (event) { self.key(event); });
     input.addEventListener("blur", function () { self.session.record(); });
-    this.list.addEventListener("mousedown", function (event) {
+    this.panel.addEventListener("mousedown", function (event) {
       event.preventDefault(); // keep focus in the input while a result is clicked
     });
   }
@@ -222,15 +269,14 @@
       self.list.appendChild(option);
     });
     var open = query !== "";
-    if (open && !results.length) {
-      var empty = document.createElement("li");
-      empty.className = "kb-suggest__empty";
-      empty.textContent = error ? FAILED : countText(0, query);
-      this.list.appendChild(empty);
-    }
-    this.list.hidden = !open;
+    // Nothing found: the message and the way on, outside the listbox (they are not options).
+    this.empty.textContent = error ? FAILED : countText(0, query);
+    this.list.hidden = !open || !results.length;
+    this.empty.hidden = this.help.hidden = !open || results.length > 0;
+    this.panel.hidden = !open;
     this.input.setAttribute("aria-expanded", String(open && results.length > 0));
-    this.status.textContent = !open ? "" : error ? FAILED : countText(results.length, query);
+    this.status.textContent = !open ? "" : error ? FAILED :
+      countText(results.length, query, LIMIT);
   };
 
   Combobox.prototype.options = function () {
@@ -256,7 +302,7 @@
   Combobox.prototype.key = function (event) {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
-      if (this.list.hidden) this.update();
+      if (this.panel.hidden) this.update();
       else this.move(event.key === "ArrowDown" ? 1 : -1);
     } else if (event.key === "Enter" && this.active >= 0) {
       event.preventDefault();
@@ -264,7 +310,7 @@
     } else if (event.key === "Enter") {
       this.session.record();
     } else if (event.key === "Escape") {
-      if (!this.list.hidden) {
+      if (!this.panel.hidden) {
         event.preventDefault();
         event.stopPropagation();
         this.close();
@@ -276,6 +322,7 @@
 
   Combobox.prototype.close = function () {
     this.list.hidden = true;
+    this.panel.hidden = true;
     this.active = -1;
     this.input.setAttribute("aria-expanded", "false");
     this.input.removeAttribute("aria-activedescendant");
@@ -363,6 +410,7 @@
     var list = page.querySelector("[data-kb-results]");
     var status = page.querySelector("[data-kb-search-status]");
     var form = page.querySelector("form");
+    var noResults = page.querySelector("[data-kb-no-results]");
     if (!input || !list || page.hasAttribute("data-kb-ready")) return;
     page.setAttribute("data-kb-ready", "");
     var session = new Session("site");
@@ -374,20 +422,25 @@
         item.appendChild(resultLink(result, stems, i + 1, session));
         list.appendChild(item);
       });
-      if (status) status.textContent = !query ? "" : error ? FAILED : countText(results.length, query);
+      if (status) {
+        status.textContent = !query ? "" : error ? FAILED :
+          countText(results.length, query, PAGE_LIMIT);
+      }
+      // Nothing found (or search failed): the contact path, popular articles, the topics.
+      if (noResults) noResults.hidden = !query || results.length > 0;
     }
     function run() {
       var url = new URL(location.href);
       url.searchParams.set("q", input.value);
       history.replaceState(history.state, "", url.href);
-      session.run(input.value, 50, show);
+      session.run(input.value, PAGE_LIMIT, show);
     }
     var timer = null;
     input.addEventListener("focus", function () { prefetchTyped(""); });
     input.addEventListener("input", function () {
       clearTimeout(timer);
       prefetchTyped(input.value);
-      timer = setTimeout(run, DELAY_MS);
+      timer = setTimeout(run, delay());
     });
     if (form) {
       form.addEventListener("submit", function (event) {
@@ -397,7 +450,7 @@
       });
     }
     input.value = new URLSearchParams(location.search).get("q") || "";
-    if (input.value) session.run(input.value, 50, show);
+    if (input.value) session.run(input.value, PAGE_LIMIT, show);
   }
 
   /* ---------------------------------------------------------------- highlighting */
@@ -435,14 +488,22 @@
     ".kb-suggest{position:absolute;z-index:10;top:100%;left:0;right:0;margin:.2em 0 0;",
     "padding:0;list-style:none;max-height:70vh;overflow:auto;border-radius:.3rem;",
     "background:var(--md-default-bg-color);box-shadow:var(--md-shadow-z2)}",
-    ".kb-suggest li{margin:0!important}",
+    ".kb-suggest__list{margin:0;padding:0;list-style:none}.kb-suggest li{margin:0!important}",
     ".kb-suggest [aria-selected=true] .kb-hit{background:var(--md-accent-fg-color--transparent)}",
-    ".kb-suggest__empty{padding:.6em .8em}",
-    ".kb-hit{display:block;padding:.5em .8em;color:var(--md-default-fg-color)!important}",
+    ".kb-suggest__empty{margin:0;padding:.6em .8em}",
+    ".kb-suggest__help{margin:0;padding:0 .8em .6em}",
+    // Sizes in rem (material's root is 20 px): the dialog sits outside .md-typeset, whose
+    // body text is 10 px, so em sizes there shrank to 7.5-10 px. Title 17, snippet 15,
+    // category 14 px; only the title is link-coloured, underlined on hover.
+    ".kb-hit{display:block;padding:.5em .8em;line-height:1.4;text-decoration:none!important;",
+    "color:var(--md-default-fg-color)!important}",
     ".kb-hit:hover{background:var(--md-accent-fg-color--transparent)}",
-    ".kb-hit__title{display:block;font-weight:700;color:var(--md-typeset-a-color)}",
-    ".kb-hit__category{display:block;font-size:.75em;color:var(--md-default-fg-color--light)}",
-    ".kb-hit__snippet{display:block;font-size:.85em}",
+    ".kb-hit__title{display:block;font-size:.85rem;font-weight:700;",
+    "color:var(--md-typeset-a-color)}",
+    ".kb-hit:hover .kb-hit__title,.kb-hit:focus .kb-hit__title{text-decoration:underline}",
+    ".kb-hit__category{display:block;font-size:.7rem;color:var(--md-default-fg-color--light)}",
+    ".kb-hit__snippet{display:block;font-size:.75rem}",
+    ".kb-suggest__empty,.kb-suggest__help{font-size:.75rem}",
     ".kb-hit mark{background:var(--md-typeset-mark-color);color:inherit}",
     ".kb-results{list-style:none;padding:0}.kb-results li{margin-left:0!important}",
     ".kb-hsearch{width:min(40rem,94vw);margin:8vh auto auto;padding:.8rem;border:0;",
