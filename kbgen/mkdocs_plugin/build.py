@@ -6,9 +6,6 @@ preview's fast path, incremental.py)."""
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +17,7 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 from mkdocs.plugins import BasePlugin
 
 from kbgen.errors import KbgenError
+from kbgen.files import replace_dir
 from kbgen.mkdocs_plugin import incremental
 
 if TYPE_CHECKING:
@@ -81,18 +79,12 @@ def build_site(config_file: Path, *, drafts: bool | None = None, strict: bool | 
     capture = Capture()
     config.plugins["kbgen-capture"] = capture
     target = Path(site_dir or config.site_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    config.site_dir = str(staging)
-    try:
-        mkdocs_build(config)
-    except (PluginError, Abort, ConfigurationError) as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise KbgenError(str(exc)) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _swap_in(staging, target)
+    with replace_dir(target) as staging:  # readers see the old site or the new one
+        config.site_dir = str(staging)
+        try:
+            mkdocs_build(config)
+        except (PluginError, Abort, ConfigurationError) as exc:
+            raise KbgenError(str(exc)) from None
     return SiteBuild(target, config, plugin, capture)
 
 
@@ -108,14 +100,3 @@ def _config(config_file: Path, plugin_options: dict):
     for key, value in plugin_options.items():
         plugin.config[key] = value
     return config, plugin
-
-
-def _swap_in(staging: Path, target: Path) -> None:
-    """Replace the folder `target` with `staging` (two renames; readers see one or the other
-    except for the instant between them)."""
-    old = target.with_name(f".{target.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staging, target)
-    shutil.rmtree(old, ignore_errors=True)

@@ -28,9 +28,11 @@ import struct
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import numpy as np
+
+from kbgen.files import open_atomic, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +81,7 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
 
 
 def bert_graph(weights: dict[str, np.ndarray], heads: int, layers: int, eps: float,
-               data: BinaryIO, location: str):
+               data: IO[bytes], location: str):
     """The ONNX model of a BERT sentence encoder over `weights` (names without "bert.").
 
     The large weights are written to `data` (the file `location`, beside the model: ONNX's
@@ -272,24 +274,13 @@ class SentenceModel:
         weights = {key[len(prefix):]: value for key, value in weights.items()
                    if key.startswith(prefix)}
         data_name = path.with_suffix(".weights").name
-        fd, data_tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:
-            with os.fdopen(fd, "wb") as data:
+            with open_atomic(path.with_suffix(".weights"), "wb", encoding=None) as data:
                 model = bert_graph(weights, heads, layers, eps, data, data_name)
-            os.replace(data_tmp, path.with_suffix(".weights"))
-        except BaseException as exc:
-            Path(data_tmp).unlink(missing_ok=True)
-            if isinstance(exc, ModelError):
-                raise ModelError(f"{folder}: {exc}") from None
-            raise
-        fd, model_tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(model.SerializeToString())
-            os.replace(model_tmp, path)  # last: its presence means both files are whole
-        except BaseException:
-            Path(model_tmp).unlink(missing_ok=True)
-            raise
+        except ModelError as exc:
+            raise ModelError(f"{folder}: {exc}") from None
+        # Last: the graph file's presence means both files are whole.
+        write_atomic(path, model.SerializeToString())
         return str(path)
 
     def _tokenizer(self, folder: Path):

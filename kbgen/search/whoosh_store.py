@@ -11,8 +11,6 @@ Typo correction's vocabulary is a JSON file beside the index (`VOCABULARY_FILE`)
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
@@ -25,6 +23,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.scoring import BM25F, BM25FScorer, bm25
 
 from kbgen.errors import KbgenError
+from kbgen.files import write_json_atomic
 from kbgen.search.analysis import words
 from kbgen.search.docs import IndexEntry, SearchDoc
 from kbgen.search.fuzzy import Speller
@@ -111,10 +110,7 @@ def _entry_fields(entry: IndexEntry, content_hash: str, terms: FieldTerms) -> di
 
 
 def _write_vocabulary(index_dir: Path, counts: dict[str, int]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=index_dir, prefix=".vocabulary-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(counts, handle, ensure_ascii=False, separators=(",", ":"))
-    os.replace(tmp, index_dir / VOCABULARY_FILE)
+    write_json_atomic(index_dir / VOCABULARY_FILE, counts, compact=True)
 
 
 def _is_current(index_dir: Path) -> bool:
