@@ -190,3 +190,16 @@ def test_revisions_name_the_git_commit_that_introduced_them(tmp_path):
     assert run_kbgen("build", cwd=root).returncode == 0
     history = json.loads((root / ".kbgen" / "revisions.json").read_text())["articles"]
     assert history["reset-password"][0]["commit"] == head
+
+
+def test_two_builds_in_one_second_keep_the_newest_revision_first():
+    from kbgen.analytics.revisions import revision_rows
+
+    # Both revisions recorded within one second: the history's order (newest first) decides,
+    # whatever their hashes sort as.
+    for newer, older in (("aaaaaaaaaaaa", "ffffffffffff"), ("ffffffffffff", "aaaaaaaaaaaa")):
+        history = [{"rev": newer, "since": "2026-12-07T18:00:00Z"},
+                   {"rev": older, "since": "2026-12-07T18:00:00Z"}]
+        counts = {rev: {"views": 0, "view_sessions": 0, "contacted": 0, "helpful": 1,
+                        "not_helpful": 0, "first": None} for rev in (newer, older)}
+        assert [row["rev"] for row in revision_rows(counts, history)] == [newer, older]

@@ -134,7 +134,11 @@ def revision_rows(counts: dict[str, dict], history: list[dict[str, Any]]) -> lis
             "contacted_sessions": c["contacted"],
             "contact_after_view": ratio(c["contacted"], c["view_sessions"]),
         })
-    rows.sort(key=lambda r: (r["since"] or "", r["rev"]), reverse=True)
+    # Newest first by `since`; two builds within one second record the same `since`, so the
+    # history's own order (newest first) breaks the tie, then revisions it does not know.
+    order = {entry.get("rev"): -n for n, entry in reversed(list(enumerate(history)))}
+    rows.sort(key=lambda r: (r["since"] or "", order.get(r["rev"], -len(history) - 1),
+                             r["rev"]), reverse=True)
     return rows
 
 
