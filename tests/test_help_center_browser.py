@@ -105,8 +105,10 @@ def test_faq_questions_show_a_marker_are_bold_and_open_from_the_keyboard(page, s
     details = page.locator("details.kb-faq").first
     expect(details).to_have_attribute("open", "")
     expect(details.locator(".kb-faq__answer")).to_be_visible()
-    opened = summary.evaluate("s => getComputedStyle(s, '::before').transform")
-    assert opened != closed, "the chevron turns when the answer opens"
+    # The chevron turns (a .15 s transition): wait for it rather than read it mid-way.
+    page.wait_for_function(
+        "([s, closed]) => getComputedStyle(s, '::before').transform !== closed",
+        arg=[summary.element_handle(), closed], timeout=5000)
     outline = summary.evaluate("s => getComputedStyle(s).outlineStyle")
     assert outline != "none", "the focused question shows a focus ring"
     page.keyboard.press("Space")
