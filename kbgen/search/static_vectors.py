@@ -1,0 +1,512 @@
+"""Search by meaning without a server: the help center's own token vectors.
+
+The semantic re-ranker (`kbgen.search.semantic`) runs a transformer for every query, which a
+static host cannot do. This module gives the browser a cheap stand-in: a vector per
+WordPiece token of the model's vocabulary, so a query's vector is the mean of its tokens'
+vectors (fetched like postings), compared with a vector per entry. Built at `kbgen build`
+time when the model is installed:
+
+1. *distilled* vectors: each token embedded alone by the model (`[CLS] token [SEP]`), once
+   per model and machine (kept in kbgen's cache folder, `kbgen.search.embedding_cache`);
+2. *fitted* to the help center's own text: the model embeds the help center's sentences
+   (titles, FAQ questions, descriptions, headings and body sentences, up to a budget); the
+   tokens' vectors are then chosen so that the mean of a sentence's token vectors comes
+   closest to the model's embedding of the sentence (least squares), with a ridge towards
+   the distilled vectors. Tokens the help center never uses keep their distilled vectors,
+   which is what lets "crossed out" find "strikethrough". The problem is sparse (a sentence
+   holds a few tokens) and is solved by conjugate gradients on the normal equations, all
+   output dimensions at once;
+3. reduced to `DIMS` dimensions (the leading directions of the help center's sentence
+   embeddings, uncentred, so cosines keep the model's geometry and the engine's mix weight
+   carries over) and stored as int8 with a scale per token.
+
+Each entry (an article's title and keywords, an FAQ question: `semantic.entry_text`) gets the
+model's own embedding, reduced the same way and stored as int8: the query side is the
+approximation, the entry side is exact.
+
+The result (`StaticVectors`) is kept as `static.npz` beside the engine's index, refitted only
+when the fitted text or the model changed (`fit_key`), and drives
+
+- the browser index's vector files (`browser_files`: `search-vectors.js` reads them), and
+- `kbgen search --static`: the engine's lexical ranking mixed with these vectors exactly as
+  the browser mixes them (`StaticSemantic`, used by `kbgen.search.semantic_mix`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import time
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kbgen.files import open_atomic
+from kbgen.search.docs import IndexEntry, SearchDoc, entries
+
+if TYPE_CHECKING:
+    import numpy as np
+
+log = logging.getLogger(__name__)
+
+STATIC_FILE = "static.npz"
+FORMAT = 1
+DIMS = 64                  # dimensions shipped (PCA of the help center's sentences)
+RIDGE = 1.0                # pull towards the distilled vectors: as much as this many
+                           # sentences of average length holding the token
+CG_STEPS = 60              # conjugate-gradient iterations (converged well before, measured)
+MAX_SENTENCES = 12_000     # body sentences fitted at most (titles etc. always are)
+SENTENCE_WORDS = (3, 40)   # shorter sentences say little, longer ones are cut
+VOCAB_BUCKET = 128         # token vectors per browser file (by token id)
+
+
+# ---------------------------------------------------------------------------- sentences
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def entry_sentences(entry: IndexEntry) -> list[str]:
+    """The texts of one entry the fit learns from: its title (with keywords), description,
+    headings and body sentences (the body's are the ones `training_texts` may leave out)."""
+    from kbgen.search.semantic import entry_text
+
+    found = [entry_text(entry)]
+    found += [t for t in (entry.description, *entry.headings.split("\n")) if t.strip()]
+    return found
+
+
+def _body_sentences(body: str) -> list[str]:
+    low, high = SENTENCE_WORDS
+    result = []
+    for part in _SENTENCE_END.split(body):
+        tokens = part.split()
+        if len(tokens) >= low:
+            result.append(" ".join(tokens[:high]))
+    return result
+
+
+def training_texts(items: Sequence[IndexEntry]) -> list[str]:
+    """The help center's sentences the fit learns from, deterministic: every entry's own
+    texts, then body sentences taken in turn from each entry (first sentences first) until
+    MAX_SENTENCES."""
+    texts: dict[str, None] = {}
+    for entry in items:
+        for text in entry_sentences(entry):
+            texts.setdefault(" ".join(text.split()), None)
+    bodies = [_body_sentences(entry.body) for entry in items]
+    taken, depth = 0, 0
+    while taken < MAX_SENTENCES and any(depth < len(b) for b in bodies):
+        for sentences in bodies:
+            if depth < len(sentences) and taken < MAX_SENTENCES:
+                if sentences[depth] not in texts:
+                    texts[sentences[depth]] = None
+                    taken += 1
+        depth += 1
+    return list(texts)
+
+
+# ---------------------------------------------------------------------------- the fit
+
+
+def distilled_vectors(model, ident: str) -> np.ndarray:
+    """Every vocabulary token embedded alone (float32, vocab x dims, unit rows), from
+    kbgen's cache folder when this model's were computed before on this machine."""
+    import numpy as np
+
+    from kbgen import progress
+    from kbgen.search.embedding_cache import cache_dir
+
+    base = cache_dir()
+    path = None
+    if base is not None:
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", ident)
+        path = base / "static" / f"distilled-{safe}.npy"
+        if path.is_file():
+            try:
+                found = np.load(path, allow_pickle=False)
+                if found.shape == (model.tokenizer.get_vocab_size(), model.dims):
+                    return found
+            except (OSError, ValueError):
+                pass
+    tokenizer = model.tokenizer
+    size = tokenizer.get_vocab_size()
+    start, end = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    out = np.zeros((size, model.dims), dtype=np.float32)
+    batch = 512
+    batches = [list(range(s, min(size, s + batch))) for s in range(0, size, batch)]
+    with progress.task("Embedding the model's tokens (once per machine)", size,
+                       "tokens") as bar:
+        from concurrent.futures import ThreadPoolExecutor
+
+        def run(ids: list[int]):
+            return model._run([[start, i, end] for i in ids])
+
+        with ThreadPoolExecutor(max(1, model.threads)) as pool:
+            for ids, vectors in zip(batches, pool.map(run, batches), strict=True):
+                out[ids[0]:ids[-1] + 1] = vectors
+                bar.advance(len(ids))
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open_atomic(path, "wb", encoding=None) as handle:
+                np.save(handle, out)
+        except OSError as exc:
+            log.warning("cannot keep the model's token vectors in %s (%s)", path, exc)
+    return out
+
+
+def _sparse_rows(token_lists: Sequence[Sequence[int]]):
+    """The sentences x tokens averaging matrix, as (rows, columns, values) of its nonzeros
+    (a sentence's repeated token adds up), over the distinct tokens `used`."""
+    import numpy as np
+
+    rows, cols, vals = [], [], []
+    for n, ids in enumerate(token_lists):
+        if not ids:
+            continue
+        share = 1.0 / len(ids)
+        counts: dict[int, int] = {}
+        for i in ids:
+            counts[i] = counts.get(i, 0) + 1
+        for i, c in counts.items():
+            rows.append(n)
+            cols.append(i)
+            vals.append(c * share)
+    used, local = np.unique(np.array(cols, dtype=np.int64), return_inverse=True)
+    return np.array(rows, dtype=np.int64), local, np.array(vals), used
+
+
+class _Sparse:
+    """y = A x and x = A^T y for a sparse matrix given by its nonzeros (numpy only: one
+    `bincount` over every nonzero and column at once)."""
+
+    def __init__(self, rows, cols, vals, shape, width):
+        import numpy as np
+
+        self.rows, self.cols, self.vals, self.shape = rows, cols, vals[:, None], shape
+        offsets = np.arange(width)
+        self.flat_rows = (rows[:, None] * width + offsets).ravel()
+        self.flat_cols = (cols[:, None] * width + offsets).ravel()
+
+    def dot(self, x):
+        import numpy as np
+
+        sums = np.bincount(self.flat_rows, weights=(self.vals * x[self.cols]).ravel(),
+                           minlength=self.shape[0] * x.shape[1])
+        return sums.reshape(self.shape[0], x.shape[1])
+
+    def tdot(self, y):
+        import numpy as np
+
+        sums = np.bincount(self.flat_cols, weights=(self.vals * y[self.rows]).ravel(),
+                           minlength=self.shape[1] * y.shape[1])
+        return sums.reshape(self.shape[1], y.shape[1])
+
+
+def fit_tokens(token_lists: Sequence[Sequence[int]], targets: np.ndarray, prior: np.ndarray,
+               ridge: float | None = None, steps: int | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Token vectors V minimising |A V - targets|^2 + ridge |V - prior[used]|^2 (A: each
+    sentence's token mean), for the tokens the sentences use; returns (used ids, V).
+
+    `ridge` (default: RIDGE times the mean of 1/length^2 over the sentences) makes the
+    distilled vector count as much as RIDGE average sentences holding the token, so a
+    token the help center uses once moves halfway and a common one follows the text.
+    Conjugate gradients on the normal equations (A^T A + ridge I) D = A^T (targets -
+    A prior), V = prior + D, every column at once (each has its own step sizes)."""
+    import numpy as np
+
+    steps = CG_STEPS if steps is None else steps
+    rows, cols, vals, used = _sparse_rows(token_lists)
+    if ridge is None:  # a sentence of n tokens adds (1/n)^2 to its tokens' diagonal
+        lengths = np.array([len(ids) for ids in token_lists if ids], dtype=np.float64)
+        ridge = RIDGE * float(np.mean(1.0 / lengths**2)) if len(lengths) else RIDGE
+    a = _Sparse(rows, cols, vals, (len(token_lists), len(used)), targets.shape[1])
+    base = prior[used].astype(np.float64)
+    residual = targets.astype(np.float64) - a.dot(base)
+
+    def normal(x):
+        return a.tdot(a.dot(x)) + ridge * x
+
+    d = np.zeros_like(base)
+    r = a.tdot(residual)
+    p = r.copy()
+    rr = (r * r).sum(axis=0)
+    start = rr.copy()
+    for _ in range(steps):
+        if (rr <= 1e-12 * np.maximum(start, 1e-30)).all():
+            break
+        q = normal(p)
+        alpha = rr / np.maximum((p * q).sum(axis=0), 1e-30)
+        d += alpha * p
+        r -= alpha * q
+        new = (r * r).sum(axis=0)
+        p = r + (new / np.maximum(rr, 1e-30)) * p
+        rr = new
+    return used, base + d
+
+
+def principal_directions(vectors: np.ndarray, dims: int) -> np.ndarray:
+    """The `dims` leading principal directions of `vectors` (uncentred: the eigenvectors
+    of their dims x dims Gram matrix), as columns."""
+    import numpy as np
+
+    rows = vectors.astype(np.float64)
+    values, vecs = np.linalg.eigh(rows.T @ rows)
+    basis = vecs[:, np.argsort(-values)[:dims]]
+    # a fixed sign per direction, so equal inputs give equal files
+    signs = np.sign(basis[np.abs(basis).argmax(axis=0), np.arange(basis.shape[1])])
+    return basis * np.where(signs == 0, 1, signs)
+
+
+def quantise_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """int8 rows and a float scale per row (value = int8 x scale)."""
+    import numpy as np
+
+    peak = np.abs(vectors).max(axis=1)
+    scale = np.where(peak > 0, peak / 127.0, 1.0)
+    q = np.clip(np.rint(vectors / scale[:, None]), -127, 127).astype(np.int8)
+    return q, scale.astype(np.float32)
+
+
+# ---------------------------------------------------------------------------- the result
+
+
+@dataclass
+class StaticVectors:
+    """What the browser and `kbgen search --static` rank with."""
+
+    key: str                 # fit_key of what was fitted
+    vocab: list[str]         # the model's WordPiece vocabulary, by token id
+    tokens: np.ndarray       # int8 (vocab, DIMS)
+    scales: np.ndarray       # float32 (vocab,): token vector = tokens[i] * scales[i]
+    keys: list[str]          # entry keys (article id, id#anchor), in the engine's order
+    entries: np.ndarray      # int8 (entries, DIMS): each entry's unit vector x 127
+    unknown: str = "[UNK]"
+
+    def save(self, path: Path) -> None:
+        import numpy as np
+
+        meta = json.dumps({"format": FORMAT, "key": self.key, "keys": self.keys,
+                           "vocab": self.vocab, "unknown": self.unknown})
+        with open_atomic(path, "wb", encoding=None) as handle:
+            np.savez(handle, tokens=self.tokens, scales=self.scales, entries=self.entries,
+                     meta=np.array(meta))
+
+    @classmethod
+    def load(cls, path: Path) -> StaticVectors | None:
+        import numpy as np
+
+        if not path.is_file():
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(str(data["meta"]))
+                if meta.get("format") != FORMAT:
+                    return None
+                return cls(meta["key"], meta["vocab"], data["tokens"], data["scales"],
+                           meta["keys"], data["entries"], meta.get("unknown", "[UNK]"))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("ignoring the static vectors in %s (%s); run kbgen build", path, exc)
+            return None
+
+
+def fit_key(items: Sequence[IndexEntry], ident: str) -> str:
+    """Changes when anything the fit reads changes: the model, the settings, the texts."""
+    digest = hashlib.sha256(json.dumps(
+        [FORMAT, ident, DIMS, RIDGE, CG_STEPS, MAX_SENTENCES, SENTENCE_WORDS]).encode())
+    from kbgen.search.semantic import entry_text
+
+    for entry in items:
+        for text in (entry.key, entry_text(entry), entry.description, entry.headings,
+                     entry.body):
+            digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()[:24]
+
+
+def fit(items: Sequence[IndexEntry], folder: Path) -> StaticVectors:
+    """Fit the help center's token vectors and embed its entries (see the module's doc)."""
+    import numpy as np
+
+    from kbgen.search.semantic import _embed, entry_text, load_model, model_id
+
+    model = load_model(folder)
+    ident = model_id(folder)
+    prior = distilled_vectors(model, ident)
+    texts = training_texts(items)
+    targets, _ = _embed(texts, folder, cache=True,
+                        label="Embedding sentences for the static search by meaning")
+    entry_vectors, _ = _embed([entry_text(e) for e in items], folder, cache=True)
+    basis = principal_directions(targets, DIMS)
+    token_lists = [ids[1:-1] for ids in model.token_ids(texts)]
+    reduced = prior @ basis
+    used, fitted = fit_tokens(token_lists, targets @ basis, reduced)
+    reduced[used] = fitted
+    tokens, scales = quantise_rows(reduced)
+    own = entry_vectors @ basis
+    own /= np.maximum(np.linalg.norm(own, axis=1, keepdims=True), 1e-12)
+    entry_q = np.clip(np.rint(own * 127), -127, 127).astype(np.int8)
+    vocab = [""] * model.tokenizer.get_vocab_size()
+    for token, n in model.tokenizer.get_vocab().items():
+        vocab[n] = token
+    return StaticVectors(fit_key(items, ident), vocab, tokens, scales,
+                         [e.key for e in items], entry_q)
+
+
+def update(docs: Sequence[SearchDoc], index_dir: Path, folder: Path | None
+           ) -> StaticVectors | None:
+    """The static vectors of `docs` (fitted again only when their text or the model
+    changed), kept in `index_dir/static.npz`; None (and the file removed) without a model."""
+    path = Path(index_dir) / STATIC_FILE
+    if folder is None:
+        path.unlink(missing_ok=True)
+        return None
+    from kbgen.search.semantic import model_id
+
+    items = [entry for doc in docs for entry in entries(doc)]
+    key = fit_key(items, model_id(folder))
+    found = StaticVectors.load(path)
+    if found is not None and found.key == key:
+        return found
+    started = time.perf_counter()
+    vectors = fit(items, folder)
+    vectors.save(path)
+    log.info("static search by meaning: token vectors fitted in %.1f s",
+             time.perf_counter() - started)
+    return vectors
+
+
+# ---------------------------------------------------------------------------- WordPiece
+
+
+def _is_punctuation(ch: str) -> bool:
+    code = ord(ch)
+    if 33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126:
+        return True
+    return unicodedata.category(ch).startswith("P")
+
+
+def _is_cjk(code: int) -> bool:
+    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2A6DF
+            or 0x2A700 <= code <= 0x2B73F or 0x2B740 <= code <= 0x2B81F
+            or 0x2B820 <= code <= 0x2CEAF or 0xF900 <= code <= 0xFAFF
+            or 0x2F800 <= code <= 0x2FA1F)
+
+
+def bert_words(text: str) -> list[str]:
+    """BERT's uncased pre-tokenization: control characters dropped, CJK characters apart,
+    accents stripped, lower case, split at white space and at each punctuation character
+    (twin: search-vectors.js `bertWords`)."""
+    out: list[str] = []
+    for ch in text:
+        code = ord(ch)
+        if code == 0 or code == 0xFFFD or (unicodedata.category(ch).startswith("C")
+                                          and ch not in "\t\n\r"):
+            continue
+        if _is_cjk(code):
+            out += [" ", ch, " "]
+        elif ch in "\t\n\r" or unicodedata.category(ch) == "Zs":
+            out.append(" ")
+        else:
+            out.append(ch)
+    cleaned = unicodedata.normalize("NFD", "".join(out).lower())
+    cleaned = "".join(ch for ch in cleaned if unicodedata.category(ch) != "Mn")
+    found: list[str] = []
+    for piece in cleaned.split():
+        current = ""
+        for ch in piece:
+            if _is_punctuation(ch):
+                if current:
+                    found.append(current)
+                    current = ""
+                found.append(ch)
+            else:
+                current += ch
+        if current:
+            found.append(current)
+    return found
+
+
+def wordpiece(text: str, vocab: dict[str, int], unknown: str = "[UNK]",
+              max_chars: int = 100) -> list[str]:
+    """The WordPiece tokens of `text` (greedy longest match first; a word that cannot be
+    cut into known pieces is `unknown`) (twin: search-vectors.js `wordPiece`)."""
+    tokens: list[str] = []
+    for word in bert_words(text):
+        if len(word) > max_chars:
+            tokens.append(unknown)
+            continue
+        pieces: list[str] = []
+        start = 0
+        while start < len(word):
+            end = len(word)
+            found = None
+            while start < end:
+                piece = word[start:end] if start == 0 else "##" + word[start:end]
+                if piece in vocab:
+                    found = piece
+                    break
+                end -= 1
+            if found is None:
+                pieces = [unknown]
+                break
+            pieces.append(found)
+            start = end
+        tokens += pieces
+    return tokens
+
+
+# ---------------------------------------------------------------------------- scoring
+
+
+class StaticSemantic:
+    """`kbgen.search.semantic.Semantic`'s interface over static vectors, for
+    `kbgen.search.semantic_mix.with_meaning`: what the browser computes (twin:
+    search-vectors.js)."""
+
+    def __init__(self, vectors: StaticVectors):
+        import numpy as np
+
+        self.static = vectors
+        self.keys = vectors.keys
+        self.position = {key: n for n, key in enumerate(vectors.keys)}
+        self.vocab = {token: n for n, token in enumerate(vectors.vocab)}
+        rows = vectors.entries.astype(np.float64)
+        self.vectors = rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+
+    def knows(self, word: str) -> bool:
+        """Whether `word` is one whole token of the model's vocabulary."""
+        pieces = wordpiece(word, self.vocab, self.static.unknown)
+        return len(pieces) == 1 and pieces[0] != self.static.unknown
+
+    def query_vector(self, text: str):
+        """The mean of the text's token vectors (None if it has no tokens)."""
+        import numpy as np
+
+        ids = [self.vocab[t] for t in wordpiece(text, self.vocab, self.static.unknown)]
+        if not ids:
+            return None
+        rows = self.static.tokens[ids].astype(np.float64) * \
+            self.static.scales[ids].astype(np.float64)[:, None]
+        return rows.sum(axis=0) / len(ids)
+
+    def similarities(self, text: str):
+        """Cosine of the query's vector and each entry's (zeros for a query of no tokens)."""
+        import numpy as np
+
+        vector = self.query_vector(text)
+        norm = float(np.linalg.norm(vector)) if vector is not None else 0.0
+        if not norm:
+            return np.zeros(len(self.keys))
+        return self.vectors @ (vector / norm)
+
+
+def open_static(index_dir: Path) -> StaticSemantic | None:
+    """The index's static vectors ready to score, or None (built without the model)."""
+    found = StaticVectors.load(Path(index_dir) / STATIC_FILE)
+    return StaticSemantic(found) if found is not None else None
