@@ -35,7 +35,7 @@ from kbgen.search.engine import Ranking, build_index, open_index
 REPO = Path(__file__).resolve().parent.parent
 
 
-SEARCH_SCRIPTS = ("search-ranking.js", "search-api.js", "search.js")  # in theme/main.html's order
+SEARCH_SCRIPTS = ("search-vectors.js", "search-ranking.js", "search-api.js", "search.js")  # in theme/main.html's order
 
 
 def search_scripts_page(site: Path) -> None:

@@ -50,15 +50,19 @@ def _print_hits(query: str, hits: list[Hit]) -> None:
 @click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000),
               help="How many articles to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per query).")
+@click.option("--static", "static", is_flag=True,
+              help="Rank as the static site's search box does without a help API (the "
+                   "lexical ranking with the build's static vectors, if it fitted them).")
 @config_option
-def search(query: str, limit: int, as_json: bool, config_file: str | None) -> None:
+def search(query: str, limit: int, as_json: bool, static: bool,
+           config_file: str | None) -> None:
     """Search the built help center like a customer would.
 
     QUERY '-' reads one query per line from standard input (the index is loaded once);
     with --json each query prints one JSON object per line.
     """
     project = load_project(config_file)
-    with open_index(project.index_dir) as idx:
+    with open_index(project.index_dir, static=static) as idx:
         if query == "-":
             if as_json:
                 run_batch(idx, sys.stdin, sys.stdout, limit)

@@ -17,7 +17,10 @@ Nothing is downloaded until a customer starts searching, and then only what the 
 - `v/<letter>.<hash>.json`: the vocabulary typo correction draws from (word -> entries
   holding it), by first letter;
 - `d/<n>.<hash>.json`: the result rows (title, url, category, snippet, anchor) in chunks of
-  entries.
+  entries;
+- `s/<key>.<hash>.json` (only when the build fitted static vectors: search by meaning on a
+  static host, `kbgen.search.static_vectors`): WordPiece vocabulary pieces, token vectors
+  and entry vectors; `meta.vectors` holds their settings, `meta.hashes.s` their hashes.
 
 Deploys are atomic for readers (as with Pagefind's entry file): every file but entry.json is
 named by its content (8 hex digits of its SHA-256), so a file name never changes meaning, a
@@ -44,7 +47,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from kbgen.files import replace_dir, write_atomic
 from kbgen.search.analysis import INDEX_STOP_WORDS, QUERY_STOP_WORDS
@@ -54,6 +57,9 @@ from kbgen.search.porter import stem as porter_stem
 from kbgen.search.ranking import FIELD_REPEATS, QUESTION_SHARE, Ranking
 from kbgen.search.snippet import MAX_CHARS
 from kbgen.search.terms import TEXT_FIELDS, AnalysedEntry, FieldTerms, analysed_entries
+
+if TYPE_CHECKING:
+    from kbgen.search.static_vectors import StaticVectors
 
 log = logging.getLogger(__name__)
 
@@ -287,14 +293,27 @@ def build_browser_index(articles: Iterable[object],
                         categories: Mapping[str, str | Titled] | None = None,
                         ranking: Ranking | None = None,
                         analysed: Mapping[str, list[AnalysedEntry]] | None = None,
+                        vectors: StaticVectors | None = None,
                         ) -> dict[str, object]:
     """{path under search/kb/: JSON value} for Articles or SearchDocs (`analysed`: their
-    entries' words if the caller has them already, `kbgen.search.terms.analyse`)."""
+    entries' words if the caller has them already, `kbgen.search.terms.analyse`;
+    `vectors`: the static search by meaning's, `kbgen.search.static_vectors`: `s/` files
+    and `meta.vectors`)."""
     docs = [a if isinstance(a, SearchDoc) else doc_from_article(a) for a in articles]
-    return KbIndex(docs, _category_titles(categories), ranking, analysed).files()
+    index = KbIndex(docs, _category_titles(categories), ranking, analysed)
+    files = index.files()
+    if vectors is not None:
+        from kbgen.search.static_vectors import browser_files
+
+        r = index.ranking
+        parts, section = browser_files(vectors, r.semantic_weight, r.semantic_candidates,
+                                       r.semantic_floor)
+        cast(dict, files["meta.json"])["vectors"] = section
+        files.update({f"s/{key}.json": value for key, value in parts.items()})
+    return files
 
 
-_HASHED = re.compile(rf"(?:[tvd]/[^/]+|meta)\.[0-9a-f]{{{HASH_CHARS}}}\.json")
+_HASHED = re.compile(rf"(?:[tvds]/[^/]+|meta)\.[0-9a-f]{{{HASH_CHARS}}}\.json")
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
@@ -331,6 +350,9 @@ def publish(files: Mapping[str, object]) -> dict[str, str]:
         "v": [named["v", letter][0] for letter in meta["letters"]],
         "d": [named["d", str(n)][0] for n in range(sum(1 for kind, _ in named if kind == "d"))],
     }
+    if "vectors" in meta:  # static_vectors.browser_files: key -> hash
+        meta["hashes"]["s"] = {key: digest for (kind, key), (digest, _) in named.items()
+                               if kind == "s"}
     meta_text = _text(meta)
     meta_name = f"meta.{_hash(meta_text)}.json"
     out = {ENTRY: _text({"format": FORMAT, "meta": meta_name}), meta_name: meta_text}
@@ -342,7 +364,8 @@ def publish(files: Mapping[str, object]) -> dict[str, str]:
 def write_browser_index(articles: Iterable[object], site_dir: Path,
                         categories: Mapping[str, str | Titled] | None = None,
                         analysed: Mapping[str, list[AnalysedEntry]] | None = None,
-                        *, keep_previous: bool = False) -> None:
+                        *, keep_previous: bool = False,
+                        vectors: StaticVectors | None = None) -> None:
     """Write the browser index under site_dir/search/kb/, replacing the previous one whole
     (builds write into a fresh site folder: no earlier build's hashed files are kept).
 
@@ -351,7 +374,8 @@ def write_browser_index(articles: Iterable[object], site_dir: Path,
     still reading the previous build finds all of its files."""
     target = Path(site_dir).joinpath(*INDEX_DIR)
     target.parent.mkdir(parents=True, exist_ok=True)
-    files = publish(build_browser_index(articles, categories, analysed=analysed))
+    files = publish(build_browser_index(articles, categories, analysed=analysed,
+                                        vectors=vectors))
     if keep_previous and (target / ENTRY).is_file():
         _add_beside(target, files)
         return

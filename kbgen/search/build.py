@@ -85,7 +85,8 @@ def run(job: SearchJob, send_related: Callable[[Related], None] | None = None) -
             send_related(related)
     build_index(docs, job.state_dir / "search-index", analysed)
     _semantic_vectors(docs, job.state_dir / "search-index", job.semantic_model)
-    write_browser_index(docs, job.site_dir, job.categories, analysed)
+    vectors = _static_vectors(docs, job.state_dir / "search-index", job.semantic_model)
+    write_browser_index(docs, job.site_dir, job.categories, analysed, vectors=vectors)
     return related
 
 
@@ -102,6 +103,17 @@ def _semantic_vectors(docs: Sequence[SearchDoc], index_dir: Path, model: Path | 
     if computed:
         log.info("semantic search: %d entries embedded in %.1f s", computed,
                  time.perf_counter() - started)
+
+
+def _static_vectors(docs: Sequence[SearchDoc], index_dir: Path, model: Path | None):
+    """The static search by meaning's vectors (`kbgen.search.static_vectors`), or None
+    without the model (the browser index is then lexical)."""
+    if model is None:
+        (index_dir / "static.npz").unlink(missing_ok=True)
+        return None
+    from kbgen.search import static_vectors
+
+    return static_vectors.update(docs, index_dir, model)
 
 
 def related_key(articles: Sequence[ArticleText], per_article: int) -> str:

@@ -31,6 +31,7 @@ from kbgen.search.query import MAX_QUERY_CHARS, QueryPlan, QueryReader
 from kbgen.search.ranking import Ranking
 from kbgen.search.semantic import Semantic, open_semantic
 from kbgen.search.semantic_mix import with_meaning
+from kbgen.search.static_vectors import StaticSemantic, open_static
 from kbgen.search.terms import AnalysedEntry
 
 # Indexes written before the Whoosh storage had a module of its own name the tokenizer here
@@ -65,10 +66,15 @@ def build_index(articles: Iterable[object], index_dir: Path,
     )
 
 
-def open_index(index_dir: Path, ranking: Ranking | None = None) -> SearchIndex:
+def open_index(index_dir: Path, ranking: Ranking | None = None, *,
+               static: bool = False) -> SearchIndex:
+    """`static`: rank as the static site's browser search does (`kbgen search --static`):
+    the lexical engine mixed with the static vectors (`kbgen.search.static_vectors`) when
+    the build fitted them, instead of the semantic re-ranker."""
     ranking = ranking or Ranking()
     index_dir = Path(index_dir)
-    return SearchIndex(whoosh_store.open_store(index_dir, ranking), ranking, index_dir)
+    return SearchIndex(whoosh_store.open_store(index_dir, ranking), ranking, index_dir,
+                       static=static)
 
 
 class SearchIndex:
@@ -79,8 +85,9 @@ class SearchIndex:
     _fast = True
 
     def __init__(self, store: whoosh_store.WhooshStore, ranking: Ranking,
-                 index_dir: Path | None = None):
+                 index_dir: Path | None = None, *, static: bool = False):
         self.ranking = ranking
+        self._static = static
         self._store = store
         self._index_dir = index_dir
         self._reset()
@@ -88,9 +95,10 @@ class SearchIndex:
     def _reset(self) -> None:
         """Start afresh on the store's current searcher (after open or refresh)."""
         self._query = QueryReader(self.ranking, self._store, self._store.postings)
-        self._semantic: Semantic | None = None
+        self._semantic: Semantic | StaticSemantic | None = None
         if self.ranking.semantic_weight > 0 and self._index_dir is not None:
-            self._semantic = open_semantic(self._index_dir)
+            self._semantic = (open_static(self._index_dir) if self._static
+                              else open_semantic(self._index_dir))
 
     @property
     def semantic(self) -> bool:

@@ -3,17 +3,21 @@
 When the build wrote entry vectors (`kbgen.search.semantic`), each candidate's score becomes
 `semantic_weight` x the cosine of the query and the entry's title + (1 - weight) x its BM25F
 score over the best one, and the entries closest in meaning that the words missed join the
-candidates (`Ranking.semantic_candidates`, `Ranking.semantic_floor`). The browser search is
-lexical: this has no twin in search-ranking.js.
+candidates (`Ranking.semantic_candidates`, `Ranking.semantic_floor`). On a static host the
+browser does the same with the static vectors (`kbgen.search.static_vectors.StaticSemantic`
+here; twin: search-vectors.js `withMeaning`).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kbgen.search.query import QueryReader
 from kbgen.search.semantic import Semantic
+
+if TYPE_CHECKING:
+    from kbgen.search.static_vectors import StaticSemantic
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +30,7 @@ class EntryKeys(Protocol):
     def entry_number(self, key: str) -> int | None: ...
 
 
-def with_meaning(semantic: Semantic, reader: QueryReader, query: str,
+def with_meaning(semantic: Semantic | StaticSemantic, reader: QueryReader, query: str,
                  candidates: list[tuple[float, int]],
                  entries: EntryKeys) -> list[tuple[float, int]]:
     """`candidates` (score, entry number; best first) mixed with the closeness in meaning of

@@ -58,8 +58,9 @@ FORMAT = 1
 DIMS = 64                  # dimensions shipped (PCA of the help center's sentences)
 RIDGE = 1.0                # pull towards the distilled vectors: as much as this many
                            # sentences of average length holding the token
-CG_STEPS = 60              # conjugate-gradient iterations (converged well before, measured)
-MAX_SENTENCES = 12_000     # body sentences fitted at most (titles etc. always are)
+CG_STEPS = 200             # conjugate-gradient iterations at most
+TOLERANCE = 1e-3           # ...stopping once the residual is this share of the first
+MAX_SENTENCES = 4_000      # sentences fitted besides the entries' own texts, at most
 SENTENCE_WORDS = (3, 40)   # shorter sentences say little, longer ones are cut
 VOCAB_BUCKET = 128         # token vectors per browser file (by token id)
 
@@ -70,42 +71,38 @@ VOCAB_BUCKET = 128         # token vectors per browser file (by token id)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
-def entry_sentences(entry: IndexEntry) -> list[str]:
-    """The texts of one entry the fit learns from: its title (with keywords), description,
-    headings and body sentences (the body's are the ones `training_texts` may leave out)."""
-    from kbgen.search.semantic import entry_text
-
-    found = [entry_text(entry)]
-    found += [t for t in (entry.description, *entry.headings.split("\n")) if t.strip()]
-    return found
-
-
-def _body_sentences(body: str) -> list[str]:
+def _entry_parts(entry: IndexEntry) -> list[str]:
+    """An entry's sentences beyond its title, in the order the fit takes them: its
+    description and headings, then its body's sentences of SENTENCE_WORDS words (cut)."""
     low, high = SENTENCE_WORDS
-    result = []
-    for part in _SENTENCE_END.split(body):
+    found = [" ".join(t.split()) for t in (entry.description, *entry.headings.split("\n"))
+             if t.strip()]
+    for part in _SENTENCE_END.split(entry.body):
         tokens = part.split()
         if len(tokens) >= low:
-            result.append(" ".join(tokens[:high]))
-    return result
+            found.append(" ".join(tokens[:high]))
+    return found
 
 
 def training_texts(items: Sequence[IndexEntry]) -> list[str]:
     """The help center's sentences the fit learns from, deterministic: every entry's own
-    texts, then body sentences taken in turn from each entry (first sentences first) until
-    MAX_SENTENCES."""
+    text (`semantic.entry_text`: what customers' queries are compared with), then one
+    sentence of each entry in turn (descriptions first, then headings and body sentences)
+    until MAX_SENTENCES more: the fit's cost stays bounded in large help centers, while
+    every entry contributes its first sentences."""
+    from kbgen.search.semantic import entry_text
+
     texts: dict[str, None] = {}
     for entry in items:
-        for text in entry_sentences(entry):
-            texts.setdefault(" ".join(text.split()), None)
-    bodies = [_body_sentences(entry.body) for entry in items]
+        texts.setdefault(" ".join(entry_text(entry).split()), None)
+    parts = [_entry_parts(entry) for entry in items]
     taken, depth = 0, 0
-    while taken < MAX_SENTENCES and any(depth < len(b) for b in bodies):
-        for sentences in bodies:
-            if depth < len(sentences) and taken < MAX_SENTENCES:
-                if sentences[depth] not in texts:
-                    texts[sentences[depth]] = None
-                    taken += 1
+    while taken < MAX_SENTENCES and any(depth < len(p) for p in parts):
+        for sentences in parts:
+            if depth < len(sentences) and taken < MAX_SENTENCES \
+                    and sentences[depth] not in texts:
+                texts[sentences[depth]] = None
+                taken += 1
         depth += 1
     return list(texts)
 
@@ -181,33 +178,6 @@ def _sparse_rows(token_lists: Sequence[Sequence[int]]):
     return np.array(rows, dtype=np.int64), local, np.array(vals), used
 
 
-class _Sparse:
-    """y = A x and x = A^T y for a sparse matrix given by its nonzeros (numpy only: one
-    `bincount` over every nonzero and column at once)."""
-
-    def __init__(self, rows, cols, vals, shape, width):
-        import numpy as np
-
-        self.rows, self.cols, self.vals, self.shape = rows, cols, vals[:, None], shape
-        offsets = np.arange(width)
-        self.flat_rows = (rows[:, None] * width + offsets).ravel()
-        self.flat_cols = (cols[:, None] * width + offsets).ravel()
-
-    def dot(self, x):
-        import numpy as np
-
-        sums = np.bincount(self.flat_rows, weights=(self.vals * x[self.cols]).ravel(),
-                           minlength=self.shape[0] * x.shape[1])
-        return sums.reshape(self.shape[0], x.shape[1])
-
-    def tdot(self, y):
-        import numpy as np
-
-        sums = np.bincount(self.flat_cols, weights=(self.vals * y[self.rows]).ravel(),
-                           minlength=self.shape[1] * y.shape[1])
-        return sums.reshape(self.shape[1], y.shape[1])
-
-
 def fit_tokens(token_lists: Sequence[Sequence[int]], targets: np.ndarray, prior: np.ndarray,
                ridge: float | None = None, steps: int | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
@@ -217,38 +187,46 @@ def fit_tokens(token_lists: Sequence[Sequence[int]], targets: np.ndarray, prior:
     `ridge` (default: RIDGE times the mean of 1/length^2 over the sentences) makes the
     distilled vector count as much as RIDGE average sentences holding the token, so a
     token the help center uses once moves halfway and a common one follows the text.
-    Conjugate gradients on the normal equations (A^T A + ridge I) D = A^T (targets -
-    A prior), V = prior + D, every column at once (each has its own step sizes)."""
+    Jacobi-preconditioned conjugate gradients on the normal equations
+    (A^T A + ridge I) D = A^T (targets - A prior), V = prior + D, every column at once
+    (each with its own step sizes), A a SciPy sparse matrix."""
     import numpy as np
+    from scipy import sparse
 
     steps = CG_STEPS if steps is None else steps
     rows, cols, vals, used = _sparse_rows(token_lists)
     if ridge is None:  # a sentence of n tokens adds (1/n)^2 to its tokens' diagonal
         lengths = np.array([len(ids) for ids in token_lists if ids], dtype=np.float64)
         ridge = RIDGE * float(np.mean(1.0 / lengths**2)) if len(lengths) else RIDGE
-    a = _Sparse(rows, cols, vals, (len(token_lists), len(used)), targets.shape[1])
-    base = prior[used].astype(np.float64)
-    residual = targets.astype(np.float64) - a.dot(base)
+    a = sparse.csr_matrix((vals.astype(np.float32), (rows, cols)),
+                          shape=(len(token_lists), len(used)))
+    at = a.T.tocsr()
+    base = prior[used].astype(np.float32)
+    residual = targets.astype(np.float32) - a @ base
 
     def normal(x):
-        return a.tdot(a.dot(x)) + ridge * x
+        return at @ (a @ x) + np.float32(ridge) * x
 
+    diagonal = (np.bincount(cols, weights=vals * vals, minlength=len(used))
+                + ridge).astype(np.float32)[:, None]
     d = np.zeros_like(base)
-    r = a.tdot(residual)
-    p = r.copy()
-    rr = (r * r).sum(axis=0)
-    start = rr.copy()
+    r = at @ residual
+    z = r / diagonal
+    p = z.copy()
+    rz = (r * z).sum(axis=0, dtype=np.float64)
+    start = rz.copy()
     for _ in range(steps):
-        if (rr <= 1e-12 * np.maximum(start, 1e-30)).all():
+        if (rz <= TOLERANCE**2 * np.maximum(start, 1e-30)).all():
             break
         q = normal(p)
-        alpha = rr / np.maximum((p * q).sum(axis=0), 1e-30)
-        d += alpha * p
-        r -= alpha * q
-        new = (r * r).sum(axis=0)
-        p = r + (new / np.maximum(rr, 1e-30)) * p
-        rr = new
-    return used, base + d
+        alpha = rz / np.maximum((p * q).sum(axis=0, dtype=np.float64), 1e-30)
+        d += alpha.astype(np.float32) * p
+        r -= alpha.astype(np.float32) * q
+        z = r / diagonal
+        new = (r * z).sum(axis=0, dtype=np.float64)
+        p = z + (new / np.maximum(rz, 1e-30)).astype(np.float32) * p
+        rz = new
+    return used, (base + d).astype(np.float64)
 
 
 def principal_directions(vectors: np.ndarray, dims: int) -> np.ndarray:
@@ -399,25 +377,28 @@ def _is_cjk(code: int) -> bool:
 
 
 def bert_words(text: str) -> list[str]:
-    """BERT's uncased pre-tokenization: control characters dropped, CJK characters apart,
-    accents stripped, lower case, split at white space and at each punctuation character
-    (twin: search-vectors.js `bertWords`)."""
+    """BERT's uncased pre-tokenization (as the `tokenizers` library's BertNormalizer and
+    BertPreTokenizer do it): control characters dropped, white space made spaces, CJK
+    characters apart, accents stripped, then lower case; split at white space and around
+    each punctuation character (twin: search-vectors.js `bertWords`)."""
     out: list[str] = []
     for ch in text:
         code = ord(ch)
-        if code == 0 or code == 0xFFFD or (unicodedata.category(ch).startswith("C")
-                                          and ch not in "\t\n\r"):
+        category = unicodedata.category(ch)
+        if ch in "\t\n\r":
+            out.append(" ")
+        elif code == 0 or code == 0xFFFD or category.startswith("C"):
             continue
-        if _is_cjk(code):
+        elif _is_cjk(code):
             out += [" ", ch, " "]
-        elif ch in "\t\n\r" or unicodedata.category(ch) == "Zs":
+        elif category in ("Zs", "Zl", "Zp"):
             out.append(" ")
         else:
             out.append(ch)
-    cleaned = unicodedata.normalize("NFD", "".join(out).lower())
-    cleaned = "".join(ch for ch in cleaned if unicodedata.category(ch) != "Mn")
+    cleaned = unicodedata.normalize("NFD", "".join(out))
+    cleaned = "".join(ch for ch in cleaned if unicodedata.category(ch) != "Mn").lower()
     found: list[str] = []
-    for piece in cleaned.split():
+    for piece in cleaned.split(" "):
         current = ""
         for ch in piece:
             if _is_punctuation(ch):
@@ -510,3 +491,54 @@ def open_static(index_dir: Path) -> StaticSemantic | None:
     """The index's static vectors ready to score, or None (built without the model)."""
     found = StaticVectors.load(Path(index_dir) / STATIC_FILE)
     return StaticSemantic(found) if found is not None else None
+
+
+# ---------------------------------------------------------------------------- browser files
+
+
+def _vocab_key(text: str) -> str:
+    """The file a vocabulary piece lives in: its first character if a-z or 0-9, else `_`
+    (twin: search-vectors.js `vocabKey`)."""
+    first = text[:1]
+    return first if first and (first.isascii() and first.isalnum()) else "_"
+
+
+def browser_files(vectors: StaticVectors, weight: float, candidates: int, floor: float
+                  ) -> tuple[dict[str, object], dict]:
+    """({key: JSON value} of the `s` files of the browser index, the meta section naming
+    them). Keys: `w-<k>` the vocabulary's word-initial pieces starting with k (piece ->
+    token id), `c-<k>` its word-continuing pieces (without `##`), `b-<n>` the vectors of
+    tokens n x VOCAB_BUCKET.. (scales and base64 int8 rows), `e` the entries' vectors."""
+    import base64
+
+    initial: dict[str, dict[str, int]] = {}
+    continuing: dict[str, dict[str, int]] = {}
+    for n, token in enumerate(vectors.vocab):
+        if not token:
+            continue
+        if token.startswith("##") and len(token) > 2:
+            continuing.setdefault(_vocab_key(token[2:]), {})[token[2:]] = n
+        else:
+            initial.setdefault(_vocab_key(token), {})[token] = n
+    files: dict[str, object] = {}
+    files.update({f"w-{k}": v for k, v in initial.items()})
+    files.update({f"c-{k}": v for k, v in continuing.items()})
+    count = len(vectors.vocab)
+    for b, start in enumerate(range(0, count, VOCAB_BUCKET)):
+        end = min(count, start + VOCAB_BUCKET)
+        files[f"b-{b}"] = {
+            "s": [float(s) for s in vectors.scales[start:end]],
+            "v": base64.b64encode(vectors.tokens[start:end].tobytes()).decode("ascii"),
+        }
+    files["e"] = {"n": len(vectors.keys),
+                  "v": base64.b64encode(vectors.entries.tobytes()).decode("ascii")}
+    section = {
+        "dims": int(vectors.tokens.shape[1]),
+        "bucket": VOCAB_BUCKET,
+        "unknown": vectors.unknown,
+        "unknown_id": vectors.vocab.index(vectors.unknown),
+        "weight": weight,
+        "candidates": candidates,
+        "floor": floor,
+    }
+    return files, section

@@ -9,8 +9,9 @@
  * (fuzzy.py, query.py), joined words ("back up" -> backup), BM25F scores of the combined
  * field and the title (computed at build time by browser_index.py), common words that only
  * add to entries matching a rarer word (postings.py), the match floor (query.py) and FAQ
- * questions shown for their page (hits.py). The semantic re-ranker (semantic_mix.py) has no
- * twin: the help API runs it (search-api.js).
+ * questions shown for their page (hits.py). The semantic re-ranker (semantic_mix.py) runs
+ * behind the help API (search-api.js); on a static host, when the build shipped the help
+ * center's token vectors, search-vectors.js mixes meaning in the same way.
  *
  * It reads the static index kbgen/search/browser_index.py writes under search/kb/: nothing
  * is downloaded until the customer starts to search; then only entry.json (the one fixed
@@ -567,10 +568,18 @@
   // twin: kbgen/search/hits.py best_per_article() (the cut to `candidates`: engine.py
   // SearchIndex._lexical())
   function collapse(meta, scores, limit, keep) {
+    return perArticle(meta, candidates(meta, scores, limit, keep), limit);
+  }
+
+  // The top candidates ([entry, score], best first) that pass the match floor (`keep`).
+  function candidates(meta, scores, limit, keep) {
     var ranked = scores.sort(function (x, y) {
       return y[1] - x[1] || x[0] - y[0];
     }).slice(0, Math.max(meta.candidates, limit * 4));
-    if (keep) ranked = keep(ranked);
+    return keep ? keep(ranked) : ranked;
+  }
+
+  function perArticle(meta, ranked, limit) {
     var best = new Map();
     ranked.forEach(function (pair) {
       var article = meta.owner[pair[0]];
@@ -676,8 +685,16 @@
           });
       }).then(function (planned) {
         var perWord = planned[0];
-        if (!perWord.length) return [];
-        var hits = collapse(meta, score(meta, perWord), limit, planned[1]);
+        var meaning = vectorsFor(meta);
+        if (!perWord.length && !(meaning && words(String(query || "").slice(0, 1000),
+                                                  meta.indexStop).length)) return [];
+        var ranked = perWord.length ? candidates(meta, score(meta, perWord), limit, planned[1])
+          : [];  // no word the help center uses: only meaning can find it
+        if (!meaning) return perArticle(meta, ranked, limit);
+        return meaning.withMeaning(index, meta, String(query || ""), ranked, {
+          fold: fold, stem: stem, maxEdits: maxEdits, corrections: corrections
+        }).then(function (mixed) { return perArticle(meta, mixed, limit); });
+      }).then(function (hits) {
         return Promise.all(hits.map(function (hit) {
           return index.row(meta, hit[1]).then(function (row) {
             return {
@@ -690,11 +707,21 @@
     });
   }
 
+  // Search by meaning on a static host (search-vectors.js), when the build shipped vectors.
+  // twin: kbgen/search/engine.py SearchIndex.search() with the static vectors
+  function vectorsFor(meta) {
+    if (!meta.vectors) return null;
+    if (typeof module === "object" && module.exports) return require("./search-vectors.js");
+    return typeof window === "object" && window.KbgenVectors ? window.KbgenVectors : null;
+  }
+
   // While the customer types: fetch meta.json and the shards of the words already finished
   // (a space or punctuation follows them), so the search after the typing pause has less to
   // wait for. The word still being typed is left alone: its shard can still change.
   function prefetch(index, text) {
     return index.meta().then(function (meta) {
+      var meaning = vectorsFor(meta);
+      if (meaning) meaning.start(index, meta);
       var finished = String(text || "").slice(0, 1000).replace(/[\p{L}\p{N}'\u2019`]*$/u, "");
       words(finished, meta.indexStop).slice(0, 32).forEach(function (word) {
         index.postings(meta, word.stem).catch(function () { /* the search will retry */ });

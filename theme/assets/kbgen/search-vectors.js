@@ -1,0 +1,324 @@
+/*
+ * search-vectors.js: search by meaning on a static host. The browser's twin of
+ * kbgen/search/static_vectors.py (StaticSemantic) and kbgen/search/semantic_mix.py
+ * (with_meaning): tests/test_search_vectors.py checks that both rank alike.
+ *
+ * When the build had the semantic model installed, the static index (search/kb/) also holds
+ * `s/` files: the model's WordPiece vocabulary (w-<letter>: pieces that start a word,
+ * c-<letter>: pieces that continue one), a 64-number vector per vocabulary token fitted to
+ * the help center's own text (b-<n>: tokens n*bucket.. as int8 with a scale each) and one
+ * per entry (e). A query's vector is the mean of its WordPiece tokens' vectors; each lexical
+ * candidate's score becomes weight x cosine + (1 - weight) x its score over the best one,
+ * and the entries closest in meaning join the candidates. Only the files the query's words
+ * need are fetched (named by content hash, like the postings); the entry vectors when the
+ * first search starts. Without `meta.vectors` nothing here runs: search stays lexical.
+ *
+ *   window.KbgenVectors = {bertWords, wordPiece, vocabKey, start(index, meta),
+ *                          withMeaning(index, meta, query, ranked, helpers)}
+ *
+ * No DOM and no network of its own (the Index from search-ranking.js fetches); under Node it
+ * is module.exports.
+ */
+(function () {
+  "use strict";
+
+  /* ---------------------------------------------------------------- WordPiece */
+
+  // twin: kbgen/search/static_vectors.py _is_cjk()
+  function isCjk(code) {
+    return (code >= 0x4E00 && code <= 0x9FFF) || (code >= 0x3400 && code <= 0x4DBF) ||
+      (code >= 0x20000 && code <= 0x2A6DF) || (code >= 0x2A700 && code <= 0x2B73F) ||
+      (code >= 0x2B740 && code <= 0x2B81F) || (code >= 0x2B820 && code <= 0x2CEAF) ||
+      (code >= 0xF900 && code <= 0xFAFF) || (code >= 0x2F800 && code <= 0x2FA1F);
+  }
+
+  // twin: kbgen/search/static_vectors.py _is_punctuation()
+  function isPunctuation(ch) {
+    var code = ch.codePointAt(0);
+    if ((code >= 33 && code <= 47) || (code >= 58 && code <= 64) ||
+        (code >= 91 && code <= 96) || (code >= 123 && code <= 126)) return true;
+    return /^\p{P}$/u.test(ch);
+  }
+
+  var CONTROL = /^\p{C}$/u;
+  var SPACE = /^[\t\n\r\p{Zs}\p{Zl}\p{Zp}]$/u;
+
+  // BERT's uncased pre-tokenization: control characters dropped, CJK characters apart,
+  // accents stripped, lower case, split at white space and at each punctuation character.
+  // twin: kbgen/search/static_vectors.py bert_words()
+  function bertWords(text) {
+    var out = [];
+    for (var ch of String(text)) {
+      var code = ch.codePointAt(0);
+      if (ch === "\t" || ch === "\n" || ch === "\r") out.push(" ");
+      else if (code === 0 || code === 0xFFFD || CONTROL.test(ch)) continue;
+      else if (isCjk(code)) out.push(" ", ch, " ");
+      else if (SPACE.test(ch)) out.push(" ");
+      else out.push(ch);
+    }
+    var cleaned = out.join("").normalize("NFD").replace(/\p{Mn}/gu, "").toLowerCase();
+    var found = [];
+    cleaned.split(" ").forEach(function (piece) {
+      var current = "";
+      for (var c of piece) {
+        if (isPunctuation(c)) {
+          if (current) found.push(current);
+          current = "";
+          found.push(c);
+        } else {
+          current += c;
+        }
+      }
+      if (current) found.push(current);
+    });
+    return found;
+  }
+
+  // The file a vocabulary piece lives in: its first character if a-z or 0-9, else "_".
+  // twin: kbgen/search/static_vectors.py _vocab_key()
+  function vocabKey(text) {
+    var first = String(text).charAt(0);
+    return /^[a-z0-9A-Z]$/.test(first) ? first : "_";
+  }
+
+  // The WordPiece token ids of `text`: greedy longest match first, a word that cannot be
+  // cut into known pieces is the unknown token. `initial(piece)` / `continuing(piece)`
+  // give a piece's id or undefined.
+  // twin: kbgen/search/static_vectors.py wordpiece()
+  function wordPiece(text, initial, continuing, unknownId) {
+    var ids = [];
+    bertWords(text).forEach(function (word) {
+      var chars = Array.from(word);
+      if (chars.length > 100) {
+        ids.push(unknownId);
+        return;
+      }
+      var pieces = [];
+      var start = 0;
+      while (start < chars.length) {
+        var end = chars.length;
+        var found;
+        while (start < end) {
+          var piece = chars.slice(start, end).join("");
+          found = start === 0 ? initial(piece) : continuing(piece);
+          if (found !== undefined) break;
+          end--;
+        }
+        if (found === undefined) {
+          pieces = [unknownId];
+          break;
+        }
+        pieces.push(found);
+        start = end;
+      }
+      ids.push.apply(ids, pieces);
+    });
+    return ids;
+  }
+
+  /* ---------------------------------------------------------------- the files */
+
+  function has(object, key) {
+    return Object.prototype.hasOwnProperty.call(object, key);
+  }
+
+  function file(index, meta, key) {
+    var hash = meta.hashes.s[key];
+    if (!hash) return Promise.resolve(null);
+    return index.file("s/" + key + "." + hash + ".json");
+  }
+
+  function decode(base64) {
+    var binary = atob(base64);
+    var bytes = new Int8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = (binary.charCodeAt(i) << 24) >> 24;
+    return bytes;
+  }
+
+  // The entries' unit vectors (Float64Array, entries x dims), once per build.
+  function entryVectors(index, meta) {
+    if (!meta.vectorEntries) {
+      meta.vectorEntries = file(index, meta, "e").then(function (found) {
+        var dims = meta.vectors.dims;
+        var raw = decode(found.v);
+        var rows = new Float64Array(raw.length);
+        for (var n = 0; n < found.n; n++) {
+          var norm = 0;
+          for (var d = 0; d < dims; d++) norm += raw[n * dims + d] * raw[n * dims + d];
+          norm = Math.max(Math.sqrt(norm), 1e-12);
+          for (d = 0; d < dims; d++) rows[n * dims + d] = raw[n * dims + d] / norm;
+        }
+        return rows;
+      });
+      meta.vectorEntries.catch(function () { meta.vectorEntries = null; });
+    }
+    return meta.vectorEntries;
+  }
+
+  // Start loading what every search by meaning needs (the entry vectors).
+  function start(index, meta) {
+    if (meta && meta.vectors) entryVectors(index, meta).catch(function () { /* retried */ });
+  }
+
+  // Loads the vocabulary files the words of `text` need; resolves to its token ids.
+  function tokenIds(index, meta, text) {
+    var keys = new Set();
+    bertWords(text).forEach(function (word) {
+      var chars = Array.from(word);
+      keys.add("w-" + vocabKey(chars[0]));
+      for (var i = 1; i < chars.length; i++) keys.add("c-" + vocabKey(chars[i]));
+    });
+    var list = Array.from(keys);
+    return Promise.all(list.map(function (key) { return file(index, meta, key); }))
+      .then(function (files) {
+        var shards = new Map();
+        list.forEach(function (key, i) { shards.set(key, files[i] || {}); });
+        function lookup(kind) {
+          return function (piece) {
+            var shard = shards.get(kind + vocabKey(piece));
+            return shard && has(shard, piece) ? shard[piece] : undefined;
+          };
+        }
+        return wordPiece(text, lookup("w-"), lookup("c-"), meta.vectors.unknown_id);
+      });
+  }
+
+  // Whether the model reads `word` (a-z0-9) as one whole token.
+  function modelKnows(index, meta, word) {
+    return file(index, meta, "w-" + vocabKey(word)).then(function (shard) {
+      return Boolean(shard) && has(shard, word);
+    });
+  }
+
+  // The query as the meaning is read from it: each word that neither the help center nor
+  // the model knows replaced by its closest typo correction ("pssword" -> "password").
+  // twin: kbgen/search/query.py QueryReader.meaning_text()
+  function meaningText(index, meta, query, helpers) {
+    var text = helpers.fold(String(query || "").slice(0, 1000));
+    var pattern = /[a-z0-9]+(?:'[a-z]+)*/g;
+    var found = [];
+    var match;
+    while ((match = pattern.exec(text)) !== null) {
+      var surface = match[0].replace(/'(?:s|d|ll|ve|re|m)$/, "").replace(/'/g, "");
+      if (surface) found.push([surface, match.index, match.index + match[0].length]);
+    }
+    return Promise.all(found.map(function (item) {
+      var word = item[0];
+      return Promise.all([index.postings(meta, helpers.stem(word)),
+                          modelKnows(index, meta, word)]).then(function (known) {
+        if (known[0] || known[1]) return null;
+        var edits = helpers.maxEdits(word, meta);
+        var letters = word.slice(0, edits + 1).split("");
+        return Promise.all(letters.map(function (letter) {
+          return index.vocabulary(meta, letter);
+        })).then(function (shards) {
+          var fixes = helpers.corrections(word, shards, meta);
+          return fixes.length ? fixes[0][0] : null;
+        });
+      });
+    })).then(function (fixes) {
+      var parts = [];
+      var last = 0;
+      fixes.forEach(function (fix, i) {
+        if (fix === null) return;
+        parts.push(text.slice(last, found[i][1]), fix);
+        last = found[i][2];
+      });
+      return parts.length ? parts.join("") + text.slice(last) : String(query || "");
+    });
+  }
+
+  // Cosine of the query's vector (the mean of its tokens') and every entry's; null when
+  // the query has no tokens.
+  // twin: kbgen/search/static_vectors.py StaticSemantic.similarities()
+  function similarities(index, meta, text) {
+    var dims = meta.vectors.dims;
+    var size = meta.vectors.bucket;
+    return Promise.all([tokenIds(index, meta, text), entryVectors(index, meta)])
+      .then(function (found) {
+        var ids = found[0];
+        var rows = found[1];
+        if (!ids.length) return null;
+        var buckets = Array.from(new Set(ids.map(function (id) {
+          return Math.floor(id / size);
+        })));
+        return Promise.all(buckets.map(function (b) {
+          return file(index, meta, "b-" + b);
+        })).then(function (files) {
+          var byBucket = new Map();
+          buckets.forEach(function (b, i) {
+            var f = files[i];
+            if (!f.bytes) f.bytes = decode(f.v);
+            byBucket.set(b, f);
+          });
+          var query = new Float64Array(dims);
+          ids.forEach(function (id) {
+            var f = byBucket.get(Math.floor(id / size));
+            var row = id % size;
+            var scale = f.s[row];
+            for (var d = 0; d < dims; d++) query[d] += f.bytes[row * dims + d] * scale;
+          });
+          var norm = 0;
+          for (var d = 0; d < dims; d++) {
+            query[d] /= ids.length;
+            norm += query[d] * query[d];
+          }
+          norm = Math.sqrt(norm);
+          var count = rows.length / dims;
+          var result = new Float64Array(count);
+          if (!norm) return result;
+          for (d = 0; d < dims; d++) query[d] /= norm;
+          for (var n = 0; n < count; n++) {
+            var dot = 0;
+            for (d = 0; d < dims; d++) dot += rows[n * dims + d] * query[d];
+            result[n] = dot;
+          }
+          return result;
+        });
+      });
+  }
+
+  // The lexical candidates ([entry, score], best first, after the match floor) mixed with
+  // the query's closeness in meaning, best first; the closest entries the words missed
+  // join them. `helpers`: search-ranking.js's fold, stem, maxEdits and corrections.
+  // twin: kbgen/search/semantic_mix.py with_meaning()
+  function withMeaning(index, meta, query, ranked, helpers) {
+    var settings = meta.vectors;
+    return meaningText(index, meta, query, helpers).then(function (text) {
+      return similarities(index, meta, text);
+    }).then(function (similarity) {
+      var count = meta.entries;
+      if (!similarity) similarity = new Float64Array(count);
+      var weight = settings.weight;
+      var best = ranked.length && ranked[0][1] > 0 ? ranked[0][1] : 1;
+      var scores = new Map();
+      ranked.forEach(function (pair) {
+        scores.set(pair[0], (1 - weight) * pair[1] / best + weight * similarity[pair[0]]);
+      });
+      var depth = Math.min(settings.candidates, count);
+      if (depth) {
+        var order = Array.from(similarity.keys()).sort(function (x, y) {
+          return similarity[y] - similarity[x] || x - y;
+        }).slice(0, depth);
+        order.forEach(function (n) {
+          if (similarity[n] < settings.floor || scores.has(n)) return;
+          scores.set(n, weight * similarity[n]);
+        });
+      }
+      return Array.from(scores.entries()).sort(function (x, y) {
+        return y[1] - x[1] || x[0] - y[0];
+      });
+    });
+  }
+
+  var core = {
+    bertWords: bertWords, wordPiece: wordPiece, vocabKey: vocabKey, start: start,
+    withMeaning: withMeaning, meaningText: meaningText
+  };
+
+  if (typeof module === "object" && module.exports) {
+    module.exports = core;
+  } else {
+    window.KbgenVectors = core;
+  }
+})();
