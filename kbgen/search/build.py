@@ -108,11 +108,13 @@ def _semantic_vectors(docs: Sequence[SearchDoc], index_dir: Path, model: Path | 
 def _static_vectors(docs: Sequence[SearchDoc], index_dir: Path, model: Path | None):
     """The static search by meaning's vectors (`kbgen.search.static_vectors`), or None
     without the model (the browser index is then lexical)."""
-    if model is None:
-        (index_dir / "static.npz").unlink(missing_ok=True)
-        return None
     from kbgen.search import static_vectors
 
+    if model is not None and not static_vectors.available():
+        log.warning("the static site's search by meaning needs SciPy (an older install of "
+                    "the semantic extra lacks it); its search stays lexical until: %s",
+                    "pip install 'kbgen[semantic]'")
+        model = None
     return static_vectors.update(docs, index_dir, model)
 
 

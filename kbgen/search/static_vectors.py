@@ -65,6 +65,13 @@ SENTENCE_WORDS = (3, 40)   # shorter sentences say little, longer ones are cut
 VOCAB_BUCKET = 128         # token vectors per browser file (by token id)
 
 
+def available() -> bool:
+    """Whether the fit can run here (the semantic extra's SciPy is installed)."""
+    import importlib.util
+
+    return importlib.util.find_spec("scipy") is not None
+
+
 # ---------------------------------------------------------------------------- sentences
 
 
@@ -396,7 +403,8 @@ def bert_words(text: str) -> list[str]:
         else:
             out.append(ch)
     cleaned = unicodedata.normalize("NFD", "".join(out))
-    cleaned = "".join(ch for ch in cleaned if unicodedata.category(ch) != "Mn").lower()
+    # lower case one character at a time, as `tokenizers` does (no final sigma rule)
+    cleaned = "".join(ch.lower() for ch in cleaned if unicodedata.category(ch) != "Mn")
     found: list[str] = []
     for piece in cleaned.split(" "):
         current = ""

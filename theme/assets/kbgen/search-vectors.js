@@ -56,7 +56,10 @@
       else if (SPACE.test(ch)) out.push(" ");
       else out.push(ch);
     }
-    var cleaned = out.join("").normalize("NFD").replace(/\p{Mn}/gu, "").toLowerCase();
+    // lower case one character at a time, as the `tokenizers` library does (no final
+    // sigma rule)
+    var cleaned = Array.from(out.join("").normalize("NFD").replace(/\p{Mn}/gu, ""),
+                             function (c) { return c.toLowerCase(); }).join("");
     var found = [];
     cleaned.split(" ").forEach(function (piece) {
       var current = "";
