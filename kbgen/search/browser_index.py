@@ -306,8 +306,7 @@ def build_browser_index(articles: Iterable[object],
         from kbgen.search.static_vectors import browser_files
 
         r = index.ranking
-        parts, section = browser_files(vectors, r.semantic_weight, r.semantic_candidates,
-                                       r.semantic_floor)
+        parts, section = browser_files(vectors, r.semantic_weight, r.semantic_candidates)
         cast(dict, files["meta.json"])["vectors"] = section
         files.update({f"s/{key}.json": value for key, value in parts.items()})
     return files

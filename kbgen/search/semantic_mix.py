@@ -42,6 +42,8 @@ def with_meaning(semantic: Semantic | StaticSemantic, reader: QueryReader, query
         log.exception("semantic scoring failed; searching without it")
         return candidates
     weight = ranking.semantic_weight
+    # static vectors bring their own floor (`static_vectors.calibrated_floor`)
+    floor = getattr(semantic, "floor", None) or ranking.semantic_floor
     best = candidates[0][0] if candidates and candidates[0][0] > 0 else 1.0
     scores: dict[int, float] = {}
     for score, docnum in candidates:
@@ -51,7 +53,7 @@ def with_meaning(semantic: Semantic | StaticSemantic, reader: QueryReader, query
     depth = min(ranking.semantic_candidates, len(similarity))
     if depth:
         for n in similarity.argpartition(-depth)[-depth:]:
-            if similarity[n] < ranking.semantic_floor:
+            if similarity[n] < floor:
                 continue
             close = entries.entry_number(semantic.keys[n])
             if close is not None and close not in scores:

@@ -63,6 +63,7 @@ TOLERANCE = 1e-3           # ...stopping once the residual is this share of the 
 MAX_SENTENCES = 4_000      # sentences fitted besides the entries' own texts, at most
 SENTENCE_WORDS = (3, 40)   # shorter sentences say little, longer ones are cut
 VOCAB_BUCKET = 128         # token vectors per browser file (by token id)
+ENTRY_LEVELS = 7           # entry vectors: -7..7 per number (4 bits), scaled per entry
 
 
 def available() -> bool:
@@ -271,14 +272,16 @@ class StaticVectors:
     tokens: np.ndarray       # int8 (vocab, DIMS)
     scales: np.ndarray       # float32 (vocab,): token vector = tokens[i] * scales[i]
     keys: list[str]          # entry keys (article id, id#anchor), in the engine's order
-    entries: np.ndarray      # int8 (entries, DIMS): each entry's unit vector x 127
+    entries: np.ndarray      # int8 (entries, DIMS): each entry's direction, -7..7
     unknown: str = "[UNK]"
+    floor: float = 0.45      # the least cosine that adds an entry (`calibrated_floor`)
 
     def save(self, path: Path) -> None:
         import numpy as np
 
         meta = json.dumps({"format": FORMAT, "key": self.key, "keys": self.keys,
-                           "vocab": self.vocab, "unknown": self.unknown})
+                           "vocab": self.vocab, "unknown": self.unknown,
+                           "floor": self.floor})
         with open_atomic(path, "wb", encoding=None) as handle:
             np.savez(handle, tokens=self.tokens, scales=self.scales, entries=self.entries,
                      meta=np.array(meta))
@@ -295,7 +298,8 @@ class StaticVectors:
                 if meta.get("format") != FORMAT:
                     return None
                 return cls(meta["key"], meta["vocab"], data["tokens"], data["scales"],
-                           meta["keys"], data["entries"], meta.get("unknown", "[UNK]"))
+                           meta["keys"], data["entries"], meta.get("unknown", "[UNK]"),
+                           float(meta.get("floor", 0.45)))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("ignoring the static vectors in %s (%s); run kbgen build", path, exc)
             return None
@@ -304,7 +308,8 @@ class StaticVectors:
 def fit_key(items: Sequence[IndexEntry], ident: str) -> str:
     """Changes when anything the fit reads changes: the model, the settings, the texts."""
     digest = hashlib.sha256(json.dumps(
-        [FORMAT, ident, DIMS, RIDGE, CG_STEPS, MAX_SENTENCES, SENTENCE_WORDS]).encode())
+        [FORMAT, ident, DIMS, RIDGE, CG_STEPS, MAX_SENTENCES, SENTENCE_WORDS, ENTRY_LEVELS,
+     "floor"]).encode())
     from kbgen.search.semantic import entry_text
 
     for entry in items:
@@ -312,6 +317,34 @@ def fit_key(items: Sequence[IndexEntry], ident: str) -> str:
                      entry.body):
             digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
     return digest.hexdigest()[:24]
+
+
+def calibrated_floor(token_lists: Sequence[Sequence[int]], targets: np.ndarray,
+                     entry_vectors: np.ndarray, tokens: np.ndarray, scales: np.ndarray,
+                     entries_q: np.ndarray) -> float:
+    """The static cosine that as large a share of (sentence, entry) pairs reaches as reach
+    the model's `Ranking.semantic_floor`: the mean of token vectors is smoother than the
+    model, so unrelated texts come closer, and the floor that keeps topics the help center
+    lacks out of the results must be higher (quantile matching over the fit's sentences)."""
+    import numpy as np
+
+    from kbgen.search.ranking import Ranking
+
+    model_floor = Ranking().semantic_floor
+    pick = [n for n, ids in enumerate(token_lists) if ids][:: max(1, len(token_lists) // 2000)]
+    if not pick or not len(entries_q):
+        return model_floor
+    true = targets[pick] @ entry_vectors.T
+    share = float((true >= model_floor).mean())
+    rows = np.array([(tokens[token_lists[n]] * scales[token_lists[n], None]).mean(axis=0)
+                     for n in pick])
+    rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    entries = entries_q.astype(np.float64)
+    entries /= np.maximum(np.linalg.norm(entries, axis=1, keepdims=True), 1e-12)
+    static = rows @ entries.T
+    if share <= 0:
+        return float(static.max())
+    return max(model_floor, float(np.quantile(static, 1 - share)))
 
 
 def fit(items: Sequence[IndexEntry], folder: Path) -> StaticVectors:
@@ -335,12 +368,15 @@ def fit(items: Sequence[IndexEntry], folder: Path) -> StaticVectors:
     tokens, scales = quantise_rows(reduced)
     own = entry_vectors @ basis
     own /= np.maximum(np.linalg.norm(own, axis=1, keepdims=True), 1e-12)
-    entry_q = np.clip(np.rint(own * 127), -127, 127).astype(np.int8)
+    peak = np.maximum(np.abs(own).max(axis=1, keepdims=True), 1e-12)
+    entry_q = np.clip(np.rint(own / peak * ENTRY_LEVELS), -ENTRY_LEVELS, ENTRY_LEVELS
+                      ).astype(np.int8)
+    floor = calibrated_floor(token_lists, targets, entry_vectors, tokens, scales, entry_q)
     vocab = [""] * model.tokenizer.get_vocab_size()
     for token, n in model.tokenizer.get_vocab().items():
         vocab[n] = token
     return StaticVectors(fit_key(items, ident), vocab, tokens, scales,
-                         [e.key for e in items], entry_q)
+                         [e.key for e in items], entry_q, floor=floor)
 
 
 def update(docs: Sequence[SearchDoc], index_dir: Path, folder: Path | None
@@ -462,6 +498,7 @@ class StaticSemantic:
         import numpy as np
 
         self.static = vectors
+        self.floor = vectors.floor
         self.keys = vectors.keys
         self.position = {key: n for n, key in enumerate(vectors.keys)}
         self.vocab = {token: n for n, token in enumerate(vectors.vocab)}
@@ -511,13 +548,16 @@ def _vocab_key(text: str) -> str:
     return first if first and (first.isascii() and first.isalnum()) else "_"
 
 
-def browser_files(vectors: StaticVectors, weight: float, candidates: int, floor: float
+def browser_files(vectors: StaticVectors, weight: float, candidates: int
                   ) -> tuple[dict[str, object], dict]:
     """({key: JSON value} of the `s` files of the browser index, the meta section naming
     them). Keys: `w-<k>` the vocabulary's word-initial pieces starting with k (piece ->
     token id), `c-<k>` its word-continuing pieces (without `##`), `b-<n>` the vectors of
-    tokens n x VOCAB_BUCKET.. (scales and base64 int8 rows), `e` the entries' vectors."""
+    tokens n x VOCAB_BUCKET.. (scales and base64 int8 rows), `e` the entries' vectors
+    (4 bits a number, ENTRY_LEVELS, base64)."""
     import base64
+
+    import numpy as np
 
     initial: dict[str, dict[str, int]] = {}
     continuing: dict[str, dict[str, int]] = {}
@@ -538,8 +578,10 @@ def browser_files(vectors: StaticVectors, weight: float, candidates: int, floor:
             "s": [float(s) for s in vectors.scales[start:end]],
             "v": base64.b64encode(vectors.tokens[start:end].tobytes()).decode("ascii"),
         }
-    files["e"] = {"n": len(vectors.keys),
-                  "v": base64.b64encode(vectors.entries.tobytes()).decode("ascii")}
+    # two numbers a byte: (first + 8) in the low four bits, (second + 8) in the high
+    codes = (vectors.entries.astype(np.int16) + 8).astype(np.uint8).reshape(-1, 2)
+    packed = (codes[:, 0] | (codes[:, 1] << 4)).astype(np.uint8)
+    files["e"] = {"n": len(vectors.keys), "v": base64.b64encode(packed.tobytes()).decode()}
     section = {
         "dims": int(vectors.tokens.shape[1]),
         "bucket": VOCAB_BUCKET,
@@ -547,6 +589,6 @@ def browser_files(vectors: StaticVectors, weight: float, candidates: int, floor:
         "unknown_id": vectors.vocab.index(vectors.unknown),
         "weight": weight,
         "candidates": candidates,
-        "floor": floor,
+        "floor": vectors.floor,
     }
     return files, section

@@ -7,7 +7,7 @@
  * `s/` files: the model's WordPiece vocabulary (w-<letter>: pieces that start a word,
  * c-<letter>: pieces that continue one), a 64-number vector per vocabulary token fitted to
  * the help center's own text (b-<n>: tokens n*bucket.. as int8 with a scale each) and one
- * per entry (e). A query's vector is the mean of its WordPiece tokens' vectors; each lexical
+ * per entry (e: 4 bits a number). A query's vector is the mean of its WordPiece tokens' vectors; each lexical
  * candidate's score becomes weight x cosine + (1 - weight) x its score over the best one,
  * and the entries closest in meaning join the candidates. Only the files the query's words
  * need are fetched (named by content hash, like the postings); the entry vectors when the
@@ -143,7 +143,12 @@
     if (!meta.vectorEntries) {
       meta.vectorEntries = file(index, meta, "e").then(function (found) {
         var dims = meta.vectors.dims;
-        var raw = decode(found.v);
+        var packed = decode(found.v);  // two numbers a byte, each + 8, low four bits first
+        var raw = new Int8Array(packed.length * 2);
+        for (var i = 0; i < packed.length; i++) {
+          raw[2 * i] = (packed[i] & 15) - 8;
+          raw[2 * i + 1] = ((packed[i] >> 4) & 15) - 8;
+        }
         var rows = new Float64Array(raw.length);
         for (var n = 0; n < found.n; n++) {
           var norm = 0;
