@@ -111,12 +111,24 @@ def relevance_part(playwright) -> dict:
     return report
 
 
-def scale_part(playwright, count: int, built: Path | None, log: Path | None,
+def build_costs(text: str) -> dict:
+    """Wall seconds, the fit's seconds and the load averages from one build's log."""
+    fitted = re.search(r"token vectors fitted in ([\d.]+) s", text)
+    wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", text)
+    seconds = None
+    if wall:
+        seconds = (int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60
+                   + float(wall.group(3)))
+    return {"build": seconds, "fit": float(fitted.group(1)) if fitted else None,
+            "load": re.findall(r"load average: ([\d.]+)", text)}
+
+
+def scale_part(playwright, count: int, built: Path | None, logs: list[Path] | None,
                rounds: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="kbgen-static-scale-") as tmp:
         root = built or Path(tmp)
-        build_text = log.read_text("utf-8") if log else ""
-        build_seconds = None
+        costs = [{"log": log.name, **build_costs(log.read_text("utf-8"))}
+                 for log in logs or []]
         if built is None:
             subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate_articles.py"),
                             str(root), "--count", str(count)], check=True, capture_output=True)
@@ -124,13 +136,8 @@ def scale_part(playwright, count: int, built: Path | None, log: Path | None,
                 name="Scale help", url="http://127.0.0.1:8765/", mode="auto"), "utf-8")
             started = time.time()
             result = relevance.kbgen("build", cwd=root)
-            build_seconds = time.time() - started
-            build_text = result.stderr
-        fitted = re.search(r"token vectors fitted in ([\d.]+) s", build_text)
-        wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", build_text)
-        if build_seconds is None and wall:
-            build_seconds = (int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60
-                             + float(wall.group(3)))
+            costs = [{"log": "this run", **build_costs(result.stderr),
+                      "build": time.time() - started}]
         measured = browser_search.scale_part(playwright, count, root, rounds)
         static_first = dict(zip(browser_search.SCALE_QUERIES, static_batch(
             root, browser_search.SCALE_QUERIES), strict=True))
@@ -139,9 +146,7 @@ def scale_part(playwright, count: int, built: Path | None, log: Path | None,
         vectors = root / "site" / "search" / "kb" / "s"
         measured["vector_bytes"] = sum(p.stat().st_size for p in vectors.glob("*.json"))
         measured["entry_bytes"] = sum(p.stat().st_size for p in vectors.glob("e.*.json"))
-        measured["build"] = build_seconds
-        measured["fit"] = float(fitted.group(1)) if fitted else None
-        measured["build_log_load"] = re.findall(r"load average: ([\d.]+)", build_text)
+        measured["costs"] = costs
     return measured
 
 
@@ -205,10 +210,12 @@ def report(rel: dict | None, scale: dict | None) -> str:
                   f"- Vector files on disk: {scale['vector_bytes'] / 1024:.0f} KB in all "
                   f"(entry vectors {scale['entry_bytes'] / 1024:.0f} KB); whole browser index "
                   f"{scale['index_bytes'] / 1e6:.1f} MB in {scale['index_files']} files."]
-        if scale.get("build") and scale.get("fit") is not None:
-            lines.append(f"- Build: {scale['build']:.0f} s wall, of which the fit "
-                         f"{scale['fit']:.1f} s ({100 * scale['fit'] / scale['build']:.1f} %); "
-                         f"load average during the build: {', '.join(scale['build_log_load'])}.")
+        for cost in scale["costs"]:
+            if cost["build"] and cost["fit"] is not None:
+                lines.append(
+                    f"- Build ({cost['log']}): {cost['build']:.0f} s wall, of which the fit "
+                    f"{cost['fit']:.1f} s ({100 * cost['fit'] / cost['build']:.1f} %); load "
+                    f"average before / after: {' / '.join(cost['load'])}.")
         lines.append("")
     return "\n".join(lines)
 
@@ -219,8 +226,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--built", type=Path, help="scale: a help center built beforehand")
-    parser.add_argument("--build-log", type=Path, help="scale: that build's log (stderr, "
-                        "with /usr/bin/time -v and uptime lines) for its time and the fit's")
+    parser.add_argument("--build-log", type=Path, action="append", help="scale: that "
+                        "build's log (stderr, with /usr/bin/time -v and uptime lines) for its "
+                        "time and the fit's; repeat for several builds (first, then rebuild)")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright

@@ -163,6 +163,8 @@ def _referenced(files: dict[str, bytes]) -> set[str]:
     names |= {f"t/{p or '_'}.{h}.json" for p, h in zip(meta["terms"], hashes["t"], strict=True)}
     names |= {f"v/{c}.{h}.json" for c, h in zip(meta["letters"], hashes["v"], strict=True)}
     names |= {f"d/{n}.{h}.json" for n, h in enumerate(hashes["d"])}
+    # search by meaning's files (when the semantic model is installed)
+    names |= {f"s/{key}.{h}.json" for key, h in hashes.get("s", {}).items()}
     return names
 
 

@@ -86,9 +86,12 @@ def _reindex(articles, state_dir: Path, site_dir: Path, categories: dict[str, st
     try:
         from kbgen.search import build_index
         from kbgen.search.browser_index import write_browser_index
+        from kbgen.search.docs import doc_from_article
+        from kbgen.search.static_vectors import previous
 
         build_index(articles, state_dir / "search-index")
-        write_browser_index(articles, site_dir, categories, keep_previous=True)
+        vectors = previous([doc_from_article(a) for a in articles], state_dir / "search-index")
+        write_browser_index(articles, site_dir, categories, keep_previous=True, vectors=vectors)
     except Exception as exc:  # a full rebuild running at the same time holds the lock
         log.warning("Search index not updated after the edit (%s); the next build will.", exc)
 

@@ -40,7 +40,7 @@ import logging
 import re
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,17 +79,20 @@ def available() -> bool:
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
-def _entry_parts(entry: IndexEntry) -> list[str]:
+def _entry_parts(entry: IndexEntry) -> Iterator[str]:
     """An entry's sentences beyond its title, in the order the fit takes them: its
-    description and headings, then its body's sentences of SENTENCE_WORDS words (cut)."""
+    description and headings, then its body's sentences of SENTENCE_WORDS words (cut);
+    read lazily (a large help center's fit takes only the first few of each)."""
     low, high = SENTENCE_WORDS
-    found = [" ".join(t.split()) for t in (entry.description, *entry.headings.split("\n"))
-             if t.strip()]
-    for part in _SENTENCE_END.split(entry.body):
-        tokens = part.split()
+    for text in (entry.description, *entry.headings.split("\n")):
+        if text.strip():
+            yield " ".join(text.split())
+    start = 0
+    for end in [m.start() for m in _SENTENCE_END.finditer(entry.body)] + [len(entry.body)]:
+        tokens = entry.body[start:end].split()
+        start = end
         if len(tokens) >= low:
-            found.append(" ".join(tokens[:high]))
-    return found
+            yield " ".join(tokens[:high])
 
 
 def training_texts(items: Sequence[IndexEntry]) -> list[str]:
@@ -104,14 +107,20 @@ def training_texts(items: Sequence[IndexEntry]) -> list[str]:
     for entry in items:
         texts.setdefault(" ".join(entry_text(entry).split()), None)
     parts = [_entry_parts(entry) for entry in items]
-    taken, depth = 0, 0
-    while taken < MAX_SENTENCES and any(depth < len(p) for p in parts):
+    taken = 0
+    while parts and taken < MAX_SENTENCES:
+        alive = []
         for sentences in parts:
-            if depth < len(sentences) and taken < MAX_SENTENCES \
-                    and sentences[depth] not in texts:
-                texts[sentences[depth]] = None
+            if taken >= MAX_SENTENCES:
+                break
+            sentence = next(sentences, None)
+            if sentence is None:
+                continue
+            alive.append(sentences)
+            if sentence not in texts:
+                texts[sentence] = None
                 taken += 1
-        depth += 1
+        parts = alive
     return list(texts)
 
 
@@ -331,7 +340,7 @@ def calibrated_floor(token_lists: Sequence[Sequence[int]], targets: np.ndarray,
     from kbgen.search.ranking import Ranking
 
     model_floor = Ranking().semantic_floor
-    pick = [n for n, ids in enumerate(token_lists) if ids][:: max(1, len(token_lists) // 2000)]
+    pick = [n for n, ids in enumerate(token_lists) if ids][:: max(1, len(token_lists) // 600)]
     if not pick or not len(entries_q):
         return model_floor
     true = targets[pick] @ entry_vectors.T
@@ -344,7 +353,9 @@ def calibrated_floor(token_lists: Sequence[Sequence[int]], targets: np.ndarray,
     static = rows @ entries.T
     if share <= 0:
         return float(static.max())
-    return max(model_floor, float(np.quantile(static, 1 - share)))
+    values = static.ravel()
+    rank = min(len(values) - 1, int(len(values) * (1 - share)))
+    return max(model_floor, float(np.partition(values, rank)[rank]))
 
 
 def fit(items: Sequence[IndexEntry], folder: Path) -> StaticVectors:
@@ -400,6 +411,16 @@ def update(docs: Sequence[SearchDoc], index_dir: Path, folder: Path | None
     log.info("static search by meaning: token vectors fitted in %.1f s",
              time.perf_counter() - started)
     return vectors
+
+
+def previous(docs: Sequence[SearchDoc], index_dir: Path) -> StaticVectors | None:
+    """The last build's vectors if they still cover exactly `docs`' entries (the live
+    preview's quick reindex keeps searching by meaning, with the edited entries' vectors
+    as they were, until the next full build refits them)."""
+    found = StaticVectors.load(Path(index_dir) / STATIC_FILE)
+    if found is None or found.keys != [e.key for doc in docs for e in entries(doc)]:
+        return None
+    return found
 
 
 # ---------------------------------------------------------------------------- WordPiece

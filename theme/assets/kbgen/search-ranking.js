@@ -721,8 +721,8 @@
   function prefetch(index, text) {
     return index.meta().then(function (meta) {
       var meaning = vectorsFor(meta);
-      if (meaning) meaning.start(index, meta);
       var finished = String(text || "").slice(0, 1000).replace(/[\p{L}\p{N}'\u2019`]*$/u, "");
+      if (meaning) meaning.start(index, meta, finished);
       words(finished, meta.indexStop).slice(0, 32).forEach(function (word) {
         index.postings(meta, word.stem).catch(function () { /* the search will retry */ });
       });

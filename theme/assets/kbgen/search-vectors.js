@@ -13,7 +13,7 @@
  * need are fetched (named by content hash, like the postings); the entry vectors when the
  * first search starts. Without `meta.vectors` nothing here runs: search stays lexical.
  *
- *   window.KbgenVectors = {bertWords, wordPiece, vocabKey, start(index, meta),
+ *   window.KbgenVectors = {bertWords, wordPiece, vocabKey, start(index, meta, finished),
  *                          withMeaning(index, meta, query, ranked, helpers)}
  *
  * No DOM and no network of its own (the Index from search-ranking.js fetches); under Node it
@@ -163,9 +163,18 @@
     return meta.vectorEntries;
   }
 
-  // Start loading what every search by meaning needs (the entry vectors).
-  function start(index, meta) {
-    if (meta && meta.vectors) entryVectors(index, meta).catch(function () { /* retried */ });
+  // Start loading what every search by meaning needs (the entry vectors) and the files of
+  // the words typed so far (`finished`: the text up to the word still being typed).
+  function start(index, meta, finished) {
+    if (!meta || !meta.vectors) return;
+    entryVectors(index, meta).catch(function () { /* the search will retry */ });
+    if (!finished) return;
+    tokenIds(index, meta, finished).then(function (ids) {
+      var size = meta.vectors.bucket;
+      new Set(ids.map(function (id) { return Math.floor(id / size); })).forEach(function (b) {
+        file(index, meta, "b-" + b).catch(function () { /* the search will retry */ });
+      });
+    }).catch(function () { /* the search will retry */ });
   }
 
   // Loads the vocabulary files the words of `text` need; resolves to its token ids.
