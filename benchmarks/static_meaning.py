@@ -230,6 +230,7 @@ def main() -> None:
                         "build's log (stderr, with /usr/bin/time -v and uptime lines) for its "
                         "time and the fit's; repeat for several builds (first, then rebuild)")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="the results file")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -241,8 +242,8 @@ def main() -> None:
     text = report(rel, scale)
     print(text)
     if not args.no_write:
-        RESULTS.write_text(text, encoding="utf-8")
-        print(f"wrote {RESULTS.relative_to(REPO)}")
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STATIC_FILE = "static.npz"
-FORMAT = 1
+FORMAT = 2
 DIMS = 64                  # dimensions shipped (PCA of the help center's sentences)
 RIDGE = 1.0                # pull towards the distilled vectors: as much as this many
                            # sentences of average length holding the token
@@ -62,7 +62,8 @@ CG_STEPS = 200             # conjugate-gradient iterations at most
 TOLERANCE = 1e-3           # ...stopping once the residual is this share of the first
 MAX_SENTENCES = 4_000      # sentences fitted besides the entries' own texts, at most
 SENTENCE_WORDS = (3, 40)   # shorter sentences say little, longer ones are cut
-VOCAB_BUCKET = 128         # token vectors per browser file (by token id)
+VOCAB_BUCKET = 64          # token vectors per browser file (by token id)
+VOCAB_SHARD_BYTES = 6_000  # a vocabulary file above this is split by the second letter
 ENTRY_LEVELS = 7           # entry vectors: -7..7 per number (4 bits), scaled per entry
 
 
@@ -260,13 +261,14 @@ def principal_directions(vectors: np.ndarray, dims: int) -> np.ndarray:
 
 
 def quantise_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """int8 rows and a float scale per row (value = int8 x scale)."""
+    """int8 rows and a scale per row (value = int8 x scale; the scale has 4 significant
+    digits, so the browser files write it short and read back the very same number)."""
     import numpy as np
 
     peak = np.abs(vectors).max(axis=1)
-    scale = np.where(peak > 0, peak / 127.0, 1.0)
+    scale = np.array([float(f"{x / 127:.4g}") if x > 0 else 1.0 for x in peak])
     q = np.clip(np.rint(vectors / scale[:, None]), -127, 127).astype(np.int8)
-    return q, scale.astype(np.float32)
+    return q, scale
 
 
 # ---------------------------------------------------------------------------- the result
@@ -279,7 +281,7 @@ class StaticVectors:
     key: str                 # fit_key of what was fitted
     vocab: list[str]         # the model's WordPiece vocabulary, by token id
     tokens: np.ndarray       # int8 (vocab, DIMS)
-    scales: np.ndarray       # float32 (vocab,): token vector = tokens[i] * scales[i]
+    scales: np.ndarray       # float64 (vocab,): token vector = tokens[i] * scales[i]
     keys: list[str]          # entry keys (article id, id#anchor), in the engine's order
     entries: np.ndarray      # int8 (entries, DIMS): each entry's direction, -7..7
     unknown: str = "[UNK]"
@@ -562,36 +564,48 @@ def open_static(index_dir: Path) -> StaticSemantic | None:
 # ---------------------------------------------------------------------------- browser files
 
 
-def _vocab_key(text: str) -> str:
-    """The file a vocabulary piece lives in: its first character if a-z or 0-9, else `_`
-    (twin: search-vectors.js `vocabKey`)."""
-    first = text[:1]
-    return first if first and (first.isascii() and first.isalnum()) else "_"
+def _key_char(ch: str) -> str:
+    return ch if ch.isascii() and ch.isalnum() else "_"
+
+
+def vocab_file(kind: str, piece: str, split: set[str]) -> str:
+    """The file holding a vocabulary piece (`w` starts a word, `c` continues one, without
+    its `##`): `<kind>-<first character>`, or `<kind>-<first two>` for a piece of two or
+    more characters when its first character's file is split (characters other than a-z
+    and 0-9 are `_`) (twin: search-vectors.js `vocabFile`)."""
+    first = f"{kind}-{_key_char(piece[:1])}"
+    if first in split and len(piece) >= 2:
+        return first + _key_char(piece[1])
+    return first
 
 
 def browser_files(vectors: StaticVectors, weight: float, candidates: int
                   ) -> tuple[dict[str, object], dict]:
     """({key: JSON value} of the `s` files of the browser index, the meta section naming
     them). Keys: `w-<k>` the vocabulary's word-initial pieces starting with k (piece ->
-    token id), `c-<k>` its word-continuing pieces (without `##`), `b-<n>` the vectors of
+    token id), `c-<k>` its word-continuing pieces (without `##`) (`vocab_file`: a large
+    one split by the second character, `split` in meta), `b-<n>` the vectors of
     tokens n x VOCAB_BUCKET.. (scales and base64 int8 rows), `e` the entries' vectors
     (4 bits a number, ENTRY_LEVELS, base64)."""
     import base64
 
     import numpy as np
 
-    initial: dict[str, dict[str, int]] = {}
-    continuing: dict[str, dict[str, int]] = {}
+    pieces: list[tuple[str, str, int]] = []  # (kind, piece, token id)
     for n, token in enumerate(vectors.vocab):
-        if not token:
-            continue
         if token.startswith("##") and len(token) > 2:
-            continuing.setdefault(_vocab_key(token[2:]), {})[token[2:]] = n
-        else:
-            initial.setdefault(_vocab_key(token), {})[token] = n
-    files: dict[str, object] = {}
-    files.update({f"w-{k}": v for k, v in initial.items()})
-    files.update({f"c-{k}": v for k, v in continuing.items()})
+            pieces.append(("c", token[2:], n))
+        elif token:
+            pieces.append(("w", token, n))
+    sizes: dict[str, int] = {}
+    for kind, piece, n in pieces:
+        first = vocab_file(kind, piece, set())
+        sizes[first] = sizes.get(first, 0) + len(piece.encode()) + len(str(n)) + 4
+    split = {key for key, size in sizes.items() if size > VOCAB_SHARD_BYTES}
+    vocab_files: dict[str, dict[str, int]] = {}
+    for kind, piece, n in pieces:
+        vocab_files.setdefault(vocab_file(kind, piece, split), {})[piece] = n
+    files: dict[str, object] = dict(vocab_files)
     count = len(vectors.vocab)
     for b, start in enumerate(range(0, count, VOCAB_BUCKET)):
         end = min(count, start + VOCAB_BUCKET)
@@ -606,6 +620,7 @@ def browser_files(vectors: StaticVectors, weight: float, candidates: int
     section = {
         "dims": int(vectors.tokens.shape[1]),
         "bucket": VOCAB_BUCKET,
+        "split": sorted(split),
         "unknown": vectors.unknown,
         "unknown_id": vectors.vocab.index(vectors.unknown),
         "weight": weight,

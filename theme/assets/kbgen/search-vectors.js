@@ -5,7 +5,7 @@
  *
  * When the build had the semantic model installed, the static index (search/kb/) also holds
  * `s/` files: the model's WordPiece vocabulary (w-<letter>: pieces that start a word,
- * c-<letter>: pieces that continue one), a 64-number vector per vocabulary token fitted to
+ * c-<letter>: pieces that continue one; a large letter split by the second letter), a 64-number vector per vocabulary token fitted to
  * the help center's own text (b-<n>: tokens n*bucket.. as int8 with a scale each) and one
  * per entry (e: 4 bits a number). A query's vector is the mean of its WordPiece tokens' vectors; each lexical
  * candidate's score becomes weight x cosine + (1 - weight) x its score over the best one,
@@ -13,7 +13,7 @@
  * need are fetched (named by content hash, like the postings); the entry vectors when the
  * first search starts. Without `meta.vectors` nothing here runs: search stays lexical.
  *
- *   window.KbgenVectors = {bertWords, wordPiece, vocabKey, start(index, meta, finished),
+ *   window.KbgenVectors = {bertWords, wordPiece, vocabFile, start(index, meta, finished),
  *                          withMeaning(index, meta, query, ranked, helpers)}
  *
  * No DOM and no network of its own (the Index from search-ranking.js fetches); under Node it
@@ -77,11 +77,18 @@
     return found;
   }
 
-  // The file a vocabulary piece lives in: its first character if a-z or 0-9, else "_".
-  // twin: kbgen/search/static_vectors.py _vocab_key()
-  function vocabKey(text) {
-    var first = String(text).charAt(0);
-    return /^[a-z0-9A-Z]$/.test(first) ? first : "_";
+  function keyChar(ch) {
+    return /^[a-z0-9A-Z]$/.test(ch) ? ch : "_";
+  }
+
+  // The file holding a vocabulary piece (kind "w" starts a word, "c" continues one):
+  // "<kind>-<first character>", or "<kind>-<first two>" for a piece of two or more
+  // characters when its first character's file is split (`split`: a Set).
+  // twin: kbgen/search/static_vectors.py vocab_file()
+  function vocabFile(kind, piece, split) {
+    var chars = Array.from(String(piece));
+    var first = kind + "-" + keyChar(chars[0] || "");
+    return split.has(first) && chars.length >= 2 ? first + keyChar(chars[1]) : first;
   }
 
   // The WordPiece token ids of `text`: greedy longest match first, a word that cannot be
@@ -177,13 +184,23 @@
     }).catch(function () { /* the search will retry */ });
   }
 
-  // Loads the vocabulary files the words of `text` need; resolves to its token ids.
+  function splitOf(meta) {
+    if (!meta.vectors.splitSet) meta.vectors.splitSet = new Set(meta.vectors.split || []);
+    return meta.vectors.splitSet;
+  }
+
+  // Loads the vocabulary files the words of `text` need (for a piece starting at each
+  // character); resolves to its token ids.
   function tokenIds(index, meta, text) {
+    var split = splitOf(meta);
     var keys = new Set();
     bertWords(text).forEach(function (word) {
       var chars = Array.from(word);
-      keys.add("w-" + vocabKey(chars[0]));
-      for (var i = 1; i < chars.length; i++) keys.add("c-" + vocabKey(chars[i]));
+      chars.forEach(function (ch, i) {
+        var kind = i === 0 ? "w" : "c";
+        keys.add(vocabFile(kind, ch, split));
+        if (i + 1 < chars.length) keys.add(vocabFile(kind, ch + chars[i + 1], split));
+      });
     });
     var list = Array.from(keys);
     return Promise.all(list.map(function (key) { return file(index, meta, key); }))
@@ -192,17 +209,17 @@
         list.forEach(function (key, i) { shards.set(key, files[i] || {}); });
         function lookup(kind) {
           return function (piece) {
-            var shard = shards.get(kind + vocabKey(piece));
+            var shard = shards.get(vocabFile(kind, piece, split));
             return shard && has(shard, piece) ? shard[piece] : undefined;
           };
         }
-        return wordPiece(text, lookup("w-"), lookup("c-"), meta.vectors.unknown_id);
+        return wordPiece(text, lookup("w"), lookup("c"), meta.vectors.unknown_id);
       });
   }
 
   // Whether the model reads `word` (a-z0-9) as one whole token.
   function modelKnows(index, meta, word) {
-    return file(index, meta, "w-" + vocabKey(word)).then(function (shard) {
+    return file(index, meta, vocabFile("w", word, splitOf(meta))).then(function (shard) {
       return Boolean(shard) && has(shard, word);
     });
   }
@@ -329,7 +346,7 @@
   }
 
   var core = {
-    bertWords: bertWords, wordPiece: wordPiece, vocabKey: vocabKey, start: start,
+    bertWords: bertWords, wordPiece: wordPiece, vocabFile: vocabFile, start: start,
     withMeaning: withMeaning, meaningText: meaningText
   };
 
