@@ -164,7 +164,8 @@ def _referenced(files: dict[str, bytes]) -> set[str]:
     names |= {f"v/{c}.{h}.json" for c, h in zip(meta["letters"], hashes["v"], strict=True)}
     names |= {f"d/{n}.{h}.json" for n, h in enumerate(hashes["d"])}
     # search by meaning's files (when the semantic model is installed)
-    names |= {f"s/{key}.{h}.json" for key, h in hashes.get("s", {}).items()}
+    names |= {f"s/{key}.{h}.{'bin' if key == 'e' else 'json'}"
+              for key, h in hashes.get("s", {}).items()}
     return names
 
 

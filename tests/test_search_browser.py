@@ -166,7 +166,8 @@ def test_type_a_query_open_the_first_result_and_both_events_arrive(page, site_ur
                      "rank": 1}
     loaded = [url.split("/search/kb/")[1] for url in fetched if "/search/kb/" in url]
     assert loaded[0] == "entry.json" and re.fullmatch(r"meta\.[0-9a-f]{8}\.json", loaded[1])
-    assert all(re.fullmatch(r"[tvds]/[a-z0-9_-]+\.[0-9a-f]{8}\.json", name) for name in loaded[2:])
+    assert all(re.fullmatch(r"[tvds]/[a-z0-9_-]+\.[0-9a-f]{8}\.(json|bin)", name)
+               for name in loaded[2:])
     assert all(re.fullmatch(r"v/[a-z]\.[0-9a-f]{8}\.json", name)
                for name in loaded if name.startswith("v/"))
 

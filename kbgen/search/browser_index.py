@@ -308,11 +308,12 @@ def build_browser_index(articles: Iterable[object],
         r = index.ranking
         parts, section = browser_files(vectors, r.semantic_weight, r.semantic_candidates)
         cast(dict, files["meta.json"])["vectors"] = section
-        files.update({f"s/{key}.json": value for key, value in parts.items()})
+        files.update({f"s/{key}.{'bin' if isinstance(value, bytes) else 'json'}": value
+                      for key, value in parts.items()})
     return files
 
 
-_HASHED = re.compile(rf"(?:[tvds]/[^/]+|meta)\.[0-9a-f]{{{HASH_CHARS}}}\.json")
+_HASHED = re.compile(rf"(?:[tvds]/[^/]+|meta)\.[0-9a-f]{{{HASH_CHARS}}}\.(?:json|bin)")
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
@@ -328,35 +329,40 @@ def _text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
+def _hash(text: str | bytes) -> str:
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()[:HASH_CHARS]
 
 
-def publish(files: Mapping[str, object]) -> dict[str, str]:
+def publish(files: Mapping[str, object]) -> dict[str, str | bytes]:
     """`KbIndex.files()` ({"meta.json": ..., "t/ab.json": ...}) -> {file name under
     search/kb/: its text}: each part named by its content hash, meta listing those hashes
-    (so meta's own hash changes whenever any part does), and entry.json naming meta."""
+    (so meta's own hash changes whenever any part does), and entry.json naming meta.
+    A part given as bytes (`s/e.bin`: packed entry vectors) is written as they are."""
     meta = dict(cast(Mapping[str, Any], files["meta.json"]))  # KbIndex.meta(): a dict
-    named: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, key) -> (hash, text)
+    # (kind, key) -> (hash, text, suffix)
+    named: dict[tuple[str, str], tuple[str, str | bytes, str]] = {}
     for name, value in files.items():
         if name == "meta.json":
             continue
         kind, _, rest = name.partition("/")
-        text = _text(value)
-        named[kind, rest.removesuffix(".json")] = (_hash(text), text)
+        key, _, suffix = rest.rpartition(".")
+        text = value if isinstance(value, bytes) else _text(value)
+        named[kind, key] = (_hash(text), text, suffix)
     meta["hashes"] = {
         "t": [named["t", prefix or "_"][0] for prefix in meta["terms"]],
         "v": [named["v", letter][0] for letter in meta["letters"]],
         "d": [named["d", str(n)][0] for n in range(sum(1 for kind, _ in named if kind == "d"))],
     }
     if "vectors" in meta:  # static_vectors.browser_files: key -> hash
-        meta["hashes"]["s"] = {key: digest for (kind, key), (digest, _) in named.items()
+        meta["hashes"]["s"] = {key: digest for (kind, key), (digest, *_) in named.items()
                                if kind == "s"}
     meta_text = _text(meta)
     meta_name = f"meta.{_hash(meta_text)}.json"
-    out = {ENTRY: _text({"format": FORMAT, "meta": meta_name}), meta_name: meta_text}
-    out.update({f"{kind}/{key}.{digest}.json": text
-                for (kind, key), (digest, text) in named.items()})
+    out: dict[str, str | bytes] = {ENTRY: _text({"format": FORMAT, "meta": meta_name}),
+                                   meta_name: meta_text}
+    out.update({f"{kind}/{key}.{digest}.{suffix}": text
+                for (kind, key), (digest, text, suffix) in named.items()})
     return out
 
 
@@ -382,11 +388,14 @@ def write_browser_index(articles: Iterable[object], site_dir: Path,
         for name, text in files.items():
             path = staging / name
             path.parent.mkdir(exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8")
     log.info("browser search index: %d files in %s", len(files), target)
 
 
-def _add_beside(target: Path, files: Mapping[str, str]) -> None:
+def _add_beside(target: Path, files: Mapping[str, str | bytes]) -> None:
     """Write the files not there yet (each whole, by rename), entry.json last."""
     for name in [*(n for n in files if n != ENTRY), ENTRY]:
         path = target / name

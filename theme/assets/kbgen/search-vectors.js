@@ -7,7 +7,7 @@
  * `s/` files: the model's WordPiece vocabulary (w-<letter>: pieces that start a word,
  * c-<letter>: pieces that continue one; a large letter split by the second letter), a 64-number vector per vocabulary token fitted to
  * the help center's own text (b-<n>: tokens n*bucket.. as int8 with a scale each) and one
- * per entry (e: 4 bits a number). A query's vector is the mean of its WordPiece tokens' vectors; each lexical
+ * per entry (e, binary: 4 bits a number). A query's vector is the mean of its WordPiece tokens' vectors; each lexical
  * candidate's score becomes weight x cosine + (1 - weight) x its score over the best one,
  * and the entries closest in meaning join the candidates. Only the files the query's words
  * need are fetched (named by content hash, like the postings); the entry vectors when the
@@ -145,19 +145,26 @@
     return bytes;
   }
 
-  // The entries' unit vectors (Float64Array, entries x dims), once per build.
+  // The entries' unit vectors (Float64Array, entries x dims), once per build: a binary
+  // file (fetched here, not through the Index: it is not JSON), named by its hash.
   function entryVectors(index, meta) {
     if (!meta.vectorEntries) {
-      meta.vectorEntries = file(index, meta, "e").then(function (found) {
+      var name = index.root + "s/e." + meta.hashes.s.e + ".bin";
+      var fetching = typeof fetch === "function" && !/^\//.test(index.root) ?
+        fetch(name).then(function (response) {
+          if (!response.ok) throw new Error(name + ": HTTP " + response.status);
+          return response.arrayBuffer();
+        }) : Promise.resolve(Uint8Array.from(require("fs").readFileSync(name)).buffer);  // Node
+      meta.vectorEntries = fetching.then(function (buffer) {
         var dims = meta.vectors.dims;
-        var packed = decode(found.v);  // two numbers a byte, each + 8, low four bits first
+        var packed = new Uint8Array(buffer);  // two numbers a byte, + 8, low four bits first
         var raw = new Int8Array(packed.length * 2);
         for (var i = 0; i < packed.length; i++) {
           raw[2 * i] = (packed[i] & 15) - 8;
           raw[2 * i + 1] = ((packed[i] >> 4) & 15) - 8;
         }
         var rows = new Float64Array(raw.length);
-        for (var n = 0; n < found.n; n++) {
+        for (var n = 0; n < raw.length / dims; n++) {
           var norm = 0;
           for (var d = 0; d < dims; d++) norm += raw[n * dims + d] * raw[n * dims + d];
           norm = Math.max(Math.sqrt(norm), 1e-12);
