@@ -144,8 +144,8 @@ def scale_part(playwright, count: int, built: Path | None, logs: list[Path] | No
         for run in measured["runs"]:
             run["static_first"] = run["first"] == static_first[run["query"]][:1][0]
         vectors = root / "site" / "search" / "kb" / "s"
-        measured["vector_bytes"] = sum(p.stat().st_size for p in vectors.glob("*.json"))
-        measured["entry_bytes"] = sum(p.stat().st_size for p in vectors.glob("e.*.json"))
+        measured["vector_bytes"] = sum(p.stat().st_size for p in vectors.glob("*.*"))
+        measured["entry_bytes"] = sum(p.stat().st_size for p in vectors.glob("e.*"))
         measured["costs"] = costs
     return measured
 
