@@ -129,14 +129,18 @@ def model_folder(setting: str | bool | None, base: Path | None = None) -> Path |
 
 
 def model_id(folder: Path) -> str:
-    """Names one model: its folder name and a digest of its configuration and weights' size."""
+    """Names one model as kbgen runs it: its folder name, a digest of its configuration and
+    weights' size, and the precision it runs in (`minilm.PRECISION`: vectors of another
+    precision are not reused)."""
+    from kbgen.search.minilm import PRECISION
+
     digest = hashlib.sha256((folder / "config.json").read_bytes())
     vocabulary = folder / "vocab.txt"
     digest.update((vocabulary if vocabulary.is_file() else folder / "tokenizer.json")
                   .read_bytes())
     digest.update(str((folder / "model.safetensors").stat().st_size).encode())
     name = folder.parent.name if folder.name == "model" else folder.name
-    return f"{name}:{digest.hexdigest()[:16]}"
+    return f"{name}:{digest.hexdigest()[:16]}:{PRECISION}"
 
 
 @lru_cache(maxsize=2)
