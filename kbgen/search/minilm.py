@@ -384,7 +384,10 @@ class SentenceModel:
 
     def token_ids(self, texts: list[str], cut: bool = True) -> list[list[int]]:
         """Each text's token ids, [CLS] ... [SEP]; cut to the model's limit unless not `cut`."""
-        ids = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
+        if len(texts) == 1:  # one query: no batch machinery (its thread pool) to wake
+            ids = [self.tokenizer.encode(texts[0]).ids]
+        else:
+            ids = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
         if cut:
             end = self.tokenizer.token_to_id(END)
             ids = [t if len(t) <= self.max_tokens else t[: self.max_tokens - 1] + [end]
@@ -409,6 +412,11 @@ class SentenceModel:
         if not texts:
             return out
         encoded = self.token_ids(texts)
+        if len(texts) == 1:  # a query: straight to the session (what search waits for)
+            out[:] = self._run(encoded)
+            if on_batch is not None:
+                on_batch(1)
+            return out
         order = sorted(range(len(texts)), key=lambda n: len(encoded[n]))
         batches, start = [], 0
         while start < len(order):
@@ -436,6 +444,10 @@ class SentenceModel:
         return out
 
     def _run(self, batch: list[list[int]]) -> np.ndarray:
+        if len(batch) == 1:
+            ids = np.array(batch, dtype=np.int64)
+            return self.session.run(None, {"input_ids": ids,
+                                           "attention_mask": np.ones_like(ids)})[0]
         length = max(len(ids) for ids in batch)
         ids = np.zeros((len(batch), length), dtype=np.int64)
         mask = np.zeros((len(batch), length), dtype=np.int64)
