@@ -134,6 +134,15 @@ def test_a_large_batch_of_mixed_lengths_matches_one_text_at_a_time():
     assert model.encode([]).shape == (0, 384)
 
 
+def test_texts_the_model_reads_alike_are_embedded_once():
+    model = semantic.load_model(model_folder())
+    done = []
+    vectors = model.encode(["Refund  please", "refund please", "Where is my invoice?"],
+                           on_batch=done.append)
+    assert np.array_equal(vectors[0], vectors[1]) and sum(done) == 3
+    assert float(vectors[0] @ vectors[2]) < 0.9
+
+
 def test_embed_texts_reuses_the_cache_across_processes(embedding_cache):
     folder = model_folder()
     texts = ["Refund not received", "Cannot log in after reset", "Refund not received"]

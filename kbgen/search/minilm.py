@@ -403,9 +403,11 @@ class SentenceModel:
         """One unit-length float32 embedding per text, shape (len(texts), dims);
         `on_batch(n)` is called (in this thread) as each batch of n texts is done.
 
-        Texts are sorted by length and cut into batches of like length (a batch is padded
-        to its longest text); with `threads` above 1 the batches run side by side (ONNX
-        Runtime releases the GIL), while one text runs on one thread, which is fastest.
+        Texts the tokenizer reads the same (the model is uncased: "Refund  please" and
+        "refund please") are run once. They are sorted by length and cut into batches of
+        like length (a batch is padded to its longest text); with `threads` above 1 the
+        batches run side by side (ONNX Runtime releases the GIL), while one text runs on one
+        thread, which is fastest.
         """
         texts = list(texts)
         out = np.zeros((len(texts), self.dims), dtype=np.float32)
@@ -417,7 +419,9 @@ class SentenceModel:
             if on_batch is not None:
                 on_batch(1)
             return out
-        order = sorted(range(len(texts)), key=lambda n: len(encoded[n]))
+        first: dict[tuple[int, ...], int] = {}
+        same = [first.setdefault(tuple(ids), n) for n, ids in enumerate(encoded)]
+        order = sorted(first.values(), key=lambda n: len(encoded[n]))
         batches, start = [], 0
         while start < len(order):
             end = start + 1
@@ -441,6 +445,11 @@ class SentenceModel:
                 keep(pool.map(run, batches))
         else:
             keep(map(run, batches))
+        copies = [n for n, m in enumerate(same) if m != n]
+        if copies:
+            out[copies] = out[[same[n] for n in copies]]
+            if on_batch is not None:
+                on_batch(len(copies))
         return out
 
     def _run(self, batch: list[list[int]]) -> np.ndarray:
