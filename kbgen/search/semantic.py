@@ -146,8 +146,8 @@ def model_id(folder: Path) -> str:
 @lru_cache(maxsize=2)
 def load_model(folder: Path):
     """The model (`kbgen.search.minilm.SentenceModel`: `.encode(texts)` -> unit-length
-    float32 rows), loaded once per process: about 0.5 s and 90 MB for all-MiniLM-L6-v2 (the
-    first use of a model also writes its ONNX file to the cache folder, about 2 s)."""
+    float32 rows), loaded once per process: about 0.4 s and 60 MB for all-MiniLM-L6-v2 (the
+    first use of a model also writes its int8 ONNX files to the cache folder, 5-10 s)."""
     from kbgen.search.minilm import ModelError, SentenceModel
 
     try:
