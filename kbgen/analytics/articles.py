@@ -70,9 +70,9 @@ def contacts_not_prevented(c: ArticleCounts) -> int:
 def by_attention(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Most contacts not prevented first; ties: the higher contact-after-view rate, then
     the more read, then the id."""
-    return sorted(rows, key=lambda r: (-r["contacts_not_prevented"],
-                                       -(r["contact_after_view"] or 0),
-                                       -r["view_sessions"], r["id"]))
+    return sorted(rows, key=lambda r: (-(r.get("contacts_not_prevented") or 0),
+                                       -(r.get("contact_after_view") or 0),
+                                       -(r.get("view_sessions") or 0), r["id"]))
 
 
 def breakdowns(
