@@ -110,6 +110,11 @@ def test_windows_read_as_dates(since, until, text):
     assert dates.window(window["since"], window["until"]).startswith(text)
 
 
+def test_the_previous_window_reads_as_dates():
+    assert dates.previous_window("2026-11-07T00:00:00Z", "2026-12-08T00:00:00Z") \
+        == "7 Oct – 6 Nov 2026"
+
+
 def test_inbox_times_have_one_precision():
     assert dates.moment("2026-12-06T06:19:49.123Z") == "6 Dec 2026 06:19"
     assert dates.moment("2026-12-06T06:19:00Z") == "6 Dec 2026 06:19"

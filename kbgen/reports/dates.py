@@ -93,3 +93,13 @@ def date_text(text: str | None) -> str:
         return day(date.fromisoformat(text)) if text else ""
     except ValueError:
         return text or ""
+
+
+def previous_window(since: str, until: str) -> str:
+    """The window of equal length just before this one (the contact drivers' "Previous")."""
+    try:
+        start, end = _moment(since), _moment(until)
+    except (IsoTimeError, ValueError, OverflowError):
+        return "the window of equal length before this one"
+    before = start - (end - start)
+    return window(before.isoformat(), start.isoformat())
