@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from kbgen.analytics.stats import MIN_VOTES
+from kbgen.analytics.stats import LOW_CSAT, MIN_VOTES
 from kbgen.reports import dates
 
 TOP_ACTIONS = 8
-LOW_CSAT = 0.5  # Wilson 95% lower bound under this, from MIN_VOTES votes
 
 
 def next_actions(report: dict[str, Any], topics: list[dict[str, Any]],

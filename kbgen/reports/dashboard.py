@@ -17,8 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from kbgen.analytics.articles import by_attention
-from kbgen.analytics.stats import MIN_VOTES
-from kbgen.drivers.actions import LOW_CSAT
+from kbgen.analytics.stats import LOW_CSAT, MIN_VOTES
 from kbgen.reports import dates, page, svg
 from kbgen.reports import numbers as fmt
 from kbgen.reports.drivers import KIND_TEXT, TOP_TOPICS, safe_link
