@@ -147,7 +147,7 @@ MEASURE = """(query) => { window.kbMeasured = new Promise((resolve) => {
              files: entries.filter((e) => e.name.includes('/search/kb/')).map((e) => e.name),
              first: answered().querySelector('[data-kb-result]').dataset.kbResult});
   };
-  const answered = () => Array.from(document.querySelectorAll('dialog [role=listbox]'))
+  const answered = () => Array.from(document.querySelectorAll('[data-kb-hsearch] [role=listbox]'))
     .find((list) => list.dataset.kbQuery === query && list.querySelector('[role=option]'));
   new MutationObserver((changes, observer) => {
     if (answered()) { observer.disconnect(); done(); }

@@ -258,15 +258,19 @@
     this.list.setAttribute("data-kb-query", query); // what the rows answer (tests, benchmarks)
     this.active = -1;
     this.input.removeAttribute("aria-activedescendant");
+    // Each option is the result's link itself (an option holding a link would nest one
+    // control in another, which screen readers may not announce); the list item around
+    // it is only layout (role none).
     results.forEach(function (result, i) {
-      var option = document.createElement("li");
+      var item = document.createElement("li");
+      item.setAttribute("role", "none");
+      var option = resultLink(result, stems, i + 1, self.session);
       option.id = self.list.id + "-" + i;
       option.setAttribute("role", "option");
       option.setAttribute("aria-selected", "false");
-      var link = resultLink(result, stems, i + 1, self.session);
-      link.tabIndex = -1;
-      option.appendChild(link);
-      self.list.appendChild(option);
+      option.tabIndex = -1;
+      item.appendChild(option);
+      self.list.appendChild(item);
     });
     var open = query !== "";
     // Nothing found: the message and the way on, outside the listbox (they are not options).
@@ -306,7 +310,7 @@
       else this.move(event.key === "ArrowDown" ? 1 : -1);
     } else if (event.key === "Enter" && this.active >= 0) {
       event.preventDefault();
-      this.options()[this.active].querySelector("a").click();
+      this.options()[this.active].click();
     } else if (event.key === "Enter") {
       this.session.record();
     } else if (event.key === "Escape") {
@@ -491,7 +495,7 @@
     "background:var(--md-default-bg-color);color:var(--md-default-fg-color);",
     "box-shadow:var(--md-shadow-z2)}",
     ".kb-suggest__list{margin:0;padding:0;list-style:none}.kb-suggest li{margin:0!important}",
-    ".kb-suggest [aria-selected=true] .kb-hit{background:var(--md-accent-fg-color--transparent)}",
+    ".kb-suggest .kb-hit[aria-selected=true]{background:var(--md-accent-fg-color--transparent)}",
     ".kb-suggest__empty{margin:0;padding:.6em .8em}",
     ".kb-suggest__help{margin:0;padding:0 .8em .6em}",
     ".kb-suggest__help a{color:var(--md-typeset-a-color);text-decoration:underline}",
@@ -507,7 +511,7 @@
     ".kb-hit__category{display:block;font-size:.7rem;color:var(--md-default-fg-color--light)}",
     ".kb-hit__snippet{display:block;font-size:.75rem}",
     ".kb-suggest__empty,.kb-suggest__help{font-size:.75rem}",
-    ".kb-hit mark{background:var(--md-typeset-mark-color);color:inherit}",
+    ".kb-hit mark{background:var(--md-typeset-mark-color);color:var(--md-default-fg-color)}",
     ".kb-results{list-style:none;padding:0}.kb-results li{margin-left:0!important}",
     // Under the header's field: wide enough to read, right-aligned under it; on a phone,
     // the field spans the header bar and the list the screen.
