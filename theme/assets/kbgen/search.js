@@ -3,10 +3,10 @@
  * (search-api.js: the help API, or the static index ranked by search-ranking.js); the three
  * are classic scripts, deferred in this order (theme/main.html), no bundler.
  *
- * The UI: a search button in the header (also "/" or "s") that opens a dialog with a
- * combobox; the home page's search box suggests as the customer types; the search page
- * (search/?q=) lists results; an opened result's page marks the query's words. Everything
- * re-initialises after instant navigation (document$).
+ * The UI: the search field in every page's header (on phones behind a button that opens
+ * it; "/" or "s" go to it) and the home page's search box suggest results as the customer
+ * types (a combobox); the search page (search/?q=) lists results; an opened result's page
+ * marks the query's words. Everything re-initialises after instant navigation (document$).
  *
  * WHAT LEAVES THE BROWSER: nothing by this script itself. It hands two events to kbgen.js
  * (window.kbgen.track), which sends them only when a help API is configured and the browser
