@@ -87,7 +87,7 @@ def chromium(playwright):
 
 TYPE_AND_READ = """async (query) => {
   const input = document.querySelector('#kb-q');
-  const list = document.querySelector('[role=listbox]');
+  const list = document.getElementById(input.getAttribute('aria-controls'));  // #kb-q's own
   const settled = (want) => new Promise((resolve) => {
     const check = () => (list.hidden === want ? resolve() : setTimeout(check, 5));
     check();

@@ -516,6 +516,7 @@
     // Under the header's field: wide enough to read, right-aligned under it; on a phone,
     // the field spans the header bar and the list the screen.
     ".kb-hsearch .kb-suggest{left:auto;width:min(34rem,calc(100vw - 1rem));",
+    "border:1px solid var(--md-default-fg-color--lightest);",
     "max-height:calc(100vh - 3.4rem);line-height:1.4}",
     ".kb-hsearch--open .kb-suggest{left:.2rem;right:.2rem;width:auto;",
     "max-height:calc(100vh - 2.6rem)}"
