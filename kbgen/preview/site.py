@@ -86,14 +86,16 @@ class Preview:
 
 
 class _ErrorLines(logging.Handler):
-    """The errors logged during one build (the content problems, each naming the file, the
-    line and the fix): what the browser shows when the build fails."""
+    """The errors one build logs (the content problems, each naming the file, the line and
+    the fix): what the browser shows when the build fails. Only the building thread's: the
+    help API keeps serving, and logging, beside it."""
 
     LOGGERS = ("mkdocs", "kbgen")
 
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
         self.lines: list[str] = []
+        self.thread = threading.get_ident()
 
     def __enter__(self) -> _ErrorLines:
         for name in self.LOGGERS:
@@ -105,7 +107,8 @@ class _ErrorLines(logging.Handler):
             logging.getLogger(name).removeHandler(self)
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
+        if record.thread == self.thread:
+            self.lines.append(record.getMessage())
 
     def text(self, failure: str) -> str:
         """The logged errors, then `failure` unless it says nothing more (MkDocs' "Aborted
