@@ -113,9 +113,12 @@
       }).then(function (data) {
         clearTimeout(timer);
         if (!data || !Array.isArray(data.results)) throw new Error("/api/search: no results");
-        // The API names categories by folder (slug); the static index, by title: say titles.
+        // Results show the category's title, as the static index does: the API answers it
+        // (category_title); an API from before it did names only the folder (category),
+        // which this page's own list of titles translates.
         return data.results.map(function (result) {
-          var title = categoryTitles[result.category];
+          var title = typeof result.category_title === "string" && result.category_title ?
+            result.category_title : categoryTitles[result.category];
           return typeof title === "string" ? Object.assign({}, result, { category: title }) : result;
         });
       }, function (error) {
