@@ -117,8 +117,10 @@
         // (category_title); an API from before it did names only the folder (category),
         // which this page's own list of titles translates.
         return data.results.map(function (result) {
-          var title = typeof result.category_title === "string" && result.category_title ?
-            result.category_title : categoryTitles[result.category];
+          var title = result.category_title;
+          if (typeof title !== "string" || !title || title === result.category) {
+            title = categoryTitles[result.category] || title;
+          }
           return typeof title === "string" ? Object.assign({}, result, { category: title }) : result;
         });
       }, function (error) {
