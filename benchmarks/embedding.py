@@ -5,13 +5,15 @@
 Texts: StackFAQ's article titles and dev queries (../shared/bench/stackfaq, read in place,
 never copied), the kind of text kbgen embeds (titles, FAQ questions, ticket subjects),
 repeated with numbered variants up to 3,000 distinct texts. Times `SentenceModel.encode`
-(ONNX Runtime) with 1 and 2 threads and, with `--old COMMIT`, the NumPy transformer that
-kbgen used before (its `kbgen/search/minilm.py` read from git into a temporary module),
-alternating implementations in each round; medians over the rounds. Query latency: one text
-per call, 300 distinct queries. Cache: `semantic.embed_texts` on the same texts, cold (empty
-cache folder) then warm. Records the machine load (`uptime`) before and after; wall times on
-a shared machine are noisy, CPU seconds (process_time) are steadier. Writes
-benchmarks/results/embedding.md.
+(ONNX Runtime, int8) with 1 and 2 threads and, with `--old COMMIT`, the model as kbgen ran
+it at that commit (its `kbgen/search/minilm.py` read from git into a temporary module: the
+float32 ONNX graph at cebb5ec, the NumPy transformer at d7da2bd), alternating
+implementations in each round; medians over the rounds, and the cosine of each one's
+vectors to the old model's. Query latency: one text per call, the first 300
+distinct StackFAQ dev queries (customers' own words). Cache: `semantic.embed_texts` on the
+same texts, cold (empty cache folder) then warm. Records the machine load (`uptime`) before
+and after; wall times on a shared machine are noisy, CPU seconds (process_time: user + system
+of all the process's threads) are steadier. Writes benchmarks/results/embedding.md.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--texts", type=int, default=3000)
-    parser.add_argument("--old", help="a commit whose kbgen/search/minilm.py is the NumPy model")
+    parser.add_argument("--old", help="a commit whose kbgen/search/minilm.py to compare with")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
 
@@ -87,10 +89,10 @@ def main() -> None:
     load_before = os.getloadavg()
     started = time.perf_counter()
     models = {"onnx, 1 thread": SentenceModel(folder, threads=1)}
-    print(f"ONNX model loaded in {time.perf_counter() - started:.2f} s", flush=True)
+    print(f"ONNX model (int8) loaded in {time.perf_counter() - started:.2f} s", flush=True)
     models["onnx, 2 threads"] = SentenceModel(folder, threads=2)
     if args.old:
-        models["numpy (before)"] = old_model(args.old, folder)
+        models[f"before ({args.old})"] = old_model(args.old, folder)
     batch = texts(args.texts)
     tokens = models["onnx, 1 thread"].token_ids(batch)
     mean_tokens = sum(len(t) for t in tokens) / len(tokens)
@@ -103,8 +105,18 @@ def main() -> None:
             wall, cpu = runs[name][-1]
             print(f"round {round_ + 1} {name}: {len(batch) / wall:.0f} texts/s "
                   f"({len(batch) / cpu:.0f} per CPU s)", flush=True)
-    latency = {name: query_latency(model, batch[-300:]) for name, model in models.items()
+    # Customers' own queries (not the numbered variants): what /api/search embeds.
+    queries = list(dict.fromkeys(json.loads(line)["query"]
+                                 for line in (STACKFAQ / "queries_dev.jsonl").open()))[:300]
+    query_tokens = sum(map(len, models["onnx, 1 thread"].token_ids(queries))) / len(queries)
+    latency = {name: query_latency(model, queries) for name, model in models.items()
                if name != "onnx, 2 threads"}
+    cosine = {}
+    if args.old:  # how far the vectors moved from the old model's (1.0: the same)
+        before = models[f"before ({args.old})"].encode(batch)
+        for name in ("onnx, 1 thread", "onnx, 2 threads"):
+            cos = (models[name].encode(batch) * before).sum(axis=1)
+            cosine[name] = f"{cos.mean():.4f} / {cos.min():.4f}"
 
     with tempfile.TemporaryDirectory() as cache:
         os.environ["KBGEN_CACHE_DIR"] = cache
@@ -129,9 +141,12 @@ def main() -> None:
         f"with other engineers: load average {load_before[0]:.1f} before, "
         f"{load_after[0]:.1f} after (on 2 cores: wall times are pessimistic).",
         "",
+        f"One query: {len(queries)} StackFAQ dev queries, one per call, "
+        f"{query_tokens:.1f} tokens on average.",
+        "",
         "| implementation | texts/s (median wall) | texts per CPU second "
-        "| one query p50 / p95 ms |",
-        "|---|---|---|---|",
+        "| one query p50 / p95 ms | cosine to before, mean / min |",
+        "|---|---|---|---|---|",
     ]
     for name in models:
         wall = statistics.median(w for w, _ in runs[name])
@@ -139,7 +154,8 @@ def main() -> None:
         lat = latency.get(name)
         cell = (f"{np.percentile(lat, 50):.2f} / {np.percentile(lat, 95):.2f}" if lat
                 else "(1 thread per text)")
-        lines.append(f"| {name} | {len(batch) / wall:,.0f} | {len(batch) / cpu:,.0f} | {cell} |")
+        lines.append(f"| {name} | {len(batch) / wall:,.0f} | {len(batch) / cpu:,.0f} | {cell} "
+                     f"| {cosine.get(name, '')} |")
     lines += [
         "",
         f"Embedding cache (`semantic.embed_texts`, SQLite): {len(batch):,} texts cold "

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,8 +146,11 @@ def _ticket(row: list[str], columns: dict[str, int], source: str) -> dict[str, A
 
 
 def import_tickets(store: Any, path: Path, preset: str | None = None,
-                   mapping: dict[str, str] | None = None) -> TicketImport:
-    """Store every valid row of the CSV file; count how many joined a known session."""
+                   mapping: dict[str, str] | None = None,
+                   on_stored: Callable[[list[dict[str, Any]]], None] | None = None
+                   ) -> TicketImport:
+    """Store every valid row of the CSV file; count how many joined a known session.
+    `on_stored(tickets)` is called with each chunk of valid rows once it is stored."""
     rows = _rows(path)
     header = next(rows, (0, []))[1]
     columns = column_map(header, preset, mapping or {})
@@ -164,13 +167,14 @@ def import_tickets(store: Any, path: Path, preset: str | None = None,
         except ValueError as exc:
             result.invalid.append((line, str(exc)))
         if len(pending) >= CHUNK:
-            _store(store, pending, result)
+            _store(store, pending, result, on_stored)
             pending = []
-    _store(store, pending, result)
+    _store(store, pending, result, on_stored)
     return result
 
 
-def _store(store: Any, tickets: list[dict[str, Any]], result: TicketImport) -> None:
+def _store(store: Any, tickets: list[dict[str, Any]], result: TicketImport,
+           on_stored: Callable[[list[dict[str, Any]]], None] | None = None) -> None:
     if not tickets:
         return
     for ticket in tickets:
@@ -185,6 +189,8 @@ def _store(store: Any, tickets: list[dict[str, Any]], result: TicketImport) -> N
             result.joined += 1
         else:
             result.unknown_session += 1
+    if on_stored is not None:
+        on_stored(tickets)
 
 
 def _referenced_session(store: Any, body: str) -> str | None:

@@ -36,6 +36,7 @@ def load(root, semantic="auto", db=()):
     kbgen(root, "events", "import", str(events), *db)
     out = kbgen(root, "tickets", "import", str(tickets), "--preset", "zendesk", *db)
     assert "19" in out.stdout + out.stderr  # 18 this month, 1 the month before
+    return out.stderr
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +89,28 @@ def test_second_report_reuses_the_kept_embeddings(sqlite_center):
     assert "Contact drivers: embedded" not in result.stderr
 
 
+def test_tickets_import_embeds_their_texts_so_the_first_report_does_not(tmp_path):
+    import re
+    import sqlite3
+
+    imported = load(tmp_path)
+    db = tmp_path / ".kbgen" / "kbgen.db"
+    kept = sqlite3.connect(db).execute("SELECT COUNT(*) FROM text_embeddings").fetchone()[0]
+    said = re.search(r"Embedded (\d+) new ticket texts for the contact-drivers report",
+                     imported)
+    # 19 tickets, 9 distinct subjects: each kept once
+    assert said is not None and int(said.group(1)) == kept == 9
+    first = kbgen(tmp_path, "report", "--format", "json", *WINDOW)
+    assert_expected_topics(json.loads(first.stdout), "semantic")
+    # The report embedded only the articles' texts and the sessions' searches.
+    embedded = re.search(r"Contact drivers: embedded (\d+) new texts", first.stderr)
+    total = sqlite3.connect(db).execute("SELECT COUNT(*) FROM text_embeddings").fetchone()[0]
+    assert embedded is not None and int(embedded.group(1)) == total - kept
+
+
 def test_lexical_method_without_the_model(tmp_path):
-    load(tmp_path, semantic="off")
+    imported = load(tmp_path, semantic="off")
+    assert "Embedded" not in imported
     data = json.loads(kbgen(tmp_path, "report", "--format", "json", *WINDOW).stdout)
     assert_expected_topics(data, "lexical")
     import sqlite3

@@ -23,6 +23,7 @@ LABELS = ("title", "url", "category", "type", "journey", "audience", "owner")
 @dataclass
 class Manifest:
     site_name: str | None = None
+    site_url: str | None = None
     articles: dict[str, dict[str, Any]] = field(default_factory=dict)
     categories: dict[str, str] = field(default_factory=dict)
     # article id -> its revisions, newest first (.kbgen/revisions.json, written by the build)
@@ -61,4 +62,4 @@ def _parse(data: dict[str, Any]) -> Manifest:
     categories = {
         str(c["slug"]): str(c.get("title") or c["slug"]) for c in data.get("categories") or []
     }
-    return Manifest(data.get("site_name"), articles, categories)
+    return Manifest(data.get("site_name"), data.get("site_url") or None, articles, categories)

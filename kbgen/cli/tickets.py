@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -40,17 +41,42 @@ def import_command(file: Path, db_url: str | None, preset: str | None, maps: tup
     """
     mapping = parse_mapping(maps)
     store = open_store(resolve_db_url(config_file, db_url))
+    stored: list[dict[str, Any]] = []
     try:
-        result = import_tickets(store, file, preset, mapping)
-        try:
-            _report(file, result)
-        finally:  # the stored tickets' days, bad rows or not
-            prepare_written_days(store, result.days)
+        result = import_tickets(store, file, preset, mapping, on_stored=stored.extend)
+        problem = _report(file, result)
+        # The stored tickets' days and texts, bad rows or not.
+        prepare_written_days(store, result.days)
+        _keep_vectors(store, stored, config_file)
     finally:
         store.close()
+    if problem:
+        raise KbgenError(problem)
 
 
-def _report(file: Path, r: TicketImport) -> None:
+def _keep_vectors(store: Any, tickets: list[dict[str, Any]], config_file: str | None) -> None:
+    """With the semantic model installed, embed the tickets' texts now (kept in the store),
+    so the first contact-drivers report does not wait for them."""
+    from kbgen.drivers.report import available
+
+    if not tickets or not available():
+        return
+    from kbgen.drivers.vectors import keep_ticket_vectors
+    from kbgen.project import load_project
+
+    try:
+        project = load_project(config_file)
+        setting, base = project.options.semantic_search, project.root
+    except KbgenError:  # --db without a help center: the installed model, if any
+        setting, base = "auto", None
+    embedded = keep_ticket_vectors(store, tickets, setting, base)
+    if embedded:
+        click.echo(f"Embedded {embedded} new ticket texts for the contact-drivers report "
+                   "(semantic model; kept in the store).", err=True)
+
+
+def _report(file: Path, r: TicketImport) -> str | None:
+    """Print what the import did; the error to raise when rows were not imported."""
     if r.repaired:
         shown = ", ".join(map(str, r.repaired[:MAX_SHOWN]))
         more = f" and {len(r.repaired) - MAX_SHOWN} more" if len(r.repaired) > MAX_SHOWN else ""
@@ -70,8 +96,9 @@ def _report(file: Path, r: TicketImport) -> None:
         err=True,
     )
     if r.invalid:
-        raise KbgenError(f"{len(r.invalid)} rows of {visible(file)} were not imported; fix "
-                         "them and import the file again (stored tickets are skipped).")
+        return (f"{len(r.invalid)} rows of {visible(file)} were not imported; fix them and "
+                "import the file again (stored tickets are skipped).")
+    return None
 
 
 commands = [tickets_group]

@@ -133,6 +133,37 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
     return (matrix / norms).astype(np.float32)
 
 
+def keep_ticket_vectors(store: Any, tickets: list[dict[str, Any]],
+                        setting: str | bool | None, base: Path | None) -> int:
+    """At `kbgen tickets import`: embed the imported tickets' own words (subject and start of
+    the body, as the analysis reads them: `Ticket.text`) into `text_embeddings`, so the
+    first report does not have to. Returns how many texts the model embedded.
+
+    Only with the semantic model installed and chosen (`semantic_search`); anything that
+    goes wrong is logged and leaves the work to the report: the tickets are stored already.
+    """
+    from kbgen.drivers.evidence import Ticket
+    from kbgen.search.semantic import SemanticError, model_folder
+
+    try:
+        folder = model_folder(setting, base)
+    except SemanticError:
+        return 0  # the report says why it uses the lexical method
+    if folder is None or not tickets:
+        return 0
+    texts = [Ticket(t["ticket_id"], t["ts"], (t.get("subject") or "").strip(),
+                    (t.get("body") or "").strip(), None, None).text for t in tickets]
+    texts = [t for t in dict.fromkeys(texts) if t]
+    try:
+        vectors = SemanticVectors(folder, store)
+        vectors.encode(texts)
+    except Exception as exc:  # noqa: BLE001 - the import has succeeded; this only saves time
+        log.warning("The ticket texts were not embedded now (%s); the next report embeds "
+                    "them.", exc)
+        return 0
+    return vectors.computed
+
+
 def make_vectors(setting: str | bool | None, base: Path | None, store: Any):
     """SemanticVectors when the model the `semantic_search` setting names is usable,
     LexicalVectors otherwise (`off`, or the model not installed)."""

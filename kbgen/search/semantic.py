@@ -129,21 +129,25 @@ def model_folder(setting: str | bool | None, base: Path | None = None) -> Path |
 
 
 def model_id(folder: Path) -> str:
-    """Names one model: its folder name and a digest of its configuration and weights' size."""
+    """Names one model as kbgen runs it: its folder name, a digest of its configuration and
+    weights' size, and the precision it runs in (`minilm.PRECISION`: vectors of another
+    precision are not reused)."""
+    from kbgen.search.minilm import PRECISION
+
     digest = hashlib.sha256((folder / "config.json").read_bytes())
     vocabulary = folder / "vocab.txt"
     digest.update((vocabulary if vocabulary.is_file() else folder / "tokenizer.json")
                   .read_bytes())
     digest.update(str((folder / "model.safetensors").stat().st_size).encode())
     name = folder.parent.name if folder.name == "model" else folder.name
-    return f"{name}:{digest.hexdigest()[:16]}"
+    return f"{name}:{digest.hexdigest()[:16]}:{PRECISION}"
 
 
 @lru_cache(maxsize=2)
 def load_model(folder: Path):
     """The model (`kbgen.search.minilm.SentenceModel`: `.encode(texts)` -> unit-length
-    float32 rows), loaded once per process: about 0.5 s and 90 MB for all-MiniLM-L6-v2 (the
-    first use of a model also writes its ONNX file to the cache folder, about 2 s)."""
+    float32 rows), loaded once per process: about 0.4 s and 60 MB for all-MiniLM-L6-v2 (the
+    first use of a model also writes its int8 ONNX files to the cache folder, 5-10 s)."""
     from kbgen.search.minilm import ModelError, SentenceModel
 
     try:
