@@ -63,7 +63,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self.preloaded is not None and self.preloaded.docs_dir == docs_dir:
             site = self.preloaded
         else:
-            site = load_content(docs_dir, root=root)
+            site = load_content(docs_dir, root=root, languages=self.config.languages)
         errors = errors_in(site.problems, self.config.strict)
         for problem in site.problems:
             if problem not in errors and not self.problems_reported:
