@@ -83,3 +83,102 @@ def test_a_translation_without_languages_declared(tmp_path):
     out = result.stdout + result.stderr
     assert "general-faq.de.md:1: error: 'faq/general-faq.de.md' is a translation into 'de', but " \
            "the help center declares no languages" in out
+
+
+def _html(center: Path, page: str) -> str:
+    return (center / "site" / page / "index.html").read_text(encoding="utf-8")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_site_in_two_languages(center):
+    build = run_kbgen("build", cwd=center)
+    assert build.returncode == 0, build.stderr
+    german = _html(center, "de/getting-started/create-an-account")
+    english = _html(center, "getting-started/create-an-account")
+    untranslated = _html(center, "getting-started/first-steps")
+    assert '<html lang="de"' in german and '<html lang="en"' in english
+    for page in (german, english):  # both versions name each other, and the default
+        assert ('<link rel="alternate" hreflang="de" href="https://help.example.com/de/'
+                'getting-started/create-an-account/">') in page
+        assert ('<link rel="alternate" hreflang="x-default" href="https://help.example.com/'
+                'getting-started/create-an-account/">') in page
+    assert "hreflang=" not in untranslated.split("</head>")[0]
+    # The switcher goes to the same article in the other language ...
+    assert ('<a href="../../../getting-started/create-an-account/" hreflang="en" lang="en" '
+            'target="_self">English</a>') in german
+    assert ('<a href="../../de/getting-started/create-an-account/" hreflang="de" lang="de" '
+            'target="_self">Deutsch</a>') in english
+    # ... or says, in that language, that it is not translated yet.
+    assert 'lang="de">Deutsch: Noch nicht übersetzt</li>' in untranslated
+    # The German page is German: kbgen's words, material's, the category's title.
+    assert "War das hilfreich?" in german and "Was this helpful?" not in german
+    assert '<a href="../">Erste Schritte</a>' in german
+    assert "Brauchen Sie weitere Hilfe?" in german
+    assert '"lang": "de"' in german  # kb-config: events and search know the language
+    # German home, category, search and contact pages, with German links.
+    home = _html(center, "de")
+    assert "Wie können wir helfen?" in home and 'href="getting-started/create-an-account/"' in home
+    assert 'action="search/"' in home
+    assert "Erste Schritte" in _html(center, "de/getting-started")
+    assert "Support kontaktieren" in _html(center, "de/contact")
+    assert '<html lang="de"' in _html(center, "de/search")
+    sitemap = (center / "site" / "sitemap.xml").read_text()
+    assert 'xmlns:xhtml="http://www.w3.org/1999/xhtml"' in sitemap
+    assert ('<xhtml:link rel="alternate" hreflang="de" href="https://help.example.com/de/'
+            'getting-started/create-an-account/"/>') in sitemap
+    assert "de/search/" not in sitemap
+
+
+def test_translations_report_missing_then_stale_then_current(center):
+    import json
+
+    def status():
+        result = run_kbgen("translations", "--format", "json", cwd=center)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    first = status()
+    assert first == {"languages": ["en", "de"], "stale": [], "missing": [
+        {"id": "first-steps", "lang": "de"}, {"id": "general-faq", "lang": "de"}]}
+    assert run_kbgen("build", cwd=center).returncode == 0  # records the source's revision
+    source = center / "content/getting-started/create-an-account.md"
+    source.write_text(source.read_text().replace("choose a password", "choose a strong password"))
+    stale = status()["stale"]
+    assert len(stale) == 1 and stale[0]["id"] == "create-an-account"
+    assert stale[0]["lang"] == "de"
+    assert stale[0]["file"] == "content/getting-started/create-an-account.de.md"
+    assert stale[0]["translated_from"] != stale[0]["current"]
+    table = run_kbgen("translations", cwd=center).stdout
+    assert "de: 1 of 3 articles translated, 1 stale, 2 missing" in table
+    # The stale German page tells customers and links to the current English article.
+    assert run_kbgen("build", cwd=center).returncode == 0
+    german = _one_line(_html(center, "de/getting-started/create-an-account"))
+    assert ('Diese Übersetzung ist älter als das Original: Das Original auf Englisch wurde seit '
+            'der Übersetzung geändert. <a href="../../../getting-started/create-an-account/"')\
+        in german
+    # A typo fix in the source needs no re-translation: one command.
+    before = stale[0]["current"]
+    source.write_text(source.read_text().replace("a strong password", "a strong pasword"))
+    assert status()["stale"][0]["current"] != before
+    source.write_text(source.read_text().replace("a strong pasword", "a strong password"))
+    # (the typo and its fix: back at the built revision, which the translation lacks)
+    assert len(status()["stale"]) == 1
+    marked = run_kbgen("translations", "mark-current",
+                       "content/getting-started/create-an-account.de.md", cwd=center)
+    assert marked.returncode == 0, marked.stderr
+    assert status()["stale"] == []
+    translation = center / "content/getting-started/create-an-account.de.md"
+    assert f'translated_from: "{stale[0]["current"]}"' in translation.read_text()
+    assert run_kbgen("build", cwd=center).returncode == 0
+    source.write_text(source.read_text().replace("a strong password", "a strong pasword"))
+    assert len(status()["stale"]) == 1
+    minor = run_kbgen("translations", "minor-edit",
+                      "content/getting-started/create-an-account.md", cwd=center)
+    assert minor.returncode == 0, minor.stderr
+    assert "create-an-account.de.md: translated_from" in minor.stdout
+    assert status()["stale"] == []
+    bad = run_kbgen("translations", "mark-current", "content/faq/general-faq.md", cwd=center)
+    assert bad.returncode == 2 and "is not a translation" in bad.stderr

@@ -82,6 +82,10 @@
   // kb-config sits outside the container that instant navigation swaps, so it keeps the
   // values of the first page loaded. `base` is relative to that page: resolve it once, now.
   var config = readConfig();
+  // The page's language: kbgen's messages in it (kbgen/theme_strings.py), English otherwise.
+  Object.keys(config.messages).forEach(function (key) {
+    if (typeof config.messages[key] === "string") MESSAGES[key] = config.messages[key];
+  });
 
   function readConfig() {
     var element = document.getElementById("kb-config");
@@ -104,6 +108,8 @@
       contact: contact,
       handoff: handoff,
       nps: raw.nps && typeof raw.nps === "object" ? raw.nps : null,
+      lang: typeof raw.lang === "string" ? raw.lang : "",
+      messages: raw.messages && typeof raw.messages === "object" ? raw.messages : {},
       base: new URL(String(raw.base || ".").replace(/\/?$/, "/"), location.href)
     };
   }
