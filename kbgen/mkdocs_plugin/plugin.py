@@ -126,6 +126,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             categories={slug: str(c.title) for slug, c in self.site.categories.items()},
             state_dir=self.state_dir, site_dir=Path(config.site_dir),
             related_count=self.config.related_count, semantic_model=semantic_model,
+            languages={lang: [t for t in self.site.view(lang).published(self.config.drafts)
+                              if t.source_src in shown]
+                       for lang in self.site.other_languages},
+            language_categories={lang: {slug: str(c.title) for slug, c in
+                                        self.site.view(lang).categories.items()}
+                                 for lang in self.site.other_languages},
         )
         self.search = SearchBuild(job)
         try:

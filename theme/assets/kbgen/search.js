@@ -30,6 +30,17 @@
   var script = document.currentScript ||
     document.querySelector('script[src*="assets/kbgen/search.js"]');
   var ROOT = new URL("../../", script ? script.src : location.href);
+  // The page's language's search and contact pages ("de/search/" on German pages).
+  var PAGES = (function () {
+    try {
+      var element = document.getElementById("kb-config");
+      var raw = element ? JSON.parse(element.textContent) || {} : {};
+      var prefix = typeof raw.search === "string" ? raw.search.replace(/search\/$/, "") : "";
+      return /^([a-zA-Z-]+\/)?$/.test(prefix) ? prefix : "";
+    } catch (error) {
+      return "";
+    }
+  })();
 
   // (KbgenSearch may be replaced by a stand-in without prefetch.)
   function prefetchTyped(text) {
@@ -176,14 +187,14 @@
     help.className = "kb-suggest__help";
     help.hidden = true;
     var contact = document.createElement("a");
-    contact.href = new URL("contact/", ROOT).href;
+    contact.href = new URL(PAGES + "contact/", ROOT).href;
     contact.setAttribute("data-kb-contact-link", "");
     contact.textContent = "Contact support";
     var browse = document.createElement("a");
-    browse.href = new URL("search/", ROOT).href;
+    browse.href = new URL(PAGES + "search/", ROOT).href;
     browse.textContent = "Popular articles and topics";
     browse.addEventListener("click", function () {
-      browse.href = new URL("search/?q=" + encodeURIComponent(input.value.trim()), ROOT).href;
+      browse.href = new URL(PAGES + "search/?q=" + encodeURIComponent(input.value.trim()), ROOT).href;
     });
     help.appendChild(document.createTextNode("Still need help? "));
     help.appendChild(contact);
@@ -360,7 +371,7 @@
     box.setAttribute("aria-label", "Search the help center");
     var form = document.createElement("form");
     form.setAttribute("role", "search");
-    form.action = new URL("search/", ROOT).href;
+    form.action = new URL(PAGES + "search/", ROOT).href;
     form.method = "get";
     var label = document.createElement("label");
     label.htmlFor = "kb-hsearch-q";

@@ -1,0 +1,93 @@
+"""German search in a real browser: the German search box of a two-language help center
+made with `kbgen init`, typed into in Chromium, finds German articles from inflected forms;
+the browser's Snowball stemmer (WebAssembly) stems exactly as the engine's (Python)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from browser_helpers import new_context, serve_directory
+from playwright.sync_api import expect
+
+from kbgen.search.analysis import fold, language, stem
+from tests.conftest import run_kbgen
+from tests.language_helpers import make_two_language_center
+
+# Inflected forms a customer types, and words of the German sample's kinds.
+GERMAN_WORDS = """Rechnungen Rechnung Zahlungen bezahlten Passwörter Passworts zurückgesetzt
+Konten Kontos erstellen erstellte Einstellungen Kundinnen Rückerstattungen erstattet Gebühren
+Straße fließt Häuser Bücher aufeinanderfolgenden Abenddämmerung Benutzerinnen wechseln versendet
+Überweisungen Lastschriften abgelehnt Erinnerungen Mahnungen Übersetzungen hilfreich geholfen
+Anmeldung abmelden Zwei-Faktor-Authentifizierung Sicherheitsschlüssel Währungen Zeitzonen
+heruntergeladen hochgeladen Kündigung verlängerten Vorlagen Angebote Entwürfe""".split()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = make_two_language_center(tmp_path_factory.mktemp("lang") / "help")
+    result = run_kbgen("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    with serve_directory(root / "site") as url:
+        yield root, url
+
+
+def test_german_inflected_queries_in_the_german_search_box(browser, site):
+    root, url = site
+    context = new_context(browser, tag="lang")
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(url + "de/")
+    box = page.get_by_label("Im Hilfe-Center suchen").first
+    for query, expected in [("Zahlungen", "Ein Konto erstellen"),
+                            ("rechnung", "Ein Konto erstellen"),
+                            ("wie kann ich mich registrieren", "Ein Konto erstellen")]:
+        box.fill(query)
+        box.press("Enter")
+        expect(page).to_have_url(url + "de/search/?q=" + query.replace(" ", "+"))
+        first = page.locator("[data-kb-results] a").first
+        expect(first).to_contain_text(expected)
+        assert "/de/getting-started/create-an-account/" in first.get_attribute("href")
+        box = page.locator("#kb-q")
+    # The German page loaded the German index only, and the Snowball stemmer.
+    assert any("/de/search/kb/entry.json" in u for u in requested)
+    assert not any(u.startswith(url + "search/kb/") for u in requested)
+    assert any(u.endswith("index_bg.wasm") for u in requested)
+    # The same words from the engine's stemmer and the browser's, word for word.
+    browser_stems = page.evaluate(
+        """async (words) => {
+          const m = await import("../../assets/kbgen/vendor/multilingual-stemmer/index.browser.js");
+          const stem = m.createStemmer("de");
+          return words.map((w) => stem(w));
+        }""", [fold(w) for w in GERMAN_WORDS])
+    with language("de"):
+        assert browser_stems == [stem(fold(w)) for w in GERMAN_WORDS]
+    context.close()
+
+
+def test_the_english_page_searches_english_with_porter(browser, site):
+    root, url = site
+    context = new_context(browser, tag="lang-en")
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(url + "search/?q=creating+accounts")
+    expect(page.locator("[data-kb-results] a").first).to_contain_text("Create an account")
+    assert not any(u.endswith(".wasm") for u in requested)  # English needs no download
+    context.close()
+
+
+def test_kbgen_search_lang_de(site):
+    root, _ = site
+    for query in ("Zahlungen", "Rechnung", "Passworts"):
+        result = run_kbgen("search", "--lang", "de", query, "--json", cwd=root)
+        assert result.returncode == 0, result.stderr
+        found = json.loads(result.stdout)
+        assert found["query"] == query
+        assert [r["id"] for r in found["results"]] == ["create-an-account"]
+        assert found["results"][0]["url"] == "de/getting-started/create-an-account/"
+    english = json.loads(run_kbgen("search", "Zahlungen", "--json", cwd=root).stdout)
+    assert english["results"] == []  # the English index holds English words only
+    bad = run_kbgen("search", "--lang", "fr", "x", cwd=root)
+    assert bad.returncode == 2 and "not a language of this help center" in bad.stderr
