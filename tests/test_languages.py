@@ -182,3 +182,75 @@ def test_translations_report_missing_then_stale_then_current(center):
     assert status()["stale"] == []
     bad = run_kbgen("translations", "mark-current", "content/faq/general-faq.md", cwd=center)
     assert bad.returncode == 2 and "is not a translation" in bad.stderr
+
+
+def test_german_events_show_in_the_reports_language_breakdown(center, tmp_path):
+    import json
+    import urllib.parse
+    import urllib.request
+    import uuid
+
+    from api_helpers import BROWSER, free_port, start_api
+
+    assert run_kbgen("build", cwd=center).returncode == 0
+    db = tmp_path / "events.db"
+    port = free_port()
+    api = start_api(center / "mkdocs.yml", db, port, tmp_path / "api.log")
+    base = f"http://127.0.0.1:{port}"
+    headers = {"user-agent": BROWSER, "origin": "https://help.example.com",
+               "content-type": "text/plain;charset=UTF-8"}
+
+    def post(events):
+        request = urllib.request.Request(base + "/api/events", json.dumps(events).encode(),
+                                         headers)
+        with urllib.request.urlopen(request) as response:
+            return response.status
+
+    try:
+        german, english = "s-de-1", "s-en-1"
+        assert post([
+            {"id": str(uuid.uuid4()), "type": "view", "session": german,
+             "article": "create-an-account", "lang": "de"},
+            {"id": str(uuid.uuid4()), "type": "vote", "session": german,
+             "article": "create-an-account", "helpful": True, "lang": "de"},
+            {"id": str(uuid.uuid4()), "type": "search", "session": german,
+             "query": "Kündigung", "results": 0, "source": "site", "lang": "de"},
+            {"id": str(uuid.uuid4()), "type": "view", "session": english,
+             "article": "first-steps"},
+            {"id": str(uuid.uuid4()), "type": "vote", "session": english,
+             "article": "first-steps", "helpful": False},
+        ]) == 200
+        bad = urllib.request.Request(base + "/api/events", json.dumps(
+            {"id": str(uuid.uuid4()), "type": "view", "session": german,
+             "article": "create-an-account", "lang": "Deutsch!"}).encode(), headers)
+        try:
+            urllib.request.urlopen(bad)
+            raise AssertionError("a bad lang was accepted")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 422 and "lang" in exc.read().decode()
+        # The help API's search answers in German and records the search as German.
+        query = urllib.parse.urlencode({"q": "Zahlungen", "lang": "de", "session": german})
+        with urllib.request.urlopen(urllib.request.Request(
+                f"{base}/api/search?{query}", headers=headers)) as response:
+            found = json.loads(response.read())
+        assert [r["url"] for r in found["results"]] == ["de/getting-started/create-an-account/"]
+        for _ in range(50):  # the search event is committed beside the answer
+            report = run_kbgen("report", "--format", "json", "--db", f"sqlite:///{db}",
+                               cwd=center)
+            rows = {r["lang"]: r for r in json.loads(report.stdout)["languages"]}
+            if rows["de"]["searches"] == 2:
+                break
+    finally:
+        api.terminate()
+        api.wait(10)
+    de, en = rows["de"], rows["en"]
+    assert (de["helpful"], de["not_helpful"], de["csat"]) == (1, 0, 1.0)
+    assert (en["helpful"], en["not_helpful"], en["csat"]) == (0, 1, 0.0)
+    assert de["searches"] == 2 and de["zero_results"] == 1 and en["searches"] == 0
+    assert de["help_sessions"] == 1 and de["deflection_rate"] == 1.0
+    # Coverage weighed by traffic: 1 of 3 articles translated, holding 1 of 2 views.
+    assert de["coverage"]["translated"] == 1 and de["coverage"]["views_share"] == 0.5
+    assert de["coverage"]["top"]["20"] == 1 / 3
+    assert en["coverage"] is None
+    table = run_kbgen("report", "--db", f"sqlite:///{db}", cwd=center).stdout
+    assert "Languages" in table and "de " in table

@@ -16,6 +16,7 @@
  *   view          article  the id of the article being read
  *                 rev      the revision of the article's text (12 hex digits, the page's
  *                          data-kb-rev), so reports can tell an edit's effect apart
+ *   (every type) lang  the page's language, on help centers in several languages
  *   vote          article, rev, helpful (true/false),
  *                 reason   one of the five listed choices, if the customer picked one
  *                 comment  the text typed into "Tell us more", if any (at most 1,000 characters)
@@ -189,6 +190,8 @@
         full[key] = event[key];
       }
     });
+    // The page's language, on a help center in several languages (kb-config `lang`).
+    if (config.lang && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(config.lang)) full.lang = config.lang;
     return full;
   }
 
