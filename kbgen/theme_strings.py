@@ -85,6 +85,21 @@ GERMAN: dict[str, str] = {
         "Diese Übersetzung ist älter als das Original: Das Original auf {language} wurde "
         "seit der Übersetzung geändert.",
     "Read the current original": "Das aktuelle Original lesen",
+    # search.js (keys "search.<English text>")
+    "search.No articles match \u201c{q}\u201d. Try other words.":
+        "Keine Artikel passen zu \u201e{q}\u201c. Versuchen Sie andere Wörter.",
+    "search.{n}+ articles found": "{n}+ Artikel gefunden",
+    "search.1 article found": "1 Artikel gefunden",
+    "search.{n} articles found": "{n} Artikel gefunden",
+    "search.Search is not available right now. Please try again.":
+        "Die Suche ist gerade nicht verfügbar. Bitte versuchen Sie es noch einmal.",
+    "search.Contact support": "Support kontaktieren",
+    "search.Popular articles and topics": "Beliebte Artikel und Themen",
+    "search.Still need help?": "Brauchen Sie weitere Hilfe?",
+    "search.Search results": "Suchergebnisse",
+    "search.Search": "Suche",
+    "search.Search (press / or s)": "Suche (Taste / oder s)",
+    "search.Search the help center": "Im Hilfe-Center suchen",
     # kbgen.js (the MESSAGES keys)
     "js.sending": "Ihr Feedback wird gesendet …",
     "js.thanks": "Vielen Dank für Ihr Feedback.",
@@ -134,6 +149,9 @@ def language_in(lang: str, other: str) -> str:
 
 
 def script_messages(lang: str) -> dict[str, str]:
-    """kbgen.js's MESSAGES in `lang` (only the ones translated)."""
+    """The scripts' words in `lang` (only the ones translated): kbgen.js's MESSAGES by key,
+    search.js's as "search.<English text>"."""
     table = STRINGS.get(lang, {})
-    return {key[3:]: text for key, text in table.items() if key.startswith("js.")}
+    found = {key[3:]: text for key, text in table.items() if key.startswith("js.")}
+    found.update({key: text for key, text in table.items() if key.startswith("search.")})
+    return found

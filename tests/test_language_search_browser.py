@@ -50,6 +50,11 @@ def test_german_inflected_queries_in_the_german_search_box(browser, site):
         expect(first).to_contain_text(expected)
         assert "/de/getting-started/create-an-account/" in first.get_attribute("href")
         box = page.locator("#kb-q")
+    box.fill("Quarkstrudel")
+    box.press("Enter")
+    expect(page.locator("[data-kb-search-status]")).to_contain_text(
+        "Keine Artikel passen zu \u201eQuarkstrudel\u201c")
+    expect(page.locator("[data-kb-no-results] h2")).to_have_text("Brauchen Sie weitere Hilfe?")
     # The German page loaded the German index only, and the Snowball stemmer.
     assert any("/de/search/kb/entry.json" in u for u in requested)
     assert not any(u.startswith(url + "search/kb/") for u in requested)

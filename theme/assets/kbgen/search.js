@@ -30,17 +30,25 @@
   var script = document.currentScript ||
     document.querySelector('script[src*="assets/kbgen/search.js"]');
   var ROOT = new URL("../../", script ? script.src : location.href);
-  // The page's language's search and contact pages ("de/search/" on German pages).
-  var PAGES = (function () {
+  // The page's language (kb-config): its search and contact pages ("de/search/" on German
+  // pages) and its words for the search UI (kbgen/theme_strings.py, keys "search.<English>").
+  var PAGE = (function () {
     try {
       var element = document.getElementById("kb-config");
       var raw = element ? JSON.parse(element.textContent) || {} : {};
       var prefix = typeof raw.search === "string" ? raw.search.replace(/search\/$/, "") : "";
-      return /^([a-zA-Z-]+\/)?$/.test(prefix) ? prefix : "";
+      var words = raw.messages && typeof raw.messages === "object" ? raw.messages : {};
+      return { prefix: /^([a-zA-Z-]+\/)?$/.test(prefix) ? prefix : "", words: words };
     } catch (error) {
-      return "";
+      return { prefix: "", words: {} };
     }
   })();
+  var PAGES = PAGE.prefix;
+
+  function tr(text) {
+    var found = PAGE.words["search." + text];
+    return typeof found === "string" ? found : text;
+  }
 
   // (KbgenSearch may be replaced by a stand-in without prefetch.)
   function prefetchTyped(text) {
@@ -173,12 +181,12 @@
 
   // `limit`: what the engine was asked for; as many results means there may be more.
   function countText(n, query, limit) {
-    if (!n) return "No articles match \u201c" + query + "\u201d. Try other words.";
-    if (limit && n >= limit) return n + "+ articles found";
-    return n === 1 ? "1 article found" : n + " articles found";
+    if (!n) return tr("No articles match \u201c{q}\u201d. Try other words.").replace("{q}", query);
+    if (limit && n >= limit) return tr("{n}+ articles found").replace("{n}", n);
+    return n === 1 ? tr("1 article found") : tr("{n} articles found").replace("{n}", n);
   }
 
-  var FAILED = "Search is not available right now. Please try again.";
+  var FAILED = tr("Search is not available right now. Please try again.");
 
   // Below "No articles match" in a suggestion box: the contact page, and the search page,
   // which lists popular articles and the topics. The query goes along to the search page.
@@ -189,14 +197,14 @@
     var contact = document.createElement("a");
     contact.href = new URL(PAGES + "contact/", ROOT).href;
     contact.setAttribute("data-kb-contact-link", "");
-    contact.textContent = "Contact support";
+    contact.textContent = tr("Contact support");
     var browse = document.createElement("a");
     browse.href = new URL(PAGES + "search/", ROOT).href;
-    browse.textContent = "Popular articles and topics";
+    browse.textContent = tr("Popular articles and topics");
     browse.addEventListener("click", function () {
       browse.href = new URL(PAGES + "search/?q=" + encodeURIComponent(input.value.trim()), ROOT).href;
     });
-    help.appendChild(document.createTextNode("Still need help? "));
+    help.appendChild(document.createTextNode(tr("Still need help?") + " "));
     help.appendChild(contact);
     help.appendChild(document.createTextNode(" \u00b7 "));
     help.appendChild(browse);
@@ -222,7 +230,7 @@
     this.list.id = id;
     this.list.className = "kb-suggest__list";
     this.list.setAttribute("role", "listbox");
-    this.list.setAttribute("aria-label", "Search results");
+    this.list.setAttribute("aria-label", tr("Search results"));
     this.list.hidden = true;
     this.status = document.createElement("p");
     this.status.className = "kb-visually-hidden";
@@ -356,9 +364,9 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "md-header__button md-icon kb-hsearch-button";
-    button.setAttribute("aria-label", "Search");
+    button.setAttribute("aria-label", tr("Search"));
     button.setAttribute("aria-keyshortcuts", "/ s");
-    button.title = "Search (press / or s)";
+    button.title = tr("Search (press / or s)");
     button.innerHTML = ICON; // a constant: no data goes through innerHTML
     button.addEventListener("click", openDialog);
     var before = header.querySelector(".md-header__source");
@@ -368,7 +376,7 @@
   function makeDialog() {
     var box = document.createElement("dialog");
     box.className = "kb-hsearch";
-    box.setAttribute("aria-label", "Search the help center");
+    box.setAttribute("aria-label", tr("Search the help center"));
     var form = document.createElement("form");
     form.setAttribute("role", "search");
     form.action = new URL(PAGES + "search/", ROOT).href;
@@ -376,14 +384,14 @@
     var label = document.createElement("label");
     label.htmlFor = "kb-hsearch-q";
     label.className = "kb-visually-hidden";
-    label.textContent = "Search the help center";
+    label.textContent = tr("Search the help center");
     var input = document.createElement("input");
     input.id = "kb-hsearch-q";
     input.name = "q";
     input.type = "search";
     input.autocomplete = "off";
     input.maxLength = 200;
-    input.placeholder = "Search the help center";
+    input.placeholder = tr("Search the help center");
     form.appendChild(label);
     form.appendChild(input);
     box.appendChild(form);
