@@ -254,3 +254,26 @@ def test_german_events_show_in_the_reports_language_breakdown(center, tmp_path):
     assert en["coverage"] is None
     table = run_kbgen("report", "--db", f"sqlite:///{db}", cwd=center).stdout
     assert "Languages" in table and "de " in table
+
+
+def test_the_sample_has_german_translations_one_of_them_stale(sample_site):
+    import json
+
+    result = run_kbgen("translations", "--format", "json", cwd=sample_site)
+    assert result.returncode == 0, result.stderr
+    status = json.loads(result.stdout)
+    assert status["languages"] == ["en", "de"]
+    assert [(s["id"], s["file"]) for s in status["stale"]] == [
+        ("reset-password", "content/account/reset-password.de.md")]
+    translated = {p.name for p in (sample_site / "content").glob("*/*.de.md")}
+    assert len(translated) >= 12
+    types = set()
+    for path in (sample_site / "content").glob("*/*.de.md"):
+        types.add(next((line.split(":", 1)[1].strip() for line in
+                        path.with_name(path.name.replace(".de.md", ".md")).read_text()
+                        .splitlines() if line.startswith("type:")), "article"))
+    assert types == {"article", "faq", "troubleshooting"}
+    stale = _one_line(_html(sample_site, "de/account/reset-password"))
+    assert "Diese Übersetzung ist älter als das Original" in stale
+    current = _one_line(_html(sample_site, "de/payments/refunds"))
+    assert "Diese Übersetzung ist älter" not in current and '<html lang="de"' in current
