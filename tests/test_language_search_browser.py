@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser_helpers import new_context, serve_directory
+from browser_helpers import EventRecorder, new_context, recording_api, serve_directory
 from playwright.sync_api import expect
 
 from kbgen.search.analysis import fold, language, stem
@@ -24,12 +24,46 @@ heruntergeladen hochgeladen Kündigung verlängerten Vorlagen Angebote Entwürfe
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def recorder():
+    return EventRecorder()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, recorder):
     root = make_two_language_center(tmp_path_factory.mktemp("lang") / "help")
-    result = run_kbgen("build", cwd=root)
-    assert result.returncode == 0, result.stderr
-    with serve_directory(root / "site") as url:
-        yield root, url
+    with recording_api(recorder) as api:
+        config = root / "mkdocs.yml"
+        config.write_text(config.read_text().replace(
+            "  - kbgen:\n", f"  - kbgen:\n      api_url: {api.rstrip('/')}\n", 1))
+        result = run_kbgen("build", cwd=root)
+        assert result.returncode == 0, result.stderr
+        with serve_directory(root / "site") as url:
+            yield root, url
+
+
+def test_events_carry_the_pages_language(browser, site, recorder):
+    root, url = site
+    context = new_context(browser, tag="lang-events")
+    page = context.new_page()
+    agent = page.evaluate("navigator.userAgent")
+    page.goto(url + "de/getting-started/create-an-account/")
+    for _ in range(50):  # the view is sent after a short pause
+        if recorder.of_type("view", agent):
+            break
+        page.wait_for_timeout(100)
+    page.get_by_role("button", name="Ja").click()
+    expect(page.locator("[data-kb-status]")).to_have_text("Vielen Dank für Ihr Feedback.")
+    page.goto(url + "getting-started/create-an-account/")
+    for _ in range(50):
+        views = recorder.of_type("view", agent)
+        if len(views) >= 2:
+            break
+        page.wait_for_timeout(100)
+    assert [(v["article"], v.get("lang")) for v in views] == [
+        ("create-an-account", "de"), ("create-an-account", "en")]
+    votes = recorder.of_type("vote", agent)
+    assert [(v["helpful"], v["lang"]) for v in votes] == [(True, "de")]
+    context.close()
 
 
 def test_german_inflected_queries_in_the_german_search_box(browser, site):

@@ -462,7 +462,7 @@
   function withoutId(event) {
     var copy = {};
     Object.keys(event).forEach(function (key) {
-      if (key !== "id" && key !== "session") copy[key] = event[key];
+      if (key !== "id" && key !== "session" && key !== "lang") copy[key] = event[key];
     });
     return copy;
   }
