@@ -254,6 +254,12 @@ def test_german_events_show_in_the_reports_language_breakdown(center, tmp_path):
     assert en["coverage"] is None
     table = run_kbgen("report", "--db", f"sqlite:///{db}", cwd=center).stdout
     assert "Languages" in table and "de " in table
+    page = tmp_path / "report.html"
+    html = run_kbgen("report", "--db", f"sqlite:///{db}", "--format", "html", "--out",
+                     str(page), cwd=center)
+    assert html.returncode == 0, html.stderr
+    dashboard = _one_line(page.read_text())
+    assert "<h2>Languages</h2>" in dashboard and "1 of 3" in dashboard
 
 
 def test_the_sample_has_german_translations_one_of_them_stale(sample_site):

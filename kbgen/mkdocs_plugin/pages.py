@@ -45,7 +45,7 @@ def generated(site: ContentSite, drafts: bool) -> dict[str, str]:
     home, search, contact and category pages, in each language ("de/index.md", ...)."""
     files: dict[str, str] = {}
     for lang in ("", *site.other_languages):
-        t = theme_strings.translator(lang)
+        t = theme_strings.translator(lang or site.default_language)
         view = site.view(lang)
         prefix = f"{lang}/" if lang else ""
         # Other languages' pages have no sidebar: the navigation lists the default's pages.
@@ -155,7 +155,7 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
         "search_page": prefix + "search/",
         "lang": lang or whole.default_language,
         "t": t,
-        "messages": theme_strings.script_messages(lang),
+        "messages": theme_strings.script_messages(lang or whole.default_language),
         "languages": [],
         "alternates": [],
         "page_type": "other",

@@ -31,6 +31,7 @@ def render_html(report: dict[str, Any]) -> str:
         **page.fixed_parts(report),
         cards=_cards(report), charts=_charts(report),
         articles=by_attention(report["articles"]), breakdowns=report.get("breakdowns") or {},
+        languages=report.get("languages") or [],
         top_searches=searches[:TOP_SEARCHES], zero_searches=zero[:TOP_SEARCHES],
         feedback_groups=feedback_groups(report.get("feedback") or []),
         rejections=sorted((report.get("rejections") or {}).items()),
