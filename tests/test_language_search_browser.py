@@ -130,3 +130,28 @@ def test_kbgen_search_lang_de(site):
     assert english["results"] == []  # the English index holds English words only
     bad = run_kbgen("search", "--lang", "fr", "x", cwd=root)
     assert bad.returncode == 2 and "not a language of this help center" in bad.stderr
+
+
+def test_a_german_search_and_its_click_are_recorded_in_german(browser, site, recorder):
+    """Several languages turn instant navigation off: the result opens as a full page load,
+    and the search and its click must arrive all the same."""
+    root, url = site
+    context = new_context(browser, tag="lang-search-events")
+    page = context.new_page()
+    agent = page.evaluate("navigator.userAgent")
+    page.goto(url + "de/")
+    page.locator("#kb-q").press_sequentially("Zahlungen")
+    first = page.locator("[role=listbox] [role=option]").first
+    expect(first).to_contain_text("Ein Konto erstellen")
+    first.locator("a").click()
+    expect(page).to_have_url(url + "de/getting-started/create-an-account/")
+    for _ in range(50):
+        if recorder.of_type("search_click", agent):
+            break
+        page.wait_for_timeout(100)
+    searches = recorder.of_type("search", agent)
+    clicks = recorder.of_type("search_click", agent)
+    assert [(s["query"], s["lang"]) for s in searches] == [("Zahlungen", "de")]
+    assert [(c["article"], c["rank"], c["lang"]) for c in clicks] == [
+        ("create-an-account", 1, "de")]
+    context.close()

@@ -119,10 +119,8 @@ def recorder() -> EventRecorder:
 def site_url(tmp_path_factory, recorder):
     port = free_port()
     with recording_api(recorder) as api:
-        # One language: these tests follow a result with instant navigation, which several
-        # languages turn off (tests/test_language_search_browser.py searches German).
         site = build_sample_site(tmp_path_factory.mktemp("search"), f"http://127.0.0.1:{port}/",
-                                 api.rstrip("/"), single_language=True)
+                          api.rstrip("/"))
         with serve_directory(site, port) as url:
             yield url
 

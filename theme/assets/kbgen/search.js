@@ -125,6 +125,9 @@
   Session.prototype.opened = function (result, rank) {
     this.record();
     track({ type: "search_click", query: this.query, article: result.id, rank: rank });
+    // The result's page may be a full page load (no instant navigation: large or
+    // multilingual help centers): send both events now, not when this page is hidden.
+    if (window.kbgen && typeof window.kbgen.flush === "function") window.kbgen.flush();
     try {
       sessionStorage.setItem(HIGHLIGHT_KEY, JSON.stringify({
         path: new URL(href(result)).pathname, query: this.query
