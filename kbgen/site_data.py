@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any
 
 from kbgen.content import Article, ContentSite
+from kbgen.content.languages import is_stale
 from kbgen.content.links import is_internal, links_in, resolve
 from kbgen.content.revisions import article_revision
 
@@ -199,8 +200,7 @@ def script_json(data: Any) -> str:
 
 def _translations(site: ContentSite, article: Article) -> dict[str, str]:
     """language -> "current" or "stale", for the article's published translations."""
-    rev = article_revision(article)
-    return {lang: "current" if t.translated_from == rev else "stale"
+    return {lang: "stale" if is_stale(t, article) else "current"
             for lang, t in sorted(site.translations_of(article.id).items())
             if t.status == "published"}
 

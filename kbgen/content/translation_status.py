@@ -10,22 +10,12 @@ translations that matched the revision before it now record the current one).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
-from kbgen.content.article import Article
+from kbgen.content.languages import is_stale
 from kbgen.content.revisions import article_revision
 from kbgen.content.site import ContentSite
 from kbgen.files import write_atomic
-
-
-@dataclass(frozen=True)
-class Stale:
-    id: str
-    lang: str
-    file: str  # relative to the project, e.g. "content/billing/refunds.de.md"
-    translated_from: str | None
-    current: str
 
 
 def status(site: ContentSite, name, traffic: dict[str, int] | None = None) -> dict:
@@ -41,42 +31,12 @@ def status(site: ContentSite, name, traffic: dict[str, int] | None = None) -> di
             translation = versions.get(lang)
             if translation is None:
                 missing.append({"id": source.id, "lang": lang})
-            elif translation.translated_from != article_revision(source):
+            elif is_stale(translation, source):
                 stale.append({"id": source.id, "lang": lang, "file": name(translation.src),
                               "translated_from": translation.translated_from,
                               "current": article_revision(source)})
     return {"languages": list(site.languages), "missing": sorted(missing, key=order),
             "stale": sorted(stale, key=order)}
-
-
-def coverage(site: ContentSite, traffic: dict[str, int], tops: tuple[int, ...] = (20, 50, 100)
-             ) -> dict[str, dict]:
-    """Per other language: the share of all published articles translated and up to date,
-    the share of views they serve, and the share of the top N articles by views."""
-    sources = site.published()
-    ranked = sorted(sources, key=lambda a: (-traffic.get(a.id, 0), a.id))
-    total_views = sum(traffic.get(a.id, 0) for a in sources)
-    result: dict[str, dict] = {}
-    for lang in site.other_languages:
-        def ok(article: Article, lang: str = lang) -> bool:
-            found = site.translations_of(article.id).get(lang)
-            return found is not None and found.status == "published"
-
-        def current(article: Article, lang: str = lang) -> bool:
-            found = site.translations_of(article.id).get(lang)
-            return ok(article) and found is not None and \
-                found.translated_from == article_revision(article)
-
-        views = sum(traffic.get(a.id, 0) for a in sources if ok(a))
-        result[lang] = {
-            "articles": len(sources),
-            "translated": sum(1 for a in sources if ok(a)),
-            "current": sum(1 for a in sources if current(a)),
-            "views_share": views / total_views if total_views else None,
-            "top": {str(n): (sum(1 for a in ranked[:n] if ok(a)) / min(n, len(ranked))
-                             if ranked else None) for n in tops},
-        }
-    return result
 
 
 _FRONT_END = re.compile(r"^(---|\.\.\.)\s*$")
