@@ -87,7 +87,7 @@ def chromium(playwright):
 
 TYPE_AND_READ = """async (query) => {
   const input = document.querySelector('#kb-q');
-  const list = document.querySelector('[role=listbox]');
+  const list = document.getElementById(input.getAttribute('aria-controls'));  // #kb-q's own
   const settled = (want) => new Promise((resolve) => {
     const check = () => (list.hidden === want ? resolve() : setTimeout(check, 5));
     check();
@@ -147,7 +147,7 @@ MEASURE = """(query) => { window.kbMeasured = new Promise((resolve) => {
              files: entries.filter((e) => e.name.includes('/search/kb/')).map((e) => e.name),
              first: answered().querySelector('[data-kb-result]').dataset.kbResult});
   };
-  const answered = () => Array.from(document.querySelectorAll('dialog [role=listbox]'))
+  const answered = () => Array.from(document.querySelectorAll('[data-kb-hsearch] [role=listbox]'))
     .find((list) => list.dataset.kbQuery === query && list.querySelector('[role=option]'));
   new MutationObserver((changes, observer) => {
     if (answered()) { observer.disconnect(); done(); }

@@ -33,6 +33,8 @@ GERMAN: dict[str, str] = {
     "Search": "Suche",
     "Search the help center.": "Das Hilfe-Center durchsuchen.",
     "Search the help center": "Im Hilfe-Center suchen",
+    "Search (press / or s)": "Suche (Taste / oder s)",
+    "Close search": "Suche schließen",
     "e.g. reset my password": "z. B. Passwort zurücksetzen",
     "Your browser is not running JavaScript, so this page cannot show results for what you "
     "searched: this help center looks up answers inside your browser. Every answer is also "

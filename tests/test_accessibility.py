@@ -112,9 +112,35 @@ def test_search_with_no_results_has_no_serious_violations(page, site_url, axe):
     expect(page.get_by_role("region", name="Still need help?")).to_be_visible()
     assert_no_violations(page, axe, f"the search page finding nothing ({page.scheme})")
     page.keyboard.press("/")
-    page.get_by_role("dialog").get_by_role("combobox").fill("payroll")
-    expect(page.get_by_role("dialog").get_by_role("link", name="Contact support")).to_be_visible()
-    assert_no_violations(page, axe, f"the search dialog finding nothing ({page.scheme})")
+    header = page.locator("[data-kb-hsearch]")
+    header.get_by_role("combobox").fill("payroll")
+    expect(header.get_by_role("link", name="Contact support")).to_be_visible()
+    assert_no_violations(page, axe, f"the header search finding nothing ({page.scheme})")
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_header_search_open_and_with_results_has_no_serious_violations(browser, axe, site_url,
+                                                                       size):
+    viewport = {"desktop": {"width": 1366, "height": 900},
+                "phone": {"width": 390, "height": 844}}[size]
+    for scheme in SCHEMES:
+        context = new_context(browser, "a11y", color_scheme=scheme, viewport=viewport)
+        try:
+            tab = context.new_page()
+            tab.scheme = scheme
+            open_page(tab, site_url + ARTICLE)
+            header = tab.locator("[data-kb-hsearch]")
+            if size == "phone":
+                header.get_by_role("button", name="Search").click()
+            else:
+                header.get_by_role("combobox").click()
+            expect(header.get_by_role("combobox")).to_be_focused()
+            assert_no_violations(tab, axe, f"the header search open ({size}, {scheme})")
+            tab.keyboard.type("refund a payment")
+            expect(header.get_by_role("option").first).to_contain_text("Refund a payment")
+            assert_no_violations(tab, axe, f"the header search with results ({size}, {scheme})")
+        finally:
+            context.close()
 
 
 def test_feedback_widget_states_have_no_serious_violations(page, site_url, axe):

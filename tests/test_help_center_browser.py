@@ -329,8 +329,16 @@ SHOTS = {
     "home": ("", [".kb-hero h1", "#kb-q", ".kb-hero button[type=submit]"]),
     "article": (ARTICLE, [".kb-page h1", ".kb-breadcrumbs", ".kb-page .kb-meta"]),
     "faq": (FAQ, [".kb-page h1", "details.kb-faq > summary >> nth=0"]),
+    "category": ("billing/", ["h1", ".md-content a >> nth=1"]),
     "contact": ("contact/", ["h1", "#kb-subject", "[data-kb-handoff]"]),
+    "search": ("search/?q=refund", ["h1", "#kb-q", "[data-kb-results] .kb-hit >> nth=0"]),
+    "404": ("404.html", ["h1", "#kb-q"]),
+    # The header's search field open, with results (from an article page).
+    "header-search": (ARTICLE, ["#kb-hq", "[data-kb-hsearch] [role=option] >> nth=0"]),
 }
+# Where each page's search field is: in the header bar on a wide screen, behind a button
+# on a phone.
+HEADER_SEARCH = {"desktop": "#kb-hq", "phone": "[data-kb-hsearch] [data-kb-hsearch-open]"}
 
 
 @pytest.fixture(scope="module")
@@ -351,11 +359,16 @@ def test_screenshot_shows_the_key_elements(browser, site_url, shots_dir, kind, s
         tab.wait_for_load_state("load")
         expected = "slate" if scheme == "dark" else "default"
         expect(tab.locator("body")).to_have_attribute("data-md-color-scheme", expected)
-        for selector in selectors:
-            expect(tab.locator(selector)).to_be_in_viewport()
+        expect(tab.locator(HEADER_SEARCH[size])).to_be_in_viewport()
         if kind == "faq":
             tab.locator("details.kb-faq > summary").first.click()
             expect(tab.locator(".kb-faq__answer").first).to_be_in_viewport()
+        if kind == "header-search":
+            tab.locator(HEADER_SEARCH[size]).click()
+            expect(tab.locator("#kb-hq")).to_be_focused()
+            tab.keyboard.type("refund a payment")
+        for selector in selectors:
+            expect(tab.locator(selector)).to_be_in_viewport()
         png = shots_dir / f"{kind}-{scheme}-{size}.png"
         tab.screenshot(path=str(png))
         assert png.stat().st_size > 5_000  # a real picture, not a blank page

@@ -9,7 +9,8 @@ import pytest
 from kbgen.api.app import create_app
 from kbgen.api.search_routes import search_routes
 from kbgen.project import load_project
-from kbgen.search import build_index
+from kbgen.search import build_index, open_index
+from kbgen.search.category_titles import write_titles
 from kbgen.store import open_store
 from tests.api_helpers import BROWSER, ApiClient
 from tests.search_helpers import fixture_docs
@@ -110,3 +111,23 @@ def test_missing_index_is_a_503_telling_to_build(project):
         response = client.get("/api/search", params={"q": "invoice"})
     assert response.status_code == 503
     assert "run kbgen build" in response.json()["error"]
+
+
+def test_results_name_their_category_by_title_beside_the_folder(project):
+    build_index(fixture_docs(), project.index_dir)
+    write_titles(project.index_dir, {"billing": "Plans and billing"})
+    with SearchClient(project) as client:
+        first = client.get("/api/search", params={"q": "charged twice"}).json()["results"][0]
+    # `category` keeps its meaning (the folder); `category_title` is what the site shows.
+    assert (first["category"], first["category_title"]) == ("billing", "Plans and billing")
+
+
+def test_an_open_index_picks_up_a_renamed_category_without_reindexing(project):
+    build_index(fixture_docs(), project.index_dir)
+    with open_index(project.index_dir) as index:
+        assert index.search("charged twice", 1)[0].category_title == ""  # no titles written
+        write_titles(project.index_dir, {"billing": "Billing and plans"})
+        assert index.refresh()
+        hit = index.search("charged twice", 1)[0]
+        assert (hit.category, hit.category_title) == ("billing", "Billing and plans")
+        assert not index.refresh()  # nothing changed since

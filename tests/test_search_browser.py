@@ -153,7 +153,7 @@ def test_type_a_query_open_the_first_result_and_both_events_arrive(page, site_ur
     first = page.locator("[role=listbox] [role=option]").first
     expect(first).to_contain_text("Refund a payment")
     expect(first).to_contain_text("Payments")  # the category
-    first.locator("a").click()
+    first.click()
     expect(page).to_have_url(site_url + "payments/refunds/")
     expect(page.locator("h1")).to_have_text("Refund a payment")
     expect(page.locator(".md-content mark").first).to_be_visible()  # words highlighted
@@ -172,18 +172,18 @@ def test_type_a_query_open_the_first_result_and_both_events_arrive(page, site_ur
 
 
 @pytest.mark.browser
-def test_header_search_opens_with_slash_and_arrow_keys_pick_a_result(page, site_url):
+def test_header_search_takes_slash_and_arrow_keys_pick_a_result(page, site_url):
     page.goto(site_url + "payments/refunds/")
     page.keyboard.press("/")
-    dialog = page.get_by_role("dialog", name="Search the help center")
-    expect(dialog).to_be_visible()
-    box = dialog.get_by_role("combobox")
+    header = page.get_by_role("search").filter(has=page.locator("#kb-hq"))
+    box = header.get_by_role("combobox", name="Search the help center")
+    expect(box).to_be_focused()
     box.press_sequentially("change my plan")
-    expect(dialog.get_by_role("option").first).to_contain_text("plan")
+    expect(header.get_by_role("option").first).to_contain_text("plan")
     box.press("ArrowDown")
-    expect(box).to_have_attribute("aria-activedescendant", dialog.get_by_role("option").first
+    expect(box).to_have_attribute("aria-activedescendant", header.get_by_role("option").first
                                   .get_attribute("id"))
-    title = dialog.get_by_role("option").first.locator(".kb-hit__title").inner_text()
+    title = header.get_by_role("option").first.locator(".kb-hit__title").inner_text()
     box.press("Enter")
     expect(page.locator("h1")).to_have_text(title)
 
@@ -376,11 +376,127 @@ def test_a_search_that_finds_nothing_offers_support_popular_articles_and_topics(
 def test_the_header_search_finding_nothing_links_to_support(page, site_url):
     page.goto(site_url + "payments/refunds/")
     page.keyboard.press("/")
-    dialog = page.get_by_role("dialog", name="Search the help center")
-    dialog.get_by_role("combobox").press_sequentially("payroll")
-    expect(dialog).to_contain_text("No articles match")
-    dialog.get_by_role("link", name="Contact support").click()
+    header = page.locator("[data-kb-hsearch]")
+    header.get_by_role("combobox").press_sequentially("payroll")
+    expect(header).to_contain_text("No articles match")
+    header.get_by_role("link", name="Contact support").click()
     expect(page).to_have_url(site_url + "contact/")
+
+
+# -- the header's search field on every page ------------------------------------------------
+
+PAGE_TYPES = {"article": "payments/refunds/", "faq": "billing/billing-faq/",
+              "category": "billing/", "contact": "contact/", "search": "search/?q=refund",
+              "404": "404.html", "home": ""}
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser, request):
+    context = new_context(browser, tag=f"test/{request.node.name}", viewport=PHONE,
+                          has_touch=True, is_mobile=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.browser
+def test_every_page_type_has_a_search_field_in_the_header(browser, site_url):
+    context = new_context(browser, tag="test/header-field", viewport=DESKTOP)
+    try:
+        tab = context.new_page()
+        for kind, path in PAGE_TYPES.items():
+            tab.goto(site_url + path)
+            field = tab.locator(".md-header").get_by_role("searchbox",
+                                                          name="Search the help center")
+            if not field.count():  # with JavaScript it is a combobox (it suggests)
+                field = tab.locator(".md-header").get_by_role("combobox",
+                                                              name="Search the help center")
+            expect(field, kind).to_be_visible()
+            expect(field, kind).to_be_in_viewport()
+            assert field.evaluate("el => el.tagName") == "INPUT", kind
+            assert field.bounding_box()["width"] >= 180, kind  # a field, not an icon
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_on_a_phone_one_tap_opens_a_focused_search_field_on_every_page_type(phone, site_url):
+    for kind, path in PAGE_TYPES.items():
+        phone.goto(site_url + path)
+        header = phone.locator("[data-kb-hsearch]")
+        field = header.locator("#kb-hq")
+        expect(field, kind).to_be_hidden()  # the bar has room for a button only
+        header.get_by_role("button", name="Search").tap()
+        expect(field, kind).to_be_focused()
+        expect(field, kind).to_be_in_viewport()
+        assert field.bounding_box()["width"] >= 250, kind  # the whole bar
+    # Typed there, the results fill the screen at readable sizes.
+    phone.keyboard.type("refund a payment")
+    rows = phone.locator("[data-kb-hsearch] .kb-hit")
+    expect(rows.first).to_contain_text("Refund a payment")
+    expect(rows.first).to_be_in_viewport()
+    assert_readable(rows, "phone header")
+    assert rows.first.bounding_box()["width"] >= 350
+    # Closing gives the bar back, focus on the button.
+    phone.locator("[data-kb-hsearch]").get_by_role("button", name="Close search").tap()
+    expect(phone.locator("#kb-hq")).to_be_hidden()
+    expect(phone.locator("[data-kb-hsearch]").get_by_role("button", name="Search")).to_be_focused()
+
+
+@pytest.mark.browser
+def test_on_a_phone_a_result_opens_and_the_next_page_searches_again(phone, site_url):
+    phone.goto(site_url + "billing/billing-faq/")
+    phone.locator("[data-kb-hsearch]").get_by_role("button", name="Search").tap()
+    phone.keyboard.type("refund a payment")
+    phone.locator("[data-kb-hsearch] [role=option]").first.tap()
+    expect(phone.locator("h1")).to_have_text("Refund a payment")
+    expect(phone.locator("#kb-hq")).to_be_hidden()  # closed by the navigation
+    phone.locator("[data-kb-hsearch]").get_by_role("button", name="Search").tap()
+    expect(phone.locator("#kb-hq")).to_be_focused()
+    expect(phone.locator("#kb-hq")).to_have_value("")
+
+
+@pytest.mark.browser
+def test_the_header_field_keeps_working_after_instant_navigation(page, site_url):
+    page.set_viewport_size(DESKTOP)
+    page.goto(site_url + "payments/refunds/")
+    page.evaluate("window.kbLoaded = true")  # gone if a page is loaded in full
+    header = page.locator("[data-kb-hsearch]")
+    box = header.get_by_role("combobox")
+    box.press_sequentially("reset my password")
+    header.get_by_role("option").first.click()
+    expect(page.locator("h1")).to_contain_text("password")
+    assert page.evaluate("window.kbLoaded") is True  # material's instant navigation
+    expect(header.get_by_role("listbox")).to_be_hidden()
+    expect(box).to_have_value("")
+    box.press_sequentially("refund a payment")
+    expect(header.get_by_role("option").first).to_contain_text("Refund a payment")
+    expect(header.locator(".kb-hit__category").first).to_have_text("Payments")
+    header.get_by_role("option").first.click()
+    expect(page.locator("h1")).to_have_text("Refund a payment")
+    assert page.evaluate("window.kbLoaded") is True
+
+
+@pytest.mark.browser
+def test_without_javascript_the_header_field_opens_the_search_page(browser, site_url):
+    context = new_context(browser, tag="test/header-nojs", viewport=DESKTOP,
+                          java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.goto(site_url + "payments/refunds/")
+        field = tab.locator(".md-header").get_by_role("searchbox", name="Search the help center")
+        field.fill("refund")
+        field.press("Enter")
+        expect(tab).to_have_url(site_url + "search/?q=refund")  # the query is kept
+        expect(tab.locator("noscript .kb-nojs > p.kb-lead")).to_be_visible()  # topics, contact
+        # On a phone the header's search button is a link to that page.
+        tab.set_viewport_size(PHONE)
+        tab.goto(site_url + "payments/refunds/")
+        tab.locator("[data-kb-hsearch]").get_by_role("link", name="Search").click()
+        expect(tab).to_have_url(site_url + "search/")
+    finally:
+        context.close()
 
 
 # -- readable results and a real count ------------------------------------------------------
@@ -390,24 +506,31 @@ SIZES = """rows => rows.map(row => [".kb-hit__title", ".kb-hit__snippet", ".kb-h
     .map(el => el ? parseFloat(getComputedStyle(el).fontSize) : null))"""
 
 
+def assert_readable(rows, where: str) -> None:
+    """Titles >= 16 px, snippets >= 14 px, categories >= 13 px (body text is 16 px), and
+    only the title is a link's colour and underline: not one big underlined link."""
+    sizes = rows.evaluate_all(SIZES)
+    for title, snippet, category in sizes:
+        assert title >= 16 and (snippet is None or snippet >= 14), (where, sizes)
+        assert category is None or category >= 13, (where, sizes)
+    assert any(s is not None for _, s, _ in sizes) and any(c for _, _, c in sizes), sizes
+    underlined = rows.evaluate_all(
+        "rows => rows.map(row => getComputedStyle(row).textDecorationLine)")
+    assert set(underlined) == {"none"}, (where, underlined)
+
+
 @pytest.mark.browser
-def test_results_are_readable_in_the_dialog_and_on_the_search_page(page, site_url):
+def test_results_are_readable_in_the_header_and_on_the_search_page(page, site_url):
     page.goto(site_url + "payments/refunds/")
-    page.keyboard.press("/")
-    dialog = page.get_by_role("dialog", name="Search the help center")
-    dialog.get_by_role("combobox").press_sequentially("refund a payment")
-    expect(dialog.get_by_role("option").first).to_contain_text("Refund a payment")
-    expect(dialog.locator(".kb-hit__category").first).to_have_text("Payments")  # not "payments"
-    for where, rows in (("dialog", dialog.locator(".kb-hit")), ("page", None)):
-        if rows is None:
-            page.goto(site_url + "search/?q=refund+a+payment")
-            rows = page.locator("[data-kb-results] .kb-hit")
-            expect(rows.first).to_contain_text("Refund a payment")
-        sizes = rows.evaluate_all(SIZES)
-        for title, snippet, category in sizes:
-            assert title >= 16 and (snippet is None or snippet >= 14), (where, sizes)
-            assert category is None or category >= 13, (where, sizes)
-        assert any(s is not None for _, s, _ in sizes) and any(c for _, _, c in sizes), sizes
+    header = page.locator("[data-kb-hsearch]")
+    header.get_by_role("combobox").press_sequentially("refund a payment")
+    expect(header.get_by_role("option").first).to_contain_text("Refund a payment")
+    expect(header.locator(".kb-hit__category").first).to_have_text("Payments")  # not "payments"
+    assert_readable(header.locator(".kb-hit"), "header")
+    page.goto(site_url + "search/?q=refund+a+payment")
+    rows = page.locator("[data-kb-results] .kb-hit")
+    expect(rows.first).to_contain_text("Refund a payment")
+    assert_readable(rows, "search page")
 
 
 @pytest.mark.browser

@@ -295,7 +295,7 @@ def test_the_search_page_asks_the_help_api_so_customers_get_the_same_ranking(
                 if "/api/search" in request.url else None)
         page.goto(base + "/search/?q=I+forgot+my+login")
         expect(page.locator("[data-kb-results] li").first).to_contain_text("Reset your password")
-        # The API names the category by its folder, "account": the page shows its title.
+        # The API names the category by its title (folder "account", no _category.yml).
         expect(page.locator("[data-kb-results] .kb-hit__category").first).to_have_text("Account")
         context.close()
     assert asked and all("record=0" in url for url in asked)

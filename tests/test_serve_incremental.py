@@ -67,6 +67,21 @@ def test_a_broken_link_is_not_rendered_and_the_full_build_keeps_the_last_good_pa
     assert "no-such-article" not in page(preview, "getting-started/first-steps")
 
 
+def test_a_failed_build_keeps_its_problems_for_the_browser_until_one_succeeds(preview):
+    assert (preview.error, preview.error_seq) == (None, 0)
+    edit(preview, "\n## ", "\nSee [gone](no-such-article.md).\n\n## ")
+    assert not preview.build()
+    # What open pages show: each problem with its file, line and fix, not MkDocs' "Aborted".
+    assert f"{ARTICLE}:" in preview.error and "no-such-article" in preview.error
+    assert "Fix:" in preview.error and "Aborted with" not in preview.error
+    failed = preview.error_seq
+    assert not preview.build()  # the same problems again: nothing new to show
+    assert preview.error_seq == failed
+    edit(preview, "See [gone](no-such-article.md).", "Fixed.")
+    assert preview.build()
+    assert preview.error is None and preview.error_seq == failed + 1
+
+
 def test_changes_outside_articles_take_the_full_rebuild(preview):
     category = preview.project.docs_dir / "getting-started" / "_category.yml"
     category.write_text(category.read_text(encoding="utf-8") + "\n", encoding="utf-8")

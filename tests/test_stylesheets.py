@@ -180,7 +180,8 @@ STATES = {
     "article with notes": ("invoices/payment-reminders/", None),
     "faq with answers and reasons open": ("billing/billing-faq/", "open"),
     "navigation drawer": ("payments/refunds/", "drawer"),
-    "search dialog with results": ("", "search"),
+    "header search with results": ("payments/refunds/", "search"),
+    "search page with results": ("search/?q=refund", None),
     "contact": ("contact/", None),
     "404": ("404.html", None),
 }

@@ -189,7 +189,7 @@ def test_report_table_and_html_show_the_outcomes(center):
     assert "  sign in → create-an-account (2), first-steps (1)" in result.stdout
     assert "\x1b" not in result.stdout
     html = run_kbgen("report", "--format", "html", *WINDOW, cwd=center).stdout
-    assert "<th class=n><button type=\"button\">Results, no click</button></th>" in html
+    assert "<button type=\"button\">Results, no click</button></th>" in html
     assert SCRIPT not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     wrong = run_kbgen("report", "--format", "json", "--rows", "searches", *WINDOW, cwd=center)
     assert wrong.returncode == 2 and "--rows only applies to --format csv" in wrong.stderr

@@ -7,7 +7,7 @@ from typing import Any
 
 from kbgen.analytics.collect import ArticleCounts
 from kbgen.analytics.manifest import Manifest
-from kbgen.analytics.stats import MIN_VOTES, ratio, wilson_lower
+from kbgen.analytics.stats import ratio, wilson_lower
 
 DIMENSIONS = ("category", "journey", "audience", "owner")
 
@@ -29,10 +29,10 @@ def _row(article_id: str, c: ArticleCounts, meta: dict[str, Any]) -> dict[str, A
         "audience": meta.get("audience"),
         "owner": meta.get("owner"),
         "url": meta.get("url"),
+        "src": meta.get("src"),  # the Markdown file, relative to the content folder
         "published": bool(meta),
     }
     row.update(metric_fields(c))
-    row["attention"] = attention(row)
     return row
 
 
@@ -51,28 +51,28 @@ def metric_fields(c: ArticleCounts) -> dict[str, Any]:
         "deflection_rate": None if contact_after_view is None else 1 - contact_after_view,
         "deflected_sessions": c.view_sessions - c.contacted_sessions,
         "contacted_sessions": c.contacted_sessions,
+        "contacts_not_prevented": contacts_not_prevented(c),
     }
 
 
-def attention(row: dict[str, Any]) -> float:
-    """Reader sessions likely failed: traffic × the mean of the evidence of failure.
+def contacts_not_prevented(c: ArticleCounts) -> int:
+    """The contacts the article failed to prevent: sessions that read it and then contacted
+    support, plus its "No" votes (readers who said it did not help them).
 
-    The evidence is the contact-after-view rate and, from MIN_VOTES votes on, one minus the
-    CSAT lower bound (so a few lucky votes do not hide an article and a few unlucky ones do
-    not condemn it). High traffic, a low lower bound and many contacts all raise it.
+    Both are counts of people the article did not help, so the ranking needs no weights or
+    thresholds: an article read by many that fails a few ranks beside one read by few that
+    fails them all, by how many people each failed. A reader who votes "No" and then
+    contacts support counts twice: they told us both ways. docs/report.md explains it.
     """
-    signals = []
-    if row["contact_after_view"] is not None:
-        signals.append(row["contact_after_view"])
-    if row["votes"] >= MIN_VOTES and row["csat_lower"] is not None:
-        signals.append(1 - row["csat_lower"])
-    if not signals:
-        return 0.0
-    return row["view_sessions"] * sum(signals) / len(signals)
+    return c.contacted_sessions + c.not_helpful
 
 
 def by_attention(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(rows, key=lambda r: (-r["attention"], -r["view_sessions"], r["id"]))
+    """Most contacts not prevented first; ties: the higher contact-after-view rate, then
+    the more read, then the id."""
+    return sorted(rows, key=lambda r: (-(r.get("contacts_not_prevented") or 0),
+                                       -(r.get("contact_after_view") or 0),
+                                       -(r.get("view_sessions") or 0), r["id"]))
 
 
 def breakdowns(

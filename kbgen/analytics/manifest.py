@@ -23,6 +23,7 @@ LABELS = ("title", "url", "category", "type", "journey", "audience", "owner")
 @dataclass
 class Manifest:
     site_name: str | None = None
+    site_url: str | None = None
     articles: dict[str, dict[str, Any]] = field(default_factory=dict)
     categories: dict[str, str] = field(default_factory=dict)
     # article id -> its revisions, newest first (.kbgen/revisions.json, written by the build)
@@ -63,4 +64,5 @@ def _parse(data: dict[str, Any]) -> Manifest:
         str(c["slug"]): str(c.get("title") or c["slug"]) for c in data.get("categories") or []
     }
     languages = [str(code) for code in data.get("languages") or []]
-    return Manifest(data.get("site_name"), articles, categories, languages=languages)
+    return Manifest(data.get("site_name"), data.get("site_url") or None, articles, categories,
+                    languages=languages)

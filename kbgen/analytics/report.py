@@ -1,8 +1,9 @@
 """Assemble the report: SPEC.md's "Machine-readable outputs" shape plus extra keys.
 
 Keys SPEC fixes: window, events, site, articles, searches. Extra keys: tickets, trends,
-breakdowns, feedback, stale, rejections, generated, site_name; per article `revisions` and
-`last_change` (analytics/revisions.py).
+breakdowns, feedback, stale, rejections, generated, site_name, site_url; per article
+`contacts_not_prevented` (the dashboard's ranking), `src`, `revisions` and `last_change`
+(analytics/revisions.py).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def build_report(
         "articles": rows,
         "searches": search_rows(collected),
         "site_name": manifest.site_name,
+        "site_url": manifest.site_url,
         "generated": iso((now or datetime.now(UTC)).replace(microsecond=0)),
         "tickets": {
             "in_window": collected.tickets,

@@ -8,6 +8,9 @@ import math
 Z_95 = 1.96
 # Below this many votes the table and dashboard show "n/a" instead of a percentage.
 MIN_VOTES = 5
+# A CSAT lower bound (Wilson 95%) under this, from MIN_VOTES votes, is low: "What to do next"
+# says fix the article, and the dashboard shows its title in red with a "low CSAT" tag.
+LOW_CSAT = 0.5
 
 
 def ratio(part: float, whole: float) -> float | None:

@@ -103,10 +103,16 @@ def _search_path() -> dict:
                    "description": description}
                   for name, (param_schema, description) in PARAMETERS.items()]
     hit = {"type": "object",
-           "required": ["id", "title", "url", "score", "snippet", "category", "anchor"],
+           "required": ["id", "title", "url", "score", "snippet", "category", "category_title",
+                        "anchor"],
            "properties": {"id": {"type": "string"}, "title": {"type": "string"},
                           "url": {"type": "string"}, "score": {"type": "number"},
-                          "snippet": {"type": "string"}, "category": {"type": "string"},
+                          "snippet": {"type": "string"},
+                          "category": {"type": "string",
+                                       "description": "the category's folder"},
+                          "category_title": {"type": "string",
+                                             "description": "the category's title, as the "
+                                                            "site shows it"},
                           "anchor": {"type": ["string", "null"]}}}
     answer = {"type": "object", "required": ["query", "results"],
               "properties": {"query": {"type": "string"},

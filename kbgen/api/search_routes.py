@@ -1,14 +1,15 @@
 """`GET /api/search?q=&limit=`: the same engine and ranking as `kbgen search`.
 
 Answers `{"query": ..., "results": [{"id", "title", "url", "score", "snippet", "category",
-"anchor"}]}` and records a server-side `search` event (source "api") through the API's
-one ingestion path (`kbgen.api.intake`: origin, Do Not Track / Global Privacy Control,
-bots, the per-client rate limit, the event validator) without making the caller wait for
-it, unless `record=0`; a refused event is counted, and the answer is served all the same.
-Every parameter is checked first: a bad one is a 400 naming it. The help center's own
-pages search through it as the customer types and record their `search` event themselves
-(once, after the typing pause, and never when the browser asks for privacy). Pages from the
-allowed origins may read the answer (CORS, no credentials).
+"category_title", "anchor"}]}` (`category` is the category's folder, `category_title` its
+title as the site shows it) and records a server-side `search` event (source "api")
+through the API's one ingestion path (`kbgen.api.intake`: origin, Do Not Track / Global
+Privacy Control, bots, the per-client rate limit, the event validator) without making the
+caller wait for it, unless `record=0`; a refused event is counted, and the answer is served
+all the same. Every parameter is checked first: a bad one is a 400 naming it. The help
+center's own pages search through it as the customer types and record their `search` event
+themselves (once, after the typing pause, and never when the browser asks for privacy).
+Pages from the allowed origins may read the answer (CORS, no credentials).
 """
 
 from __future__ import annotations
@@ -99,7 +100,8 @@ class SearchEndpoint:
             "query": query,
             "results": [
                 {"id": h.id, "title": h.title, "url": h.url, "score": h.score,
-                 "snippet": h.snippet, "category": h.category, "anchor": h.anchor}
+                 "snippet": h.snippet, "category": h.category,
+                 "category_title": h.category_title or h.category, "anchor": h.anchor}
                 for h in hits
             ],
         }, 200, _cors(request))

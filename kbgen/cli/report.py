@@ -13,7 +13,7 @@ from kbgen.cli.options import config_option, db_option
 from kbgen.drivers.report import drivers_section
 from kbgen.errors import KbgenError, UsageError
 from kbgen.project import DATABASE_ENV, Project, load_project
-from kbgen.reports import RENDERERS, render, render_csv
+from kbgen.reports import RENDERERS, ArticleLinks, render, render_csv
 from kbgen.reports.csvout import ROWS
 from kbgen.store import open_store
 
@@ -49,7 +49,8 @@ def report(db_url: str | None, since: str | None, until: str | None, fmt: str,
         data.update(drivers_section(store, window, manifest, data, project))
     finally:
         store.close()
-    text = render_csv(data, rows) if rows else render(data, fmt)
+    links = ArticleLinks.for_project(project, data.get("site_url"), out)
+    text = render_csv(data, rows) if rows else render(data, fmt, links)
     if out is None:
         click.echo(text, nl=False)
         return

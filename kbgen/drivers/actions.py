@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from kbgen.analytics.stats import MIN_VOTES
+from kbgen.analytics.stats import LOW_CSAT, MIN_VOTES
+from kbgen.reports import dates
 
 TOP_ACTIONS = 8
-LOW_CSAT = 0.5  # Wilson 95% lower bound under this, from MIN_VOTES votes
 
 
 def next_actions(report: dict[str, Any], topics: list[dict[str, Any]],
@@ -68,7 +68,8 @@ def next_actions(report: dict[str, Any], topics: list[dict[str, Any]],
             reading = rows.get(row["id"], {})
             act["contacts"] = round((reading.get("contact_after_view") or 0)
                                     * reading.get("view_sessions", 0))
-        act["evidence"].append(f"review overdue since {row.get('due') or 'unknown'}"
+        due = dates.date_text(row.get("due")) or "an unknown date"
+        act["evidence"].append(f"review overdue since {due}"
                                + (f" (owner {row['owner']})" if row.get("owner") else ""))
     actions.sort(key=lambda a: (-a["contacts"], a["kind"] == "overdue", str(a["title"])))
     return actions[:TOP_ACTIONS]

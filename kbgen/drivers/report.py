@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 from kbgen import progress
 from kbgen.analytics.manifest import Manifest
@@ -68,25 +66,13 @@ def drivers_section(store: Any, window: Window, manifest: Manifest, report: dict
 
 def _actions(report, topics, manifest: Manifest, project, profiles) -> list[dict[str, Any]]:
     from kbgen.drivers.actions import next_actions
+    from kbgen.reports.links import ArticleLinks
 
     sources = {p.id: p.source for p in profiles if p.source}
+    where = ArticleLinks.for_project(project, manifest.site_url)
     links = {}
     for article_id, meta in manifest.articles.items():
-        link = article_link(meta.get("url"), manifest, project)
+        link = where.absolute(meta.get("url"))
         if link:
             links[article_id] = link
     return next_actions(report, topics, sources, links)
-
-
-def article_link(url: str | None, manifest: Manifest, project: Any | None) -> str | None:
-    """The article's page: under `site_url` when the site has one, else the built file."""
-    if not url:
-        return None
-    site_url = getattr(project, "site_url", None) or getattr(manifest, "site_url", None)
-    if site_url:
-        return urljoin(site_url.rstrip("/") + "/", url)
-    if project is not None:
-        page = Path(project.site_dir) / url / "index.html"
-        if page.is_file():
-            return page.resolve().as_uri()
-    return None

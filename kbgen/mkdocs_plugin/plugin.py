@@ -123,7 +123,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             raise PluginError(f"{config.config_file_path}: {exc}") from None
         job = SearchJob(
             articles=list(self.site.published(self.config.drafts)),
-            categories={slug: str(c.title) for slug, c in self.site.categories.items()},
+            # Every category an article is in, titled as the pages title it (a folder
+            # without _category.yml too: "account" -> "Account").
+            categories={c.slug: str(c.title)
+                        for c in self.site.used_categories(self.config.drafts)},
             state_dir=self.state_dir, site_dir=Path(config.site_dir),
             related_count=self.config.related_count, semantic_model=semantic_model,
             languages={lang: [t for t in self.site.view(lang).published(self.config.drafts)

@@ -1,7 +1,9 @@
 """The preview's HTTP side: the built site, the live-reload endpoint and the help API.
 
 One ASGI app routes /api/... to the help API, so feedback from the preview lands in the
-local database. Pages long-poll /_kbgen/livereload and reload when a new build is ready.
+local database. Pages long-poll /_kbgen/livereload and reload when a new build is ready;
+while the last build has failed, they show its error over the page (an overlay, as other
+development servers do) until a build succeeds.
 """
 
 from __future__ import annotations
@@ -25,14 +27,74 @@ from kbgen.project import Project
 log = logging.getLogger("kbgen.serve")
 
 RELOAD_PATH = "/_kbgen/livereload"
+# Added to every page the preview serves (never to a built site). A failed build is shown
+# over the page, as text only (textContent: a message quoting the writer's Markdown or HTML
+# is never markup), in a shadow root so the theme's styles and the overlay's do not mix.
 RELOAD_SCRIPT = """<script>
-/* kbgen serve: reload this page when a new build of the preview is ready. */
-(function poll(epoch) {
-  fetch("%s?epoch=" + epoch).then(function (r) { return r.json(); }).then(function (d) {
-    if (d.epoch !== epoch) { location.reload(); } else { poll(epoch); }
-  }).catch(function () { setTimeout(function () { poll(epoch); }, 1000); });
-})(%d);
+/* kbgen serve: reload this page when a new build of the preview is ready; while a build
+   has failed, show why over the page (the preview keeps the last good build). */
+(function () {
+  var epoch = __EPOCH__, seen = -1, host = null, hidden = -1;
+  var STYLE = ":host{all:initial}" +
+    ".backdrop{position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:6vh 1rem;" +
+    "background:rgba(0,0,0,.55);font:16px/1.5 system-ui,sans-serif}" +
+    ".box{box-sizing:border-box;max-width:52rem;margin:0 auto;padding:1.2rem 1.5rem;" +
+    "border-top:6px solid #c62828;border-radius:6px;background:#fff;color:#1f2233}" +
+    "h2{margin:0 0 .6rem;font-size:1.3rem;color:#b71c1c}" +
+    "pre{margin:0 0 .8rem;padding:.8rem 1rem;border-radius:4px;background:#fdecea;" +
+    "color:#1f2233;white-space:pre-wrap;overflow-wrap:anywhere;" +
+    "font:14px/1.5 ui-monospace,Menlo,Consolas,monospace}" +
+    "p{margin:0 0 .8rem}button{font:inherit;padding:.3rem .9rem;border:1px solid #1f2233;" +
+    "border-radius:4px;background:#fff;color:#1f2233;cursor:pointer}" +
+    "button:focus-visible{outline:3px solid #3949ab;outline-offset:2px}";
+  function overlay() {
+    host = document.createElement("kbgen-build-error");
+    var root = host.attachShadow({ mode: "open" });
+    var style = document.createElement("style");
+    style.textContent = STYLE;
+    var backdrop = document.createElement("div");
+    backdrop.className = "backdrop";
+    var box = document.createElement("div");
+    box.className = "box";
+    box.setAttribute("role", "alert");
+    var title = document.createElement("h2");
+    title.textContent = "The preview could not be rebuilt";
+    var message = document.createElement("pre");
+    var help = document.createElement("p");
+    help.textContent = "Fix it and save: this message goes away when the next build " +
+      "succeeds. Until then the preview shows the last good build.";
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Hide until the next change";
+    close.addEventListener("click", function () { hidden = seen; host.remove(); });
+    box.append(title, message, help, close);
+    backdrop.appendChild(box);
+    root.append(style, backdrop);
+  }
+  function show(text) {
+    if (hidden === seen) return;
+    if (!host) overlay();
+    host.shadowRoot.querySelector("pre").textContent = text;
+    if (!host.isConnected) document.body.appendChild(host);
+  }
+  function poll() {
+    fetch("__PATH__?epoch=" + epoch + "&error=" + seen).then(function (r) {
+      return r.json();
+    }).then(function (d) {
+      if (d.epoch !== epoch) { location.reload(); return; }
+      seen = d.error_seq;
+      if (d.error) show(String(d.error));
+      else if (host) host.remove();
+      poll();
+    }).catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
 </script>"""
+
+
+def reload_script(epoch: int) -> str:
+    return RELOAD_SCRIPT.replace("__PATH__", RELOAD_PATH).replace("__EPOCH__", str(epoch))
 
 
 class PreviewSite:
@@ -42,17 +104,17 @@ class PreviewSite:
         self.preview = preview
 
     async def livereload(self, request: Request) -> Response:
-        try:
-            seen = int(request.query_params.get("epoch", "0"))
-        except ValueError:
-            seen = 0
+        seen = _int_param(request, "epoch")
+        seen_error = _int_param(request, "error")
         # Answer within 2 s: the page asks again at once, and a stopping server never waits
         # long for open long-polls.
+        preview = self.preview
         for _ in range(8):
-            if self.preview.epoch != seen:
+            if preview.epoch != seen or preview.error_seq != seen_error:
                 break
             await asyncio.sleep(0.25)
-        return JSONResponse({"epoch": self.preview.epoch})
+        return JSONResponse({"epoch": preview.epoch, "error_seq": preview.error_seq,
+                             "error": preview.error})
 
     async def page(self, request: Request) -> Response:
         path = self._resolve(request.url.path)
@@ -62,7 +124,7 @@ class PreviewSite:
             if not path.is_file():
                 return Response("Not found", status_code=404, media_type="text/plain")
         if path.suffix == ".html":
-            script = RELOAD_SCRIPT % (RELOAD_PATH, self.preview.epoch)
+            script = reload_script(self.preview.epoch)
             html = path.read_text(encoding="utf-8").replace("</body>", script + "</body>", 1)
             return Response(html, status_code=status, media_type="text/html",
                             headers={"Cache-Control": "no-store"})
@@ -88,6 +150,13 @@ class PreviewSite:
         if candidate.is_dir():
             candidate = candidate / "index.html"
         return candidate if candidate.is_file() else None
+
+
+def _int_param(request: Request, name: str) -> int:
+    try:
+        return int(request.query_params.get(name, "0"))
+    except ValueError:
+        return 0
 
 
 def preview_app(preview: Preview, api_app):

@@ -1,5 +1,8 @@
 """`--format csv`: one row per article, safe to open in a spreadsheet (THREATS.md 25).
 
+Articles come most contacts not prevented first, as in the dashboard (`contacts_not_prevented`
+= `contacted_sessions` + `not_helpful`; `src` is the Markdown file in the content folder).
+
 `--rows searches` gives one row per query instead, and `--rows topics` one row per contact
 driver topic (`TOPIC_COLUMNS`: ticket ids separated by spaces, examples by " | "). Each CSV
 holds one table, so spreadsheets and `csv` readers take it as it is.
@@ -15,10 +18,13 @@ import csv
 import io
 from typing import Any
 
+from kbgen.analytics.articles import by_attention
+
 COLUMNS = (
     "id", "title", "category", "journey", "audience", "owner", "url",
     "views", "view_sessions", "helpful", "not_helpful", "csat", "csat_lower",
-    "contact_after_view", "deflection_rate", "deflected_sessions",
+    "contact_after_view", "deflection_rate", "deflected_sessions", "contacted_sessions",
+    "contacts_not_prevented", "src",
 )
 TOPIC_COLUMNS = (
     "topic", "kind", "article", "tickets", "previous", "sessions", "searches", "comments",
@@ -46,7 +52,7 @@ ROWS = ("articles", "searches", "topics")
 def render_csv(report: dict[str, Any], rows: str = "articles") -> str:
     """The articles (default), the per-query search outcomes or the contact-driver topics."""
     columns, items = {
-        "articles": lambda: (COLUMNS, report["articles"]),
+        "articles": lambda: (COLUMNS, by_attention(report["articles"])),
         "searches": lambda: (SEARCH_COLUMNS, [_search_row(r) for r in report["searches"]]),
         "topics": lambda: (TOPIC_COLUMNS, [_topic_row(t) for t in report.get("topics") or []]),
     }[rows]()

@@ -1,15 +1,17 @@
-"""Inline SVG charts for the dashboard: the geometry here, the markup in templates/svg.html.j2.
+"""The dashboard's charts: the geometry here, the markup in templates/svg.html.j2.
 
-No script, no CDN, every label escaped by the template. Only SVG presentation attributes
-are used (no `style=`), so the page's Content-Security-Policy can forbid inline styles other
-than its one hashed stylesheet.
+No script, no CDN, every label escaped by the template. Colours come from the stylesheet's
+classes (light and dark), with SVG presentation attributes as the fallback; no `style=`, so
+the page's Content-Security-Policy can forbid inline styles other than its one hashed
+stylesheet. Bar lists are HTML (labels wrap and links work on a phone), each bar a one-rect
+SVG whose width is a percentage.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-INK, MUTED, GOOD, BAD, ACCENT = "#1f2937", "#9ca3af", "#15803d", "#b91c1c", "#2563eb"
+INK, MUTED, GOOD, BAD, ACCENT = "#1f2937", "#6b7280", "#15803d", "#b91c1c", "#2563eb"
 
 
 def sparkline(values: list[float | None], width: int = 120,
@@ -37,44 +39,33 @@ def sparkline(values: list[float | None], width: int = 120,
     return {"width": width, "height": height, "segments": segments, "color": ACCENT}
 
 
-def hbars(items: list[tuple[str, float, str]], color: str, title: str,
-          width: int = 560) -> dict[str, Any] | None:
-    """Horizontal bars: (label, value 0..1, text shown at the bar's end)."""
-    if not items:
-        return None
-    row, label_w = 24, 230
-    bar_max = width - label_w - 60
-    bars = []
-    for i, (label, value, text) in enumerate(items):
-        length = max(value, 0) * bar_max
-        bars.append({"y": 4 + i * row, "label": label, "text": text,
-                     "short": label if len(label) <= 34 else label[:33] + "…",
-                     "length": f"{length:.1f}", "text_x": f"{label_w + length + 6:.1f}"})
-    return {"width": width, "height": row * len(items) + 8, "title": title, "color": color,
-            "ink": INK,
-            "label_w": label_w, "bars": bars}
+def bars(items: list[dict[str, Any]], top: float = 1.0) -> list[dict[str, Any]]:
+    """Items with a `value` (0..top) each get `percent`, their bar's share of the width."""
+    top = top or 1.0
+    return [item | {"percent": f"{max(item['value'], 0) / top * 100:.1f}%"} for item in items]
 
 
-def columns(weeks: list[str], series: list[tuple[str, list[int], str]], title: str,
-            width: int = 560, height: int = 180) -> dict[str, Any] | None:
-    """Grouped weekly columns, e.g. help sessions beside contact sessions, with a legend."""
-    if not weeks:
+def columns(labels: list[str], partial: list[bool], series: list[tuple[str, list[int], str]],
+            title: str, width: int = 480, height: int = 190) -> dict[str, Any] | None:
+    """Grouped weekly columns (e.g. sessions that used help beside those that contacted
+    support); `partial` weeks are drawn lighter and labelled so."""
+    if not labels:
         return None
     top = max([max(v, default=0) for _, v, _ in series] + [1])
-    plot_h, base = height - 50, height - 30
-    group_w = (width - 40) / len(weeks)
+    plot_h, base = height - 58, height - 40
+    group_w = (width - 40) / len(labels)
     bar_w = max(group_w / (len(series) + 1), 2)
     groups = []
-    for i, week in enumerate(weeks):
-        x0 = 34 + i * group_w
-        bars = []
-        for j, (_, values, color) in enumerate(series):
+    for i, label in enumerate(labels):
+        x0 = 36 + i * group_w
+        col = []
+        for j, (name, values, kind) in enumerate(series):
             h = values[i] / top * plot_h
-            bars.append({"x": f"{x0 + j * bar_w:.1f}", "y": f"{base - h:.1f}",
-                         "height": f"{h:.1f}", "color": color, "value": values[i]})
-        groups.append({"week": week, "x": f"{x0:.1f}", "bars": bars})
-    legend = [{"x": 40 + j * 150, "name": name, "color": color}
-              for j, (name, _, color) in enumerate(series)]
+            col.append({"x": f"{x0 + j * bar_w:.1f}", "y": f"{base - h:.1f}",
+                        "height": f"{h:.1f}", "kind": kind, "name": name, "value": values[i],
+                        "color": BAD if kind == "contact" else ACCENT})
+        groups.append({"label": label, "partial": partial[i], "x": f"{x0:.1f}",
+                       "mid": f"{x0 + bar_w * len(series) / 2:.1f}", "bars": col})
     return {"width": width, "height": height, "title": title, "top": top, "base": base,
             "top_y": base - plot_h + 4, "bar_w": f"{bar_w:.1f}", "groups": groups,
-            "legend": legend, "ink": INK, "muted": MUTED}
+            "ink": INK, "muted": MUTED}

@@ -1,4 +1,5 @@
-"""The terminal report: headline numbers, then what needs attention first, in 100 columns.
+"""The terminal report: headline numbers, then the articles that failed the most readers
+first (analytics/articles.py: contacts not prevented), in 100 columns.
 
 Every piece of text that came from a customer or a writer goes through `visible()`, so
 ANSI and bidi control characters print as escapes (THREATS.md 26).
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kbgen.analytics.articles import by_attention
+from kbgen.reports import dates
 from kbgen.reports import numbers as fmt
 from kbgen.reports.terminal import clip, pad, visible
 
@@ -38,14 +40,14 @@ def _headline(r: dict[str, Any]) -> str:
     name = visible(r.get("site_name") or "Help center")
     lines = [
         clip(f"{name} — self-service report", WIDTH),
-        f"Window {w['since']} to {w['until']} (until excluded) · {r['events']:,} events read",
+        f"{dates.window(w['since'], w['until'])} (UTC) · {r['events']:,} events read",
         "",
-        f"Sessions {s['sessions']:,} · help sessions {s['help_sessions']:,} · "
-        f"contact sessions {s['contact_sessions']:,} · "
+        f"{s['sessions']:,} sessions: {s['help_sessions']:,} used the help center, "
+        f"{s['contact_sessions']:,} contacted support · "
         f"self-service score {fmt.score(s['self_service_score'])}",
-        f"Deflection {fmt.pct(s['deflection_rate'])} of help sessions · contact page "
-        f"{s['contact_page_sessions']:,} opened, {s['contact_page_deflected']:,} left "
-        "without submitting",
+        f"Deflection {fmt.pct(s['deflection_rate'])} of help-center users · contact page "
+        f"opened in {s['contact_page_sessions']:,}, {s['contact_page_deflected']:,} left "
+        "without sending",
     ]
     votes = s.get("helpful", 0) + s.get("not_helpful", 0)
     if "csat" in s:
@@ -59,10 +61,11 @@ def _headline(r: dict[str, Any]) -> str:
 
 
 _COLUMNS = (  # header, width, right-aligned
-    ("Article", 39, False),
+    ("Article", 36, False),
+    ("Failed", 6, True),
     ("Sessions", 8, True),
-    ("Views", 7, True),
     ("Votes", 6, True),
+    ("No", 4, True),
     ("CSAT", 5, True),
     ("Lower", 5, True),
     ("Contact", 7, True),
@@ -79,16 +82,20 @@ def _articles(rows: list[dict[str, Any]]) -> str:
         return "No articles: run `kbgen build` to list them, and collect or import events."
     ranked = by_attention(rows)
     lines = [
-        "Articles, what needs attention first (traffic × contact after view and low CSAT)",
-        "CSAT and Lower (Wilson 95% bound) show n/a below 5 votes; Contact = contact after view",
+        "Articles, most contacts not prevented first (Failed = sessions that read the article "
+        "and then",
+        "contacted support + its No votes); CSAT and Lower (Wilson 95% bound) show n/a below 5 "
+        "votes;",
+        "Contact = contact after view",
         _line([h for h, _, _ in _COLUMNS]),
     ]
     for row in ranked[:TOP_ARTICLES]:
         lines.append(_line([
             visible(fmt.title(row)),
+            fmt.count(row["contacts_not_prevented"]),
             fmt.count(row["view_sessions"]),
-            fmt.count(row["views"]),
             fmt.count(row["votes"]),
+            fmt.count(row["not_helpful"]),
             fmt.csat(row),
             fmt.csat_lower(row),
             fmt.pct(row["contact_after_view"], 0),
@@ -195,7 +202,8 @@ def _feedback(items: list[dict[str, Any]]) -> str:
         where = visible(item.get("title") or item["article"])
         why = visible(item.get("reason_label") or item.get("reason") or "no reason")
         comment = visible(item.get("comment") or "")
-        lines.append(clip(f"  {item['ts'][:10]}  {where}: {why}. {comment}".rstrip(), WIDTH))
+        when = dates.moment(item["ts"])
+        lines.append(clip(f"  {when}  {where}: {why}. {comment}".rstrip(), WIDTH))
     return "\n".join(lines)
 
 

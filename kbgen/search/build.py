@@ -72,6 +72,7 @@ def run(job: SearchJob, send_related: Callable[[Related], None] | None = None) -
     the indexes are only needed when the build finishes).
     """
     from kbgen.search.browser_index import write_browser_index
+    from kbgen.search.category_titles import write_titles
     from kbgen.search.docs import SearchDoc, doc_from_article
     from kbgen.search.engine import build_index
     from kbgen.search.related import related_ids
@@ -90,6 +91,7 @@ def run(job: SearchJob, send_related: Callable[[Related], None] | None = None) -
         if send_related:
             send_related(related)
     build_index(docs, job.state_dir / "search-index", analysed)
+    write_titles(job.state_dir / "search-index", job.categories)
     _semantic_vectors(docs, job.state_dir / "search-index", job.semantic_model)
     write_browser_index(docs, job.site_dir, job.categories, analysed)
     for lang, articles in job.languages.items():

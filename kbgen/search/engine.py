@@ -24,6 +24,7 @@ from pathlib import Path
 from kbgen.files import write_atomic
 from kbgen.search import whoosh_store
 from kbgen.search.analysis import current_language, index_stop_words, language, words
+from kbgen.search.category_titles import read_titles, titles_stamp
 from kbgen.search.docs import SearchDoc, doc_from_article
 from kbgen.search.fuzzy import Speller
 from kbgen.search.hits import Hit, best_per_article, make_hit
@@ -105,6 +106,8 @@ class SearchIndex:
         self.ranking = ranking
         self._store = store
         self._index_dir = index_dir
+        self._titles: dict[str, str] = {}
+        self._titles_stamp = (-1, -1, -1)
         self._reset()
 
     def _reset(self) -> None:
@@ -113,6 +116,17 @@ class SearchIndex:
         self._semantic: Semantic | None = None
         if self.ranking.semantic_weight > 0 and self._index_dir is not None:
             self._semantic = open_semantic(self._index_dir)
+        self._read_titles()
+
+    def _read_titles(self) -> bool:
+        """(Re-)read the category titles if their file changed; True if it did."""
+        if self._index_dir is None:
+            return False
+        stamp = titles_stamp(self._index_dir)
+        if stamp == self._titles_stamp:
+            return False
+        self._titles, self._titles_stamp = read_titles(self._index_dir), stamp
+        return True
 
     @property
     def semantic(self) -> bool:
@@ -130,7 +144,7 @@ class SearchIndex:
     def refresh(self) -> bool:
         """Pick up a rebuilt index (e.g. under a running API); True if it changed."""
         if not self._store.refresh():
-            return False
+            return self._read_titles()  # a renamed category alone re-indexes nothing
         self._reset()
         return True
 
@@ -164,7 +178,7 @@ class SearchIndex:
             candidates = with_meaning(self._semantic, self._query, query, candidates,
                                       self._store)
         stems = plan.stems if snippets else None
-        return [make_hit(self._store.stored_fields(docnum), score, stems)
+        return [make_hit(self._store.stored_fields(docnum), score, stems, self._titles)
                 for score, docnum in best_per_article(candidates, self._store.entry, limit)]
 
     def _lexical(self, query: str, plan: QueryPlan, limit: int) -> list[tuple[float, int]]:

@@ -22,8 +22,9 @@ class Hit:
     url: str
     score: float
     snippet: str
-    category: str
+    category: str  # the category's folder
     anchor: str | None
+    category_title: str = ""  # its title, as the site shows it ("" if the build wrote none)
 
 
 def best_per_article(candidates: list[tuple[float, int]],
@@ -45,15 +46,19 @@ def best_per_article(candidates: list[tuple[float, int]],
     return shown
 
 
-def make_hit(fields: Mapping[str, Any], score: float, stems: set[str] | None) -> Hit:
-    """The result for one entry's stored fields; no snippet if `stems` is None."""
+def make_hit(fields: Mapping[str, Any], score: float, stems: set[str] | None,
+             category_titles: Mapping[str, str] | None = None) -> Hit:
+    """The result for one entry's stored fields; no snippet if `stems` is None;
+    `category_titles` (folder -> title) names its category."""
     text = fields.get("body", "")
+    category = fields.get("category", "")
     return Hit(
         id=fields["article"],
         title=fields["title"],
         url=fields["url"],
         score=round(float(score), 4),
         snippet="" if stems is None else snippet(text, stems, fields.get("description", "")),
-        category=fields.get("category", ""),
+        category=category,
         anchor=fields.get("anchor") or None,
+        category_title=(category_titles or {}).get(category, ""),
     )

@@ -127,9 +127,14 @@
       }).then(function (data) {
         clearTimeout(timer);
         if (!data || !Array.isArray(data.results)) throw new Error("/api/search: no results");
-        // The API names categories by folder (slug); the static index, by title: say titles.
+        // Results show the category's title, as the static index does: the API answers it
+        // (category_title); an API from before it did names only the folder (category),
+        // which this page's own list of titles translates.
         return data.results.map(function (result) {
-          var title = categoryTitles[result.category];
+          var title = result.category_title;
+          if (typeof title !== "string" || !title || title === result.category) {
+            title = categoryTitles[result.category] || title;
+          }
           return typeof title === "string" ? Object.assign({}, result, { category: title }) : result;
         });
       }, function (error) {

@@ -3,10 +3,10 @@
  * (search-api.js: the help API, or the static index ranked by search-ranking.js); the three
  * are classic scripts, deferred in this order (theme/main.html), no bundler.
  *
- * The UI: a search button in the header (also "/" or "s") that opens a dialog with a
- * combobox; the home page's search box suggests as the customer types; the search page
- * (search/?q=) lists results; an opened result's page marks the query's words. Everything
- * re-initialises after instant navigation (document$).
+ * The UI: the search field in every page's header (on phones behind a button that opens
+ * it; "/" or "s" go to it) and the home page's search box suggest results as the customer
+ * types (a combobox); the search page (search/?q=) lists results; an opened result's page
+ * marks the query's words. Everything re-initialises after instant navigation (document$).
  *
  * WHAT LEAVES THE BROWSER: nothing by this script itself. It hands two events to kbgen.js
  * (window.kbgen.track), which sends them only when a help API is configured and the browser
@@ -280,15 +280,19 @@
     this.list.setAttribute("data-kb-query", query); // what the rows answer (tests, benchmarks)
     this.active = -1;
     this.input.removeAttribute("aria-activedescendant");
+    // Each option is the result's link itself (an option holding a link would nest one
+    // control in another, which screen readers may not announce); the list item around
+    // it is only layout (role none).
     results.forEach(function (result, i) {
-      var option = document.createElement("li");
+      var item = document.createElement("li");
+      item.setAttribute("role", "none");
+      var option = resultLink(result, stems, i + 1, self.session);
       option.id = self.list.id + "-" + i;
       option.setAttribute("role", "option");
       option.setAttribute("aria-selected", "false");
-      var link = resultLink(result, stems, i + 1, self.session);
-      link.tabIndex = -1;
-      option.appendChild(link);
-      self.list.appendChild(option);
+      option.tabIndex = -1;
+      item.appendChild(option);
+      self.list.appendChild(item);
     });
     var open = query !== "";
     // Nothing found: the message and the way on, outside the listbox (they are not options).
@@ -328,7 +332,7 @@
       else this.move(event.key === "ArrowDown" ? 1 : -1);
     } else if (event.key === "Enter" && this.active >= 0) {
       event.preventDefault();
-      this.options()[this.active].querySelector("a").click();
+      this.options()[this.active].click();
     } else if (event.key === "Enter") {
       this.session.record();
     } else if (event.key === "Escape") {
@@ -351,78 +355,81 @@
   };
 
   /* ---------------------------------------------------------------- header search */
-  // mkdocs-material's own search (lunr) downloads its whole index on every first page
-  // view; kbgen's replaces it: a header button and "/" or "s" open a search dialog.
+  // Every page's header has a search field (partials/kb-header-search.html): shown on wide
+  // screens; on phones a button opens it over the header bar, focused, in one tap. "/" or
+  // "s" go to it from anywhere. mkdocs-material's own search (lunr, whose whole index
+  // downloads on the first page view) is not used. Material keeps the header across instant
+  // navigation, so the field is set up once; each navigation closes it.
 
-  var ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true">' +
-    '<path d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 ' +
-    '1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 ' +
-    '2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>';
-
-  var dialog = null;
+  var header = null; // {root, input, box}
 
   function headerSearch() {
-    var header = document.querySelector(".md-header__inner");
-    if (!header || header.querySelector(".kb-hsearch-button")) return;
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "md-header__button md-icon kb-hsearch-button";
-    button.setAttribute("aria-label", tr("Search"));
-    button.setAttribute("aria-keyshortcuts", "/ s");
-    button.title = tr("Search (press / or s)");
-    button.innerHTML = ICON; // a constant: no data goes through innerHTML
-    button.addEventListener("click", openDialog);
-    var before = header.querySelector(".md-header__source");
-    header.insertBefore(button, before);
-  }
-
-  function makeDialog() {
-    var box = document.createElement("dialog");
-    box.className = "kb-hsearch";
-    box.setAttribute("aria-label", tr("Search the help center"));
-    var form = document.createElement("form");
-    form.setAttribute("role", "search");
-    form.action = new URL(PAGES + "search/", ROOT).href;
-    form.method = "get";
-    var label = document.createElement("label");
-    label.htmlFor = "kb-hsearch-q";
-    label.className = "kb-visually-hidden";
-    label.textContent = tr("Search the help center");
-    var input = document.createElement("input");
-    input.id = "kb-hsearch-q";
-    input.name = "q";
-    input.type = "search";
-    input.autocomplete = "off";
-    input.maxLength = 200;
-    input.placeholder = tr("Search the help center");
-    form.appendChild(label);
-    form.appendChild(input);
-    box.appendChild(form);
-    document.body.appendChild(box);
-    new Combobox(input, "site", function () { box.close(); });
-    box.addEventListener("click", function (event) {
-      if (event.target === box) box.close(); // a click on the backdrop
+    var root = document.querySelector("[data-kb-hsearch]");
+    if (!root) return;
+    if (header && header.root === root) { // instant navigation: start the next page afresh
+      closeHeader(false);
+      header.input.value = "";
+      header.box.close();
+      return;
+    }
+    var input = root.querySelector("input[name=q]");
+    var open = root.querySelector("[data-kb-hsearch-open]");
+    var close = root.querySelector("[data-kb-hsearch-close]");
+    if (!input || input.hasAttribute("role")) return;
+    header = { root: root, input: input, open: open, box: null };
+    header.box = new Combobox(input, "site", function () {
+      if (root.classList.contains("kb-hsearch--open")) closeHeader(true);
+      else input.blur();
     });
-    return box;
+    if (open) {
+      open.setAttribute("aria-expanded", "false");
+      open.setAttribute("role", "button");
+      open.addEventListener("click", function (event) {
+        event.preventDefault(); // without JavaScript it is a link to the search page
+        openHeader();
+      });
+    }
+    if (close) close.addEventListener("click", function () { closeHeader(true); });
+    // Clicking elsewhere on the page closes the suggestions (they stay open on focus).
+    document.addEventListener("click", function (event) {
+      if (!root.contains(event.target)) header.box.close();
+    });
   }
 
-  function openDialog() {
-    if (!dialog || !dialog.isConnected) dialog = makeDialog();
-    if (!dialog.open) dialog.showModal();
-    var input = dialog.querySelector("input");
-    input.focus();
-    input.select();
+  // On phones the field is behind the button; on wide screens it is always there.
+  function fieldHidden() {
+    return !header || header.input.getClientRects().length === 0;
+  }
+
+  function openHeader() {
+    if (!header) return;
+    if (fieldHidden()) {
+      header.root.classList.add("kb-hsearch--open");
+      if (header.open) header.open.setAttribute("aria-expanded", "true");
+    }
+    header.input.focus();
+    header.input.select();
+  }
+
+  function closeHeader(refocus) {
+    if (!header || !header.root.classList.contains("kb-hsearch--open")) return;
+    header.box.close();
+    header.root.classList.remove("kb-hsearch--open");
+    if (header.open) {
+      header.open.setAttribute("aria-expanded", "false");
+      if (refocus) header.open.focus();
+    }
   }
 
   document.addEventListener("keydown", function (event) {
     if ((event.key !== "/" && event.key !== "s") || event.ctrlKey || event.metaKey ||
-        event.altKey || event.defaultPrevented) return;
+        event.altKey || event.defaultPrevented || !header) return;
     var target = event.target;
     if (target && (target.isContentEditable || /^(input|textarea|select)$/i.test(target.tagName))) {
       return;
     }
     event.preventDefault();
-    openDialog();
+    openHeader();
   });
 
   /* ---------------------------------------------------------------- the search page */
@@ -504,19 +511,19 @@
   // Kept with the script so the search needs no extra request; material's colour variables.
 
   var STYLE = [
-    ".kb-visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;",
-    "clip:rect(0 0 0 0);white-space:nowrap}",
-    ".kb-searchbox__row,.kb-hsearch form{position:relative}",
+    ".kb-searchbox__row,.kb-hsearch__form{position:relative}",
     ".kb-suggest{position:absolute;z-index:10;top:100%;left:0;right:0;margin:.2em 0 0;",
     "padding:0;list-style:none;max-height:70vh;overflow:auto;border-radius:.3rem;",
-    "background:var(--md-default-bg-color);box-shadow:var(--md-shadow-z2)}",
+    "background:var(--md-default-bg-color);color:var(--md-default-fg-color);",
+    "box-shadow:var(--md-shadow-z2)}",
     ".kb-suggest__list{margin:0;padding:0;list-style:none}.kb-suggest li{margin:0!important}",
-    ".kb-suggest [aria-selected=true] .kb-hit{background:var(--md-accent-fg-color--transparent)}",
+    ".kb-suggest .kb-hit[aria-selected=true]{background:var(--md-accent-fg-color--transparent)}",
     ".kb-suggest__empty{margin:0;padding:.6em .8em}",
     ".kb-suggest__help{margin:0;padding:0 .8em .6em}",
-    // Sizes in rem (material's root is 20 px): the dialog sits outside .md-typeset, whose
-    // body text is 10 px, so em sizes there shrank to 7.5-10 px. Title 17, snippet 15,
-    // category 14 px; only the title is link-coloured, underlined on hover.
+    ".kb-suggest__help a{color:var(--md-typeset-a-color);text-decoration:underline}",
+    // Sizes in rem (material's root is 20 px): the header sits outside .md-typeset, whose
+    // body text is 10 px, so em sizes there would shrink to 7.5-10 px. Title 17, snippet
+    // 15, category 14 px; only the title is link-coloured, underlined on hover.
     ".kb-hit{display:block;padding:.5em .8em;line-height:1.4;text-decoration:none!important;",
     "color:var(--md-default-fg-color)!important}",
     ".kb-hit:hover{background:var(--md-accent-fg-color--transparent)}",
@@ -526,15 +533,15 @@
     ".kb-hit__category{display:block;font-size:.7rem;color:var(--md-default-fg-color--light)}",
     ".kb-hit__snippet{display:block;font-size:.75rem}",
     ".kb-suggest__empty,.kb-suggest__help{font-size:.75rem}",
-    ".kb-hit mark{background:var(--md-typeset-mark-color);color:inherit}",
+    ".kb-hit mark{background:var(--md-typeset-mark-color);color:var(--md-default-fg-color)}",
     ".kb-results{list-style:none;padding:0}.kb-results li{margin-left:0!important}",
-    ".kb-hsearch{width:min(40rem,94vw);margin:8vh auto auto;padding:.8rem;border:0;",
-    "border-radius:.3rem;background:var(--md-default-bg-color);color:var(--md-default-fg-color)}",
-    ".kb-hsearch::backdrop{background:rgba(0,0,0,.45)}",
-    ".kb-hsearch input{width:100%;font:inherit;font-size:1rem;padding:.5em .8em;",
-    "border:1px solid var(--md-default-fg-color--light);border-radius:.3rem;",
-    "background:var(--md-default-bg-color);color:var(--md-default-fg-color)}",
-    ".kb-hsearch .kb-suggest{position:static;box-shadow:none}"
+    // Under the header's field: wide enough to read, right-aligned under it; on a phone,
+    // the field spans the header bar and the list the screen.
+    ".kb-hsearch .kb-suggest{left:auto;width:min(34rem,calc(100vw - 1rem));",
+    "border:1px solid var(--md-default-fg-color--lightest);",
+    "max-height:calc(100vh - 3.4rem);line-height:1.4}",
+    ".kb-hsearch--open .kb-suggest{left:.2rem;right:.2rem;width:auto;",
+    "max-height:calc(100vh - 2.6rem)}"
   ].join("");
 
   function addStyle() {
