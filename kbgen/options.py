@@ -12,6 +12,7 @@ default. A bad value raises OptionError naming the option, the value and the fix
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -91,6 +92,19 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(items)
 
 
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
+
+
+def _languages(value: Any) -> tuple[str, ...]:
+    codes = _strings(value)
+    for code in codes:
+        if not LANGUAGE_RE.match(code):
+            raise _Bad("not a language code", "BCP 47 codes such as en, de or pt-BR", code)
+    if len(set(codes)) != len(codes):
+        raise _Bad("a list with a language twice", "list each language once")
+    return codes
+
+
 def _origins(value: Any) -> tuple[str, ...]:
     origins = []
     for item in _strings(value):
@@ -151,6 +165,11 @@ class Options:
                           "--drafts` sets it).", _flag)
     strict: bool = option(False, "Treat content warnings (overdue reviews, unknown keys) as "
                           "errors.", _flag)
+
+    languages: tuple[str, ...] = option(
+        (), "The help center's languages, the default (at the site's root) first, e.g. "
+        "[en, de]; translations are `<name>.<lang>.md` files beside their source "
+        "(docs/languages.md). Empty: one language, the theme's `language`.", _languages)
 
     # Feedback and contact
     api_url: str = option("", "Base URL of the help API (`kbgen api`); empty means feedback is "

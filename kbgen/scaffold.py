@@ -84,8 +84,8 @@ def new_article(site: ContentSite, title: str, category: str, kind: str,
     return path
 
 
-def load_or_fail(docs_dir: Path, root: Path) -> ContentSite:
+def load_or_fail(docs_dir: Path, root: Path, languages: tuple[str, ...] = ()) -> ContentSite:
     if not docs_dir.is_dir():
         raise KbgenError(f"Content folder '{docs_dir}' does not exist. Fix: create it or set "
                          "docs_dir in mkdocs.yml.")
-    return load_content(docs_dir, root=root)
+    return load_content(docs_dir, root=root, languages=languages)

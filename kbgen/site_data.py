@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any
 
 from kbgen.content import Article, ContentSite
+from kbgen.content.languages import is_stale
 from kbgen.content.links import is_internal, links_in, resolve
 from kbgen.content.revisions import article_revision
 
@@ -197,6 +198,13 @@ def script_json(data: Any) -> str:
     return text
 
 
+def _translations(site: ContentSite, article: Article) -> dict[str, str]:
+    """language -> "current" or "stale", for the article's published translations."""
+    return {lang: "stale" if is_stale(t, article) else "current"
+            for lang, t in sorted(site.translations_of(article.id).items())
+            if t.status == "published"}
+
+
 def manifest(site: ContentSite, site_name: str, site_url: str | None,
              drafts: bool = False) -> dict[str, Any]:
     return {
@@ -209,8 +217,10 @@ def manifest(site: ContentSite, site_name: str, site_url: str | None,
              "journey": a.journey, "audience": a.audience, "owner": a.owner,
              "description": a.description, "rev": article_revision(a),
              "reviewed": a.reviewed.isoformat() if a.reviewed else None,
-             "review_due": a.review_due.isoformat() if a.review_due else None}
+             "review_due": a.review_due.isoformat() if a.review_due else None,
+             **({"translations": _translations(site, a)} if site.other_languages else {})}
             for a in site.published(drafts)
         ],
+        "languages": list(site.languages),
         "categories": [{"slug": c.slug, "title": c.title} for c in site.used_categories(drafts)],
     }

@@ -203,7 +203,7 @@ def recording_api(recorder: EventRecorder, port: int = 0) -> Iterator[str]:
 
 
 def build_sample_site(root: Path, site_url: str, api_url: str,
-                      options: dict | None = None) -> Path:
+                      options: dict | None = None, single_language: bool = False) -> Path:
     """The repository's sample help center in `root`, built to be served at `site_url` and to
     send its events to `api_url`; returns the built site folder.
 
@@ -211,14 +211,22 @@ def build_sample_site(root: Path, site_url: str, api_url: str,
     list of pages from sitemap.xml and keeps the sitemap URLs' port, so on any other port
     every link is a full page load. The writers' search tests are left out: they gate
     `kbgen build` on the engine's ranking, which has its own tests. `options` are further
-    kbgen plugin options (e.g. nps)."""
+    kbgen plugin options (e.g. nps). `single_language`: the sample without its German
+    translations (a help center in one language keeps material's instant navigation)."""
+    ignored = ["search-tests.yml", *(["*.de.md"] if single_language else [])]
     shutil.copytree(REPO / "content", root / "content",
-                    ignore=shutil.ignore_patterns("search-tests.yml"))
+                    ignore=shutil.ignore_patterns(*ignored))
+    if single_language:
+        for category in (root / "content").glob("*/_category.yml"):
+            text = category.read_text(encoding="utf-8")
+            category.write_text(text.split("\nde:\n")[0] + "\n", encoding="utf-8")
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     config["site_url"] = site_url
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "kbgen" in plugin:
             plugin["kbgen"] = {**(plugin["kbgen"] or {}), "api_url": api_url, **(options or {})}
+            if single_language:
+                plugin["kbgen"].pop("languages", None)
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "kbgen", "build"], cwd=root,
                             capture_output=True, text=True, timeout=120)

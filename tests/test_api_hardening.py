@@ -407,6 +407,7 @@ def test_the_openapi_document_accepts_exactly_what_the_server_accepts(live):
     api.stop()
     assert disagreements == []
     search = document["paths"]["/api/search"]["get"]
-    assert {p["name"] for p in search["parameters"]} == {"q", "limit", "session", "record"}
+    assert {p["name"] for p in search["parameters"]} == {"q", "limit", "session", "record",
+                                                          "lang"}
     assert schemas["search"]["properties"]["query"]["minLength"] == 1
     assert "null" in schemas["vote"]["properties"]["comment"]["type"]

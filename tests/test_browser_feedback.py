@@ -61,7 +61,9 @@ def built(tmp_path_factory, recorder):
     port = free_port()
     root = tmp_path_factory.mktemp("feedback")
     with recording_api(recorder) as api:
-        build_sample_site(root, f"http://127.0.0.1:{port}/", api.rstrip("/"))
+        # One language: instant navigation stays on (several languages turn it off).
+        build_sample_site(root, f"http://127.0.0.1:{port}/", api.rstrip("/"),
+                          single_language=True)
         yield root, port
 
 

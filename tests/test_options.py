@@ -21,6 +21,7 @@ SAMPLES = {
     "enabled": ("false", False, "maybe", "'maybe' is not true or false"),
     "drafts": ("true", True, "3", "3 is not true or false"),
     "strict": ("yes", True, "[1]", "[1] is not true or false"),
+    "languages": ("[en, de]", ("en", "de"), "[en, 'de DE']", "'de DE' is not a language code"),
     "api_url": ("https://api.example.com", "https://api.example.com", "8000",
                 "8000 is not a string"),
     "contact_url": ("https://desk.example.com/new", "https://desk.example.com/new", "{a: 1}",

@@ -163,8 +163,9 @@ def test_rollups_match_every_event_read_on_postgres(tmp_path):
 # The tickets table before schema version 5 had no body column.
 V2_TICKET = ("INSERT INTO tickets (ticket_id, session, article, ts, subject, source) "
              "VALUES (:ticket_id, :session, :article, :ts, :subject, :source)")
-# The events columns before schema version 6 added `rev`: how kbgen wrote events then.
-V2_COLUMNS = tuple(c for c in sql.EVENT_COLUMNS if c != "rev")
+# The events columns before schema version 6 added `rev` (and 8 `lang`): how kbgen wrote
+# events then.
+V2_COLUMNS = tuple(c for c in sql.EVENT_COLUMNS if c not in ("rev", "lang"))
 V2_INSERT_EVENT = (f"INSERT INTO events ({', '.join(V2_COLUMNS)}) "
                    f"VALUES ({', '.join(':' + c for c in V2_COLUMNS)}) "
                    "ON CONFLICT (id) DO NOTHING")

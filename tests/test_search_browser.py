@@ -119,8 +119,10 @@ def recorder() -> EventRecorder:
 def site_url(tmp_path_factory, recorder):
     port = free_port()
     with recording_api(recorder) as api:
+        # One language: some of these tests follow results with instant navigation, which
+        # several languages turn off (tests/test_language_search_browser.py searches German).
         site = build_sample_site(tmp_path_factory.mktemp("search"), f"http://127.0.0.1:{port}/",
-                          api.rstrip("/"))
+                                 api.rstrip("/"), single_language=True)
         with serve_directory(site, port) as url:
             yield url
 

@@ -28,6 +28,7 @@ class Manifest:
     categories: dict[str, str] = field(default_factory=dict)
     # article id -> its revisions, newest first (.kbgen/revisions.json, written by the build)
     revisions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    languages: list[str] = field(default_factory=list)  # the `languages` option
 
     def category_title(self, slug: str | None) -> str | None:
         return self.categories.get(slug or "", slug)
@@ -62,4 +63,6 @@ def _parse(data: dict[str, Any]) -> Manifest:
     categories = {
         str(c["slug"]): str(c.get("title") or c["slug"]) for c in data.get("categories") or []
     }
-    return Manifest(data.get("site_name"), data.get("site_url") or None, articles, categories)
+    languages = [str(code) for code in data.get("languages") or []]
+    return Manifest(data.get("site_name"), data.get("site_url") or None, articles, categories,
+                    languages=languages)

@@ -14,6 +14,7 @@ from typing import Any
 from kbgen.analytics.articles import article_rows, breakdowns
 from kbgen.analytics.collect import Collected, SessionWeek, collect, params_for
 from kbgen.analytics.feedback_items import item_from_row
+from kbgen.analytics.languages import language_breakdown
 from kbgen.analytics.manifest import Manifest
 from kbgen.analytics.revisions import add_revisions, revision_counts
 from kbgen.analytics.stale import stale_articles
@@ -60,6 +61,8 @@ def build_report(
         "feedback": feedback_rows(collected, manifest),
         "rejections": _rejections(store),
     }
+    if len(manifest.languages) > 1:
+        report["languages"] = language_breakdown(store, params_for(window), manifest)
     stale = stale_articles(manifest, window.until)
     if stale is not None:
         report["stale"] = stale

@@ -29,7 +29,18 @@ PARAMETERS: dict[str, tuple[dict, str]] = {
                 "the visitor's session for the recorded search event (default: a new one)"),
     "record": ({"type": "string", "enum": ["0", "1"], "default": "1"},
                "0: do not record a search event (the site's own pages record theirs)"),
+    "lang": ({"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"},
+             "the help center language to search (default: its default language)"),
 }
+LANG_RE = re.compile(PARAMETERS["lang"][0]["pattern"])
+
+
+def search_language(params) -> str | None:
+    """The `lang` parameter, checked (None: the default language)."""
+    lang = params.get("lang")
+    if lang is not None and not LANG_RE.fullmatch(lang):
+        raise ParamError("lang", "must be a language code such as de or pt-BR")
+    return lang
 
 
 def search_params(params) -> tuple[str, int, str | None, bool]:

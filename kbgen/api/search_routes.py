@@ -28,7 +28,7 @@ from starlette.routing import BaseRoute, Route
 
 from kbgen.api.http import json_response
 from kbgen.api.intake import Rejected
-from kbgen.api.search_params import ParamError, search_params
+from kbgen.api.search_params import ParamError, search_language, search_params
 from kbgen.errors import KbgenError
 from kbgen.search import SearchIndex, open_index
 
@@ -42,10 +42,23 @@ class SearchEndpoint:
         self.index_dir = Path(index_dir)
         self._index: SearchIndex | None = None
         self._checked = 0.0
+        self._languages: dict[str, SearchIndex] = {}  # the other languages' indexes
         self._lock = threading.Lock()  # one Whoosh searcher, used from the thread pool
         self._pending: set[asyncio.Task] = set()
 
-    def _search(self, query: str, limit: int) -> list:
+    def language_dir(self, lang: str) -> Path:
+        """The index of language `lang` beside the default one (kbgen.search.build)."""
+        return self.index_dir.parent / f"{self.index_dir.name}-{lang}"
+
+    def _search(self, query: str, limit: int, lang: str | None = None) -> list:
+        if lang is not None and self.language_dir(lang).is_dir():
+            with self._lock:
+                index = self._languages.get(lang)
+                if index is None:
+                    index = self._languages[lang] = open_index(self.language_dir(lang))
+                elif time.monotonic() - self._checked > REFRESH_SECONDS:
+                    index.refresh()
+                return index.search(query, limit)
         with self._lock:
             if self._index is None:
                 self._index = open_index(self.index_dir)
@@ -70,15 +83,19 @@ class SearchEndpoint:
     async def get(self, request: Request) -> Response:
         try:
             query, limit, session, record = search_params(request.query_params)
+            lang = search_language(request.query_params)
+            if lang is not None and not self.language_dir(lang).is_dir() and \
+                    lang != self._default_language():
+                raise ParamError("lang", f"'{lang}' is not a language of this help center")
         except ParamError as exc:
             return json_response({"error": str(exc), "parameter": exc.name}, 400,
                                  _cors(request))
         try:
-            hits = await run_in_threadpool(self._search, query, limit)
+            hits = await run_in_threadpool(self._search, query, limit, lang)
         except KbgenError as exc:
             return json_response({"error": str(exc)}, 503)
         if query.strip() and record:
-            self._record(request, query, len(hits), session)
+            self._record(request, query, len(hits), session, lang)
         return json_response({
             "query": query,
             "results": [
@@ -89,7 +106,13 @@ class SearchEndpoint:
             ],
         }, 200, _cors(request))
 
-    def _record(self, request: Request, query: str, results: int, session: str | None) -> None:
+    def _default_language(self) -> str:
+        from kbgen.search.engine import index_language
+
+        return index_language(self.index_dir)
+
+    def _record(self, request: Request, query: str, results: int, session: str | None,
+                lang: str | None = None) -> None:
         """The `search` event through the API's one ingestion path (origin, Do Not Track,
         bots, rate limit, validation): refused, it is counted, not stored; the search answer
         is served either way and never waits for the commit."""
@@ -100,6 +123,8 @@ class SearchEndpoint:
         event = {"id": str(uuid.uuid4()), "type": "search",
                  "session": session or f"api-{uuid.uuid4().hex[:16]}",
                  "query": query, "results": results, "source": "api"}
+        if lang is not None:
+            event["lang"] = lang
         try:
             events = intake.admit(request, event)
         except Rejected as exc:

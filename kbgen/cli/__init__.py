@@ -34,6 +34,7 @@ COMMANDS = {
     "suggest": "kbgen.cli.suggest",
     "feedback": "kbgen.cli.feedback",
     "notify": "kbgen.cli.notify",
+    "translations": "kbgen.cli.translations",
 }
 
 

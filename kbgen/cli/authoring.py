@@ -37,7 +37,7 @@ def init(directory: Path) -> None:
 def new(title: str, category: str, kind: str, config_file: str | None) -> None:
     """Start a new article titled TITLE, as a draft; prints the path of the new file."""
     project = load_project(config_file)
-    site = scaffold.load_or_fail(project.docs_dir, project.root)
+    site = scaffold.load_or_fail(project.docs_dir, project.root, project.options.languages)
     path = scaffold.new_article(site, title, category, kind)
     shown = path.relative_to(project.root) if path.is_relative_to(project.root) else path
     click.echo(shown)
@@ -67,7 +67,7 @@ def check(strict: bool, config_file: str | None) -> None:
 
 def run_checks(project, strict: bool, search_tests: bool = True):
     """Print every problem; return how many fail the check, and the loaded content."""
-    site = scaffold.load_or_fail(project.docs_dir, project.root)
+    site = scaffold.load_or_fail(project.docs_dir, project.root, project.options.languages)
     errors = errors_in(site.problems, strict)
     for problem in sorted(site.problems, key=lambda p: (p.file, p.line or 0)):
         click.secho(str(problem), err=True, fg="red" if problem in errors else "yellow")

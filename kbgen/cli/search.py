@@ -10,6 +10,7 @@ from typing import TextIO
 import click
 
 from kbgen.cli.options import config_option
+from kbgen.errors import UsageError
 from kbgen.project import load_project
 from kbgen.search import Hit, SearchIndex, open_index
 
@@ -53,8 +54,11 @@ def _print_hits(query: str, hits: list[Hit]) -> None:
 @click.option("--static", "static", is_flag=True,
               help="Rank as the static site's search box does without a help API (the "
                    "lexical ranking with the build's static vectors, if it fitted them).")
+@click.option("--lang", default=None, metavar="LANG",
+              help="Search this language's articles (a code of the `languages` option; "
+              "default: the default language).")
 @config_option
-def search(query: str, limit: int, as_json: bool, static: bool,
+def search(query: str, limit: int, as_json: bool, static: bool, lang: str | None,
            config_file: str | None) -> None:
     """Search the built help center like a customer would.
 
@@ -62,7 +66,15 @@ def search(query: str, limit: int, as_json: bool, static: bool,
     with --json each query prints one JSON object per line.
     """
     project = load_project(config_file)
-    with open_index(project.index_dir, static=static) as idx:
+    index_dir = project.index_dir
+    languages = project.options.languages
+    if lang is not None and lang != (languages[0] if languages else None):
+        if lang not in languages[1:]:
+            known = ", ".join(languages) or "none declared"
+            raise UsageError(f"--lang {lang}: not a language of this help center ({known}). "
+                             "Fix: use one of them, or add it to 'languages' in mkdocs.yml.")
+        index_dir = index_dir.parent / f"{index_dir.name}-{lang}"
+    with open_index(index_dir, static=static) as idx:
         if query == "-":
             if as_json:
                 run_batch(idx, sys.stdin, sys.stdout, limit)

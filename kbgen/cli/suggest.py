@@ -56,7 +56,7 @@ def suggest(db_url: str | None, since: str | None, until: str | None,
                          "then run again with --apply.")
     window = make_window(since, until)
     project = load_project(config_file)
-    site = load_or_fail(project.docs_dir, project.root)
+    site = load_or_fail(project.docs_dir, project.root, project.options.languages)
     if errors_in(site.problems):
         raise KbgenError("The content has errors; suggestions would build on them. Fix: run "
                          "`kbgen check` and correct them first.")

@@ -51,11 +51,23 @@ class Article:
     related: list[str] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     key_lines: dict[str, int] = field(default_factory=dict, repr=False)
+    # A translation (`refunds.de.md`): its language, the source's file and the source
+    # revision it was made from. Empty for an article in the default language.
+    lang: str = ""
+    source_src: str = ""
+    translated_from: str | None = None
 
     @property
     def url(self) -> str:
-        """Site-relative URL with MkDocs' directory URLs: "billing/refunds/"."""
+        """Site-relative URL with MkDocs' directory URLs: "billing/refunds/" (a translation:
+        "de/billing/refunds/")."""
+        if self.lang:
+            return f"{self.lang}/{url_for(self.source_src)}"
         return url_for(self.src)
+
+    @property
+    def is_translation(self) -> bool:
+        return bool(self.lang)
 
     @property
     def review_due(self) -> dt.date | None:
@@ -133,6 +145,7 @@ def from_parsed(parsed: Parsed, src: str, path: Path) -> tuple[Article | None, l
         redirect_from=get(fields.text_list, "redirect_from", default=[]),
         redirect_to=get(fields.text, "redirect_to"),
         related=get(fields.id_list, "related", default=[]),
+        translated_from=get(fields.text, "translated_from"),
         headings=headings_of(parsed.body, parsed.body_line),
         key_lines=parsed.key_lines,
     )

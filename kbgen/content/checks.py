@@ -105,8 +105,9 @@ def _free_id(taken: str, site: ContentSite) -> str:
 
 
 def check_links(site: ContentSite, article: Article, name, add) -> None:
-    """Report links and snippets of `article` whose file or anchor does not exist."""
-    by_src = site.by_src
+    """Report links and snippets of `article` whose file or anchor does not exist (a link may
+    name a translation, `refunds.de.md`)."""
+    by_src = site.all_by_src
     file = name(article.src)
     for link in links_mod.links_in(article.body, article.body_line):
         if not links_mod.is_internal(link.target):

@@ -23,6 +23,7 @@ REQUIRED = ("id", "title", "description")
 KNOWN = {
     *REQUIRED, "type", "category", "tags", "keywords", "journey", "audience", "owner",
     "reviewed", "review_every", "status", "redirect_from", "redirect_to", "related",
+    "translated_from",
 }
 # Keys MkDocs and mkdocs-material read themselves; allowed, passed through untouched.
 PASSTHROUGH = {"template", "hide", "icon", "search", "subtitle", "comments"}

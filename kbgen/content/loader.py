@@ -10,10 +10,12 @@ import yaml
 
 from kbgen.content import article as article_mod
 from kbgen.content import checks, frontmatter
+from kbgen.content import languages as languages_mod
 from kbgen.content.placeholders import is_placeholder, placeholder_problems
 from kbgen.content.problems import Problem
 from kbgen.content.render_limits import render_problems
 from kbgen.content.site import Category, ContentSite, category_title
+from kbgen.options import LANGUAGE_RE
 
 CATEGORY_FILE = "_category.yml"
 RESERVED = {"index.md": "kbgen generates the home and category pages",
@@ -22,12 +24,14 @@ RESERVED = {"index.md": "kbgen generates the home and category pages",
 
 
 def load_content(
-    docs_dir: Path | str, *, root: Path | None = None, today: dt.date | None = None
+    docs_dir: Path | str, *, root: Path | None = None, today: dt.date | None = None,
+    languages: tuple[str, ...] = (),
 ) -> ContentSite:
-    """Read and check the help center. Problems are collected, never raised."""
+    """Read and check the help center. Problems are collected, never raised. `languages` is
+    the plugin option: translations (`<name>.<lang>.md`) are read into `site.translations`."""
     docs_dir = Path(docs_dir).resolve()
     root = (root or docs_dir.parent).resolve()
-    site = ContentSite(docs_dir)
+    site = ContentSite(docs_dir, languages=tuple(languages))
 
     def name(rel: str) -> str:
         path = docs_dir / rel
@@ -37,14 +41,26 @@ def load_content(
         site.problems.append(Problem(str(docs_dir), "the content folder does not exist",
                                      "create it or set docs_dir in mkdocs.yml"))
         return site
-    for rel in _walk(docs_dir, site, name):
+    found = _walk(docs_dir, site, name)
+    files = set(found)
+    for rel in found:
         if rel.endswith(".md"):
-            _load_article(docs_dir / rel, rel, site, name)
+            suffix = languages_mod.translation_suffix(rel, site.languages, files)
+            if suffix is not None:
+                bad = languages_mod.suffix_problem(rel, suffix, site.languages, name(rel))
+                if bad is not None:
+                    site.problems.append(bad)
+                    continue
+            _load_article(docs_dir / rel, rel, site, name, suffix)
         elif rel.rsplit("/", 1)[-1] == CATEGORY_FILE:
             _load_category(docs_dir / rel, rel, site, name)
         else:
             site.other_files.add(rel)
     checks.check_site(site, name, today or dt.date.today())
+    languages_mod.check_translations(site, name, site.problems.append)
+    for translation in site.translations:
+        if translation.status == "published" and translation.source_src in site.by_src:
+            checks.check_links(site, translation, name, site.problems.append)
     return site
 
 
@@ -71,7 +87,8 @@ def _walk(docs_dir: Path, site: ContentSite, name) -> list[str]:
     return found
 
 
-def _load_article(path: Path, rel: str, site: ContentSite, name) -> None:
+def _load_article(path: Path, rel: str, site: ContentSite, name,
+                  suffix: languages_mod.Suffix | None = None) -> None:
     base = rel.rsplit("/", 1)[-1]
     if base in RESERVED and (base == "index.md" or "/" not in rel):
         site.problems.append(Problem(
@@ -95,7 +112,10 @@ def _load_article(path: Path, rel: str, site: ContentSite, name) -> None:
     article, bad = article_mod.from_parsed(parsed, rel, path)
     for key, message, fix in bad:
         site.problems.append(Problem(name(rel), message, fix, parsed.key_lines.get(key, 1)))
-    if article is not None:
+    if article is not None and suffix is not None:
+        article.lang, article.source_src = suffix.lang, suffix.source
+        site.translations.append(article)
+    elif article is not None:
         site.articles.append(article)
 
 
@@ -104,14 +124,17 @@ def load_article(site: ContentSite, rel: str, root: Path | None = None):
     checked against that site: the live preview's fast path for an edited article."""
     docs_dir = site.docs_dir
     root = (root or docs_dir.parent).resolve()
-    scratch = ContentSite(docs_dir)
+    scratch = ContentSite(docs_dir, languages=site.languages)
 
     def name(rel_: str) -> str:
         path = docs_dir / rel_
         return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
-    _load_article(docs_dir / rel, rel, scratch, name)
-    article = scratch.articles[0] if scratch.articles else None
+    files = set(site.all_by_src) | site.other_files
+    suffix = languages_mod.translation_suffix(rel, site.languages, files)
+    _load_article(docs_dir / rel, rel, scratch, name, suffix)
+    found = scratch.articles or scratch.translations
+    article = found[0] if found else None
     if article is not None and article.status == "published":
         checks.check_links(site, article, name, scratch.problems.append)
         scratch.problems.extend(placeholder_problems(article, name(rel)))
@@ -129,14 +152,55 @@ def _load_category(path: Path, rel: str, site: ContentSite, name) -> None:
             raise ValueError(f"'order' is {order!r}, not a whole number")
         description = str(data.get("description") or "").strip()
         todo = is_placeholder(description)
+        title = str(data.get("title") or category_title(slug))
         site.categories[slug] = Category(
-            slug, str(data.get("title") or category_title(slug)),
-            "" if todo else description, order, description_todo=todo,
+            slug, title, "" if todo else description, order, description_todo=todo,
+            translated=_category_translations(data, site.languages, title, description),
         )
     except (yaml.YAMLError, ValueError, frontmatter.FrontMatterError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        if isinstance(exc, _LanguageKeyError):
+            line = exc.line(path)
         site.problems.append(Problem(
             name(rel), f"bad category file: {getattr(exc, 'message', exc)}",
             "write 'title: ...', 'description: ...' and 'order: N' lines",
             line + 1 if line is not None else None,
         ))
+
+
+class _LanguageKeyError(ValueError):
+    """A per-language entry of a category file is wrong; `key` finds its line."""
+
+    def __init__(self, message: str, key: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+    def line(self, path: Path) -> int | None:
+        for number, text in enumerate(path.read_text("utf-8", "replace").splitlines()):
+            if text.startswith(f"{self.key}:"):
+                return number  # 0-based, as YAML's marks
+        return None
+
+
+_CATEGORY_KEYS = {"title", "description", "order"}
+
+
+def _category_translations(data: dict, languages: tuple[str, ...], title: str,
+                           description: str) -> dict[str, tuple[str, str]]:
+    """`de: {title: ..., description: ...}` entries: language -> (title, description)."""
+    found: dict[str, tuple[str, str]] = {}
+    for key, value in data.items():
+        key = str(key)
+        if key in _CATEGORY_KEYS or not LANGUAGE_RE.match(key):
+            continue  # other keys were always ignored
+        if key not in languages[1:]:
+            known = ", ".join(languages[1:]) or "none declared"
+            raise _LanguageKeyError(
+                f"'{key}' is not a key of category files nor one of the help center's other "
+                f"languages ({known}); per-language titles go under a language code", key)
+        if not isinstance(value, dict) or set(map(str, value)) - {"title", "description"}:
+            raise _LanguageKeyError(f"'{key}' must be a mapping with 'title' and "
+                                    "'description'", key)
+        found[key] = (str(value.get("title") or title),
+                      str(value.get("description") or description).strip())
+    return found

@@ -18,10 +18,21 @@ class Category:
     order: int = 1000
     # The description is still `kbgen new`'s TODO: never shown, and `kbgen check` warns.
     description_todo: bool = False
+    # language -> (title, description) from the category file's per-language entries
+    translated: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False,
+                                                   hash=False)
+    prefix: str = ""  # "de/" in the German view of the site
 
     @property
     def url(self) -> str:
-        return f"{self.slug}/"
+        return f"{self.prefix}{self.slug}/"
+
+    def in_language(self, lang: str) -> Category:
+        """This category as the `lang` pages show it (its own title where it has one)."""
+        title, description = self.translated.get(lang, (self.title, self.description))
+        return Category(self.slug, title, description, self.order,
+                        description_todo=self.description_todo and lang not in self.translated,
+                        translated=self.translated, prefix=f"{lang}/")
 
 
 @dataclass
@@ -34,6 +45,9 @@ class ContentSite:
     categories: dict[str, Category] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     other_files: set[str] = field(default_factory=set)  # non-article files, relative paths
+    languages: tuple[str, ...] = ()  # the `languages` option; the first is the default
+    translations: list[Article] = field(default_factory=list)  # `<name>.<lang>.md` files
+    lang: str = ""  # a language view (`view`): its language; "" for the default language
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def _cached(self, key, compute):
@@ -46,8 +60,43 @@ class ContentSite:
 
     def replace(self, old: Article, new: Article) -> None:
         """Swap one article for a re-read version of it (the live preview's fast path)."""
-        self.articles[self.articles.index(old)] = new
+        pool = self.translations if old.is_translation else self.articles
+        pool[pool.index(old)] = new
         self._memo.clear()
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0] if self.languages else ""
+
+    @property
+    def other_languages(self) -> tuple[str, ...]:
+        return self.languages[1:]
+
+    def view(self, lang: str) -> ContentSite:
+        """The site as the pages of language `lang` show it: that language's translations as
+        its articles, category titles in that language (the site itself for the default)."""
+        if not lang or lang == self.default_language:
+            return self
+        views = self._memo.setdefault("views", {})
+        if lang not in views:
+            view = ContentSite(self.docs_dir, languages=self.languages, lang=lang)
+            view.articles = [t for t in self.translations if t.lang == lang]
+            slugs = {a.category for a in view.articles}
+            view.categories = {slug: self.category(slug).in_language(lang) for slug in slugs}
+            view.other_files = self.other_files
+            views[lang] = view
+        return views[lang]
+
+    def translations_of(self, article_id: str) -> dict[str, Article]:
+        """language -> the translation of article `article_id`."""
+        table = self._cached("translations_of", lambda: _by_id_and_lang(self.translations))
+        return table.get(article_id, {})
+
+    @property
+    def all_by_src(self) -> dict[str, Article]:
+        """Sources and translations by file."""
+        return self._cached("all_by_src", lambda: {
+            a.src: a for a in [*self.articles, *self.translations]})
 
     @property
     def by_id(self) -> dict[str, Article]:
@@ -75,11 +124,22 @@ class ContentSite:
     def used_categories(self, drafts: bool = False) -> list[Category]:
         """Categories that have at least one published article, in display order."""
         slugs = self._cached(("in_category", drafts), lambda: self._by_category(drafts))
-        cats = [self.categories.get(slug) or default_category(slug) for slug in slugs]
+        cats = [self.category(slug) for slug in slugs]
         return sorted(cats, key=lambda c: (c.order, c.title.casefold()))
 
     def category(self, slug: str) -> Category:
-        return self.categories.get(slug) or default_category(slug)
+        found = self.categories.get(slug)
+        if found is None:
+            found = default_category(slug)
+            return found.in_language(self.lang) if self.lang else found
+        return found
+
+
+def _by_id_and_lang(translations: list[Article]) -> dict[str, dict[str, Article]]:
+    table: dict[str, dict[str, Article]] = {}
+    for translation in translations:
+        table.setdefault(translation.id, {}).setdefault(translation.lang, translation)
+    return table
 
 
 # Words of a folder name that are written otherwise in a title ("faq" -> "FAQ").

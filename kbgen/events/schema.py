@@ -14,6 +14,7 @@ MAX_COMMENT = 1000
 MAX_QUERY = 500
 MAX_CHANNEL = 50
 
+LANG_RE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
 TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 ARTICLE_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 CHANNEL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:+-]{0,49}")
@@ -34,19 +35,21 @@ REASON_LABELS = {
 COMMON = ("id", "type", "ts", "session")
 
 # type -> (required fields, optional fields); an optional field may also be sent as null.
+# Every type may carry `lang`, the language of the page it was sent from (help centers in
+# several languages, docs/languages.md); events without it are the default language's.
 TYPE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "view": (("article",), ("rev",)),
-    "search": (("query", "results"), ("source",)),
-    "search_click": (("query", "article", "rank"), ()),
-    "vote": (("article", "helpful"), ("reason", "comment", "rev")),
-    "contact": (("stage",), ("article", "channel")),
-    "nps": (("score",), ("comment",)),
+    "view": (("article",), ("rev", "lang")),
+    "search": (("query", "results"), ("source", "lang")),
+    "search_click": (("query", "article", "rank"), ("lang",)),
+    "vote": (("article", "helpful"), ("reason", "comment", "rev", "lang")),
+    "contact": (("stage",), ("article", "channel", "lang")),
+    "nps": (("score",), ("comment", "lang")),
 }
 
 # Every column of the events table that comes from the wire, in export order.
 WIRE_FIELDS = (
     "id", "type", "ts", "session", "article", "query", "results", "source", "rank",
-    "helpful", "reason", "comment", "channel", "stage", "score", "rev",
+    "helpful", "reason", "comment", "channel", "stage", "score", "rev", "lang",
 )
 
 
@@ -94,4 +97,7 @@ RULES: dict[str, Rule] = {
     "rev": Rule("token", "12 lower-case hex digits (the page's data-kb-rev)", REV_RE,
                 description="the article's revision the customer read: the first 12 hex "
                 "digits of SHA-256 over its title and whitespace-collapsed body"),
+    "lang": Rule("token", "a language code such as de or pt-BR", LANG_RE,
+                 description="the language of the page the event was sent from (the "
+                 "`languages` option); absent: the help center's default language"),
 }

@@ -64,6 +64,32 @@ def drop_from_sitemap(site_dir: Path, locations: set[str]) -> None:
     (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(kept.encode("utf-8"), mtime=0))
 
 
+def add_sitemap_alternates(site_dir: Path, site_url: str,
+                           alternates: dict[str, list[dict[str, str]]]) -> None:
+    """Each page's versions in the other languages, as `xhtml:link` hreflang alternates
+    (Google's sitemap form of the pages' own `<link rel="alternate">`)."""
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.exists():
+        return
+    by_location = {site_url + url: links for url, links in alternates.items()}
+
+    def with_links(match: re.Match) -> str:
+        links = by_location.get(html.unescape(match.group(1)))
+        if not links:
+            return match.group(0)
+        extra = "".join(
+            f'         <xhtml:link rel="alternate" hreflang="{html.escape(link["lang"])}" '
+            f'href="{html.escape(site_url + link["url"])}"/>\n' for link in links)
+        return match.group(0).replace("    </url>", extra + "    </url>", 1)
+
+    text = _SITEMAP_URL.sub(with_links, sitemap.read_text(encoding="utf-8"))
+    text = text.replace('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+                        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+                        'xmlns:xhtml="http://www.w3.org/1999/xhtml">', 1)
+    sitemap.write_text(text, encoding="utf-8")
+    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+
+
 def write_manifest(manifest: dict, state_dir: Path) -> None:
     """Atomically replace .kbgen/manifest.json (the help API may be reading it)."""
     write_json_atomic(state_dir / "manifest.json", manifest)

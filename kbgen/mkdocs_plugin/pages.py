@@ -6,8 +6,8 @@ import html as html_lib
 from collections.abc import Iterator
 from typing import Any
 
-from kbgen import site_data, stats_file
-from kbgen.content import ContentSite
+from kbgen import site_data, stats_file, theme_strings
+from kbgen.content import ContentSite, languages
 from kbgen.content.inline import strip_tags
 from kbgen.content.revisions import article_revision
 from kbgen.events.schema import REASON_LABELS
@@ -20,6 +20,18 @@ SEARCH = "search.md"
 _PERMALINK = '<a class="headerlink"'
 
 
+def page_language(site: ContentSite, src_uri: str) -> tuple[str, str]:
+    """(language, src_uri within it) of a page: "de/index.md" -> ("de", "index.md"); a
+    translation keeps its own file. The default language is ""."""
+    translation = site.all_by_src.get(src_uri)
+    if translation is not None and translation.is_translation:
+        return translation.lang, src_uri
+    head, _, rest = src_uri.partition("/")
+    if rest and head in site.other_languages:
+        return head, rest
+    return "", src_uri
+
+
 def navigation(site: ContentSite, drafts: bool) -> list[dict[str, str]]:
     """Home, one entry per category, contact: the nav stays small at any number of articles."""
     nav = [{"Home": HOME}]
@@ -29,18 +41,28 @@ def navigation(site: ContentSite, drafts: bool) -> list[dict[str, str]]:
 
 
 def generated(site: ContentSite, drafts: bool) -> dict[str, str]:
-    """src_uri -> Markdown of the pages kbgen generates (their body comes from templates)."""
-    files = {
-        HOME: _page("Help Center", "Answers to common questions, guides and troubleshooting.",
-                    "kbgen/home.html", hide="[navigation, toc]"),
-        SEARCH: _page("Search", "Search the help center.", "kbgen/search.html"),
-        CONTACT: _page("Contact support", "Tell us what you need help with.",
-                       "kbgen/contact.html"),
-    }
-    for cat in site.used_categories(drafts):
-        files[f"{cat.slug}/index.md"] = _page(
-            cat.title, cat.description or f"Help articles about {cat.title.lower()}.",
-            "kbgen/category.html")
+    """src_uri -> Markdown of the pages kbgen generates (their body comes from templates):
+    home, search, contact and category pages, in each language ("de/index.md", ...)."""
+    files: dict[str, str] = {}
+    for lang in ("", *site.other_languages):
+        t = theme_strings.translator(lang or site.default_language)
+        view = site.view(lang)
+        prefix = f"{lang}/" if lang else ""
+        # Other languages' pages have no sidebar: the navigation lists the default's pages.
+        hide = "[navigation, toc]" if lang else "[toc]"
+        files[prefix + HOME] = _page(
+            t("Help Center"), t("Answers to common questions, guides and troubleshooting."),
+            "kbgen/home.html", hide="[navigation, toc]")
+        files[prefix + SEARCH] = _page(t("Search"), t("Search the help center."),
+                                       "kbgen/search.html", hide=hide)
+        files[prefix + CONTACT] = _page(t("Contact support"),
+                                        t("Tell us what you need help with."),
+                                        "kbgen/contact.html", hide=hide)
+        for cat in view.used_categories(drafts):
+            files[f"{prefix}{cat.slug}/index.md"] = _page(
+                cat.title, cat.description or t("Help articles about {title}.",
+                                                title=cat.title.lower()),
+                "kbgen/category.html", hide=hide)
     return files
 
 
@@ -121,14 +143,25 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
             stats: dict[str, stats_file.ArticleStats] | None = None,
             client: dict[str, Any] | None = None) -> dict[str, Any]:
     drafts = config.drafts
+    lang, src_uri = page_language(site, src_uri)
+    whole, site = site, site.view(lang)
+    prefix = f"{lang}/" if lang else ""
+    t = theme_strings.translator(lang or whole.default_language)
     data: dict[str, Any] = {
         "api_url": config.api_url.rstrip("/"),
         "contact_url": config.contact_url,
-        "contact_page": "contact/",
+        "contact_page": prefix + "contact/",
+        "home_page": prefix,
+        "search_page": prefix + "search/",
+        "lang": lang or whole.default_language,
+        "t": t,
+        "messages": theme_strings.script_messages(lang or whole.default_language),
+        "languages": [],
+        "alternates": [],
         "page_type": "other",
         "article": None,
         "jsonld": [],
-        "reasons": list(REASON_LABELS.items()),
+        "reasons": [(value, t(label)) for value, label in REASON_LABELS.items()],
         "client": client or {},
         # kb-config's slug -> title: the help API's search results name categories by slug.
         "category_titles": {c.slug: c.title for c in site.used_categories(drafts)},
@@ -136,10 +169,12 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
     # Written `popular` first, then what deflected most (stats_file); the home page falls back
     # to the most linked articles, category pages show no popular list without evidence.
     popular = config.popular or stats_file.popular_ids(stats or {})
+    if whole.languages:
+        data["languages"], data["alternates"] = language_links(whole, lang, src_uri, drafts)
     if src_uri == HOME:
         data["page_type"] = "home"
         data["home"] = site_data.home(site, popular, updated, config.list_count, drafts)
-        data["jsonld"] = [site_data.script_json(website_jsonld(site_url, page_url))]
+        data["jsonld"] = [site_data.script_json(website_jsonld(site_url + prefix, page_url))]
     elif src_uri == CONTACT:
         data["page_type"] = "contact"
     elif src_uri == SEARCH:
@@ -151,19 +186,23 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
         data["category"] = site_data.category(site, src_uri.split("/")[0], updated, drafts,
                                               popular, config.list_count)
         data["jsonld"] = [site_data.script_json(
-            category_jsonld(data["category"]["title"], site_url, page_url))]
-    article = site.by_src.get(src_uri)
+            category_jsonld(data["category"]["title"], site_url + prefix, page_url,
+                            t("Help Center")))]
+    article = site.all_by_src.get(src_uri) if lang else site.by_src.get(src_uri)
     if article is None:
         return data
     date = updated.get(article.src)
     data.update(
         page_type=article.type,
         article={**site_data.summary(article, date), "rev": article_revision(article)},
-        breadcrumbs=site_data.breadcrumbs(site, article),
+        breadcrumbs=[{**crumb, "title": t(crumb["title"]), "url": prefix + crumb["url"]}
+                     if not crumb["url"] else crumb
+                     for crumb in site_data.breadcrumbs(site, article)],
         related=site_data.related(site, article, related.get(article.id), config.related_count,
                                   drafts),
         draft=article.status == "draft",
         helpful=stats_file.helpful_line((stats or {}).get(article.id), config.helpful_threshold),
+        stale=_stale_notice(whole, article, t),
     )
     jsonld = site_data.article_jsonld(site, article, page_url, site_url, date)
     if article.type == "faq":
@@ -180,9 +219,61 @@ def website_jsonld(site_url: str, page_url: str) -> dict[str, Any]:
                                 "query-input": "required name=search_term_string"}}
 
 
-def category_jsonld(title: str, site_url: str, page_url: str) -> dict[str, Any]:
+def category_jsonld(title: str, site_url: str, page_url: str,
+                    home: str = "Help Center") -> dict[str, Any]:
     """Help Center > category, as on the page's breadcrumb trail."""
-    crumbs = [("Help Center", site_url), (title, page_url)]
+    crumbs = [(home, site_url), (title, page_url)]
     return {"@context": "https://schema.org", "@type": "BreadcrumbList",
             "itemListElement": [{"@type": "ListItem", "position": n, "name": name, "item": url}
                                 for n, (name, url) in enumerate(crumbs, 1)]}
+
+
+def language_links(site: ContentSite, lang: str, src_uri: str, drafts: bool
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """The language switcher's entries (each language: its name, and the same page in it or
+    None when it is not translated yet) and the hreflang alternates (pages that exist)."""
+    article = site.all_by_src.get(src_uri)
+    shown = ("published", "draft") if drafts else ("published",)
+    urls: dict[str, str | None] = {}
+    if article is not None:
+        source = site.by_src.get(article.source_src) if article.is_translation else article
+        versions = {site.default_language: source} if source else {}
+        versions.update(site.translations_of(article.id))
+        for code in site.languages:
+            found = versions.get(code)
+            urls[code] = found.url if found is not None and found.status in shown else None
+    else:
+        for code in site.languages:
+            prefix = "" if code == site.default_language else f"{code}/"
+            view = site.view(code)
+            page = src_uri[: -len("index.md")] if src_uri.endswith("index.md") else \
+                src_uri[: -len(".md")] + "/"
+            slug = page.rstrip("/")
+            exists = (not page or src_uri in (SEARCH, CONTACT)
+                      or any(c.slug == slug for c in view.used_categories(drafts)))
+            urls[code] = prefix + page if exists else None
+    current = lang or site.default_language
+    switcher = [{"lang": code, "name": theme_strings.name_of(code), "url": urls[code],
+                 "current": code == current,
+                 "missing": theme_strings.translator(code)("Not translated yet")}
+                for code in site.languages]
+    alternates = [{"lang": code, "url": url} for code, url in urls.items() if url is not None]
+    if urls.get(site.default_language) is not None and len(alternates) > 1:
+        alternates.append({"lang": "x-default", "url": urls[site.default_language] or ""})
+    elif len(alternates) < 2:
+        alternates = []
+    return switcher, alternates
+
+
+def _stale_notice(site: ContentSite, article, t) -> dict[str, str] | None:
+    """On a translation whose source changed since: the notice and the current source."""
+    if not article.is_translation or not site.languages:
+        return None
+    source = site.by_src.get(article.source_src)
+    if source is None or not languages.is_stale(article, source):
+        return None
+    name = theme_strings.language_in(article.lang, site.default_language)
+    return {"text": t("This translation is older than the original: the {language} original "
+                      "has changed since it was translated.", language=name),
+            "link": t("Read the current original"), "url": source.url,
+            "lang": site.default_language}

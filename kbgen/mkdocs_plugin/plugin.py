@@ -51,6 +51,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.styles = stylesheets.Usage()  # what the written pages use (on_post_page)
         self.search: SearchBuild | None = None
         self.client: dict = {}  # kb-config's helpdesk hand-off and NPS settings
+        self.alternates: dict[str, list[dict[str, str]]] = {}  # page URL -> hreflang links
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -63,7 +64,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self.preloaded is not None and self.preloaded.docs_dir == docs_dir:
             site = self.preloaded
         else:
-            site = load_content(docs_dir, root=root)
+            site = load_content(docs_dir, root=root, languages=self.config.languages)
         errors = errors_in(site.problems, self.config.strict)
         for problem in site.problems:
             if problem not in errors and not self.problems_reported:
@@ -75,6 +76,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if "generator" not in config.extra:  # material's "Made with Material for MkDocs"
             config.extra["generator"] = self.config.footer_credit
         self.site = site
+        self.alternates = {}
         self.styles = stylesheets.Usage()
         self.updated = last_updated(site.docs_dir, [a.src for a in site.articles])
         self.state_dir = root / ".kbgen"
@@ -82,7 +84,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         custom = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(custom, str(theme_dir()))
         config.theme["font"] = False  # builds fully offline: no Google Fonts
-        _limit_instant_navigation(config, len(site.published(self.config.drafts)))
+        _limit_instant_navigation(config, len(site.published(self.config.drafts)),
+                                  len(site.languages))
         config.nav = pages.navigation(site, self.config.drafts)
         config.validation.nav.omitted_files = logging.DEBUG  # articles are not in the nav
         config.validation.nav.absolute_links = logging.DEBUG
@@ -95,12 +98,19 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         if not self.config.enabled or self.site is None:
             return files
+        shown_status = ("published", "draft") if self.config.drafts else ("published",)
         shown = {a.src for a in self.site.published(self.config.drafts)}
-        articles = {a.src for a in self.site.articles}
+        shown |= {t.src for t in self.site.translations
+                  if t.status in shown_status and t.source_src in shown}
+        articles = set(self.site.all_by_src)
+        translations = {t.src: t for t in self.site.translations}
         for file in list(files):
             hidden = file.src_uri in articles and file.src_uri not in shown
             if hidden or file.src_uri.rsplit("/", 1)[-1] in NOT_PUBLISHED:
                 files.remove(file)
+            elif file.src_uri in translations:
+                # refunds.de.md is published at de/<folder>/refunds/, beside the German pages
+                _publish_at(file, translations[file.src_uri].url + "index.html")
         for src_uri, content in pages.generated(self.site, self.config.drafts).items():
             files.append(File.generated(config, src_uri, content=content))
         # The search outputs depend on the articles only: they are computed beside the
@@ -111,6 +121,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                                           Path(config.config_file_path).parent)
         except KbgenError as exc:
             raise PluginError(f"{config.config_file_path}: {exc}") from None
+        default_lang = self.site.default_language
+        if semantic_model is not None and default_lang and not default_lang.startswith("en"):
+            log.info("semantic search: the model reads English; the %s pages are searched "
+                     "by their words only", default_lang)
+            semantic_model = None
         job = SearchJob(
             articles=list(self.site.published(self.config.drafts)),
             # Every category an article is in, titled as the pages title it (a folder
@@ -119,6 +134,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                         for c in self.site.used_categories(self.config.drafts)},
             state_dir=self.state_dir, site_dir=Path(config.site_dir),
             related_count=self.config.related_count, semantic_model=semantic_model,
+            languages={lang: [t for t in self.site.view(lang).published(self.config.drafts)
+                              if t.source_src in shown]
+                       for lang in self.site.other_languages},
+            language_categories={lang: {slug: str(c.title) for slug, c in
+                                        self.site.view(lang).categories.items()}
+                                 for lang in self.site.other_languages},
         )
         self.search = SearchBuild(job)
         try:
@@ -128,12 +149,20 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return files
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
+        env.globals["kb_material_languages"] = _material_languages()
         if self.search is not None:
             try:
                 self.related = self.search.related()
             except KbgenError as exc:
                 raise PluginError(str(exc)) from None
         return env
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files):
+        # A translation's page has no sidebar: the navigation lists the default language's.
+        if self.site is not None and page.file.src_uri in self.site.all_by_src and \
+                self.site.all_by_src[page.file.src_uri].is_translation:
+            page.meta["hide"] = ["navigation", *(page.meta.get("hide") or [])]
+        return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files):
         article = self._article(page)
@@ -151,6 +180,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             faq_answers=getattr(page, "kb_faq_answers", {}), stats=self.stats,
             client=self.client,
         )
+        if context["kb"]["alternates"]:
+            self.alternates[page.url] = context["kb"]["alternates"]
         return context
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
@@ -173,7 +204,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                                 config.site_url or "")
         outputs.write_robots(site_dir, config.site_url)
         # The search page is noindex (main.html): a sitemap must not list it.
-        outputs.drop_from_sitemap(site_dir, {(config.site_url or "") + "search/"})
+        outputs.drop_from_sitemap(site_dir, {(config.site_url or "") + prefix + "search/"
+                                             for prefix in ["", *(f"{lang}/" for lang in
+                                                                  self.site.other_languages)]})
+        if config.site_url and self.alternates:
+            outputs.add_sitemap_alternates(site_dir, config.site_url, self.alternates)
         if self.search is not None:
             search, self.search = self.search, None
             try:
@@ -205,7 +240,23 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             raise PluginError(str(exc)) from None
 
     def _article(self, page: Page):
-        return self.site.by_src.get(page.file.src_uri) if self.site else None
+        return self.site.all_by_src.get(page.file.src_uri) if self.site else None
+
+
+def _material_languages() -> list[str]:
+    """The languages mkdocs-material has translations of its own words for."""
+    import material  # type: ignore[import-untyped]
+
+    folder = Path(material.__file__).parent / "templates" / "partials" / "languages"
+    return sorted(path.stem for path in folder.glob("*.html"))
+
+
+def _publish_at(file: File, dest_uri: str) -> None:
+    """Write `file` at `dest_uri` (MkDocs 1.6: dest_uri may be set in on_files; the values
+    derived from it are computed again)."""
+    file.dest_uri = dest_uri
+    for derived in ("url", "abs_dest_path"):
+        file.__dict__.pop(derived, None)
 
 
 def _client_options(options: KbgenConfig, where: str) -> dict:
@@ -222,8 +273,14 @@ def _client_options(options: KbgenConfig, where: str) -> dict:
 INSTANT_NAVIGATION_MAX_ARTICLES = 1000
 
 
-def _limit_instant_navigation(config: MkDocsConfig, articles: int) -> None:
+def _limit_instant_navigation(config: MkDocsConfig, articles: int, languages: int = 0) -> None:
     features = config.theme.get("features") or []
+    if languages > 1 and "navigation.instant" in features:
+        # Instant navigation keeps the first page's <html lang> and kb-config (its language,
+        # its search index) for every page after it: a language change needs a page load.
+        config.theme["features"] = [f for f in features if not f.startswith("navigation.instant")]
+        log.info("navigation.instant is off: the help center has %d languages.", languages)
+        return
     if articles > INSTANT_NAVIGATION_MAX_ARTICLES and "navigation.instant" in features:
         config.theme["features"] = [f for f in features if not f.startswith("navigation.instant")]
         log.info("navigation.instant is off: with %d articles its sitemap download would "

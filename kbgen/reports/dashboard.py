@@ -46,6 +46,7 @@ def render_html(report: dict[str, Any], links: ArticleLinks | None = None) -> st
         articles=by_attention(report["articles"]), pages=pages,
         categories=_category_titles(report), LOW_CSAT=LOW_CSAT,
         breakdowns=report.get("breakdowns") or {},
+        languages=report.get("languages") or [],
         top_searches=searches[:TOP_SEARCHES], zero_searches=zero[:TOP_SEARCHES],
         feedback_groups=feedback_groups(report.get("feedback") or []),
         rejections=sorted((report.get("rejections") or {}).items()),

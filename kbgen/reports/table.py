@@ -28,6 +28,7 @@ def render_table(report: dict[str, Any]) -> str:
         _articles(report["articles"]),
         _searches(report["searches"]),
         _categories(report["breakdowns"]["category"]) if "breakdowns" in report else "",
+        _languages(report.get("languages") or []),
         _feedback(report.get("feedback") or []),
         _footer(report),
     ]
@@ -172,6 +173,24 @@ def _categories(groups: list[dict[str, Any]]) -> str:
             f"{fmt.csat(g):>5} {fmt.pct(g['contact_after_view'], 0):>8} "
             f"{g['deflected_sessions']:>10,}"
         )
+    return "\n".join(lines)
+
+
+def _languages(rows: list[dict[str, Any]]) -> str:
+    """Per language: CSAT, deflection, searches; translation coverage weighed by traffic."""
+    if not rows:
+        return ""
+    lines = ["Languages   Votes  CSAT  Sessions  Deflection  Searches  Zero  Translated  "
+             "Views  Top 20"]
+    for r in rows:
+        cov = r.get("coverage")
+        translated = f"{cov['translated']}/{cov['articles']}" if cov else "source"
+        lines.append(
+            f"  {pad(visible(r['lang']), 8)} {r['helpful'] + r['not_helpful']:>6,} "
+            f"{fmt.csat(r):>5} {r['help_sessions']:>9,} {fmt.pct(r['deflection_rate'], 0):>11} "
+            f"{r['searches']:>9,} {r['zero_results']:>5,} {translated:>11} "
+            f"{fmt.pct(cov['views_share'], 0) if cov else '':>6} "
+            f"{fmt.pct(cov['top']['20'], 0) if cov else '':>7}")
     return "\n".join(lines)
 
 

@@ -9,18 +9,28 @@ Two stop lists: `INDEX_STOP_WORDS` (function words dropped everywhere) and
 `QUERY_STOP_WORDS` (also the words that frame a question, "how do I", "is there a way to",
 which say little about the topic: `query_words` drops them, `weighted_query_words` keeps them
 at a lower weight). A query made only of stop words keeps them.
+
+Languages: the analysis above is English's. Inside `with language("de"):` (a context
+variable, so each thread and each index has its own) words are stemmed by that language's
+Snowball stemmer (the `snowballstemmer` package; the browser runs the same Snowball release
+compiled to WebAssembly, theme/assets/kbgen/vendor/multilingual-stemmer) and the stop words
+are that language's (`kbgen.search.stopwords`). English keeps the Porter stemmer of
+porter.py, whose browser twin is plain JavaScript (no WebAssembly download).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum
 from typing import Final
 
-from kbgen.search.porter import stem
+from kbgen.search import stopwords
+from kbgen.search.porter import stem as porter_stem
 
 WORD_PATTERN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
 _CONTRACTION = re.compile(r"'(?:s|d|ll|ve|re|m)$")
@@ -44,6 +54,56 @@ QUERY_STOP_WORDS = INDEX_STOP_WORDS | frozenset(
 )
 
 
+DEFAULT_LANGUAGE = "en"
+_LANGUAGE: ContextVar[str] = ContextVar("kbgen_search_language", default=DEFAULT_LANGUAGE)
+_STEMMERS: dict[str, Callable[[str], str]] = {}
+
+
+def current_language() -> str:
+    return _LANGUAGE.get()
+
+
+@contextmanager
+def language(lang: str | None) -> Iterator[None]:
+    """Analyse (index and query) in language `lang` inside the block; None: English."""
+    token = _LANGUAGE.set(lang or DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        _LANGUAGE.reset(token)
+
+
+def stemmer_for(lang: str) -> Callable[[str], str]:
+    """The stem function of `lang`: Porter for English, Snowball for the others (a language
+    Snowball has no stemmer for is not stemmed)."""
+    found = _STEMMERS.get(lang)
+    if found is None:
+        algorithm = stopwords.SNOWBALL_NAMES.get(lang.split("-")[0])
+        if lang == DEFAULT_LANGUAGE or algorithm is None:
+            found = porter_stem if lang == DEFAULT_LANGUAGE else str
+        else:
+            import snowballstemmer  # type: ignore[import-untyped]
+
+            found = snowballstemmer.stemmer(algorithm).stemWord
+        _STEMMERS[lang] = found
+    return found
+
+
+def stem(word: str) -> str:
+    """`word`'s stem in the current language."""
+    return stemmer_for(_LANGUAGE.get())(word)
+
+
+def index_stop_words() -> frozenset[str]:
+    lang = _LANGUAGE.get()
+    return INDEX_STOP_WORDS if lang == DEFAULT_LANGUAGE else stopwords.index_stop_words(lang)
+
+
+def query_stop_words() -> frozenset[str]:
+    lang = _LANGUAGE.get()
+    return QUERY_STOP_WORDS if lang == DEFAULT_LANGUAGE else stopwords.query_stop_words(lang)
+
+
 @dataclass(frozen=True)
 class Word:
     """One word of a text: its folded surface form, stem and position."""
@@ -60,6 +120,7 @@ def fold(text: str) -> str:
     text = text.lower()
     if text.isascii():
         return text.replace("`", "'")
+    text = text.replace("ß", "ss")  # German: "Straße" is one word, as "strasse"
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return text.replace("\u2019", "'").replace("`", "'")
@@ -70,8 +131,12 @@ def surface(token: str) -> str:
     return token.replace("'", "")
 
 
-def words(text: str, stop_words: frozenset[str] = INDEX_STOP_WORDS) -> Iterator[Word]:
-    """The words of `text` minus stop words, numbered consecutively (phrases skip stops)."""
+def words(text: str, stop_words: frozenset[str] | None = None) -> Iterator[Word]:
+    """The words of `text` minus stop words (default: the language's index stop words),
+    numbered consecutively (phrases skip stops)."""
+    if stop_words is None:
+        stop_words = index_stop_words()
+    stem = stemmer_for(_LANGUAGE.get())
     pos = 0
     for match in WORD_PATTERN.finditer(fold(text)):
         token = surface(match.group())
@@ -86,7 +151,8 @@ class _Unset(Enum):
 
 
 _UNSET: Final = _Unset.UNSET
-_TERMS: dict[str, tuple[str, str] | None] = {}  # raw token -> (surface, stem), None if stop
+# language -> raw token -> (surface, stem), None if stop
+_TERMS_BY_LANGUAGE: dict[str, dict[str, tuple[str, str] | None]] = {}
 MAX_REMEMBERED_TOKENS = 500_000
 
 
@@ -97,14 +163,17 @@ def index_terms(text: str) -> list[tuple[str, str]]:
     place in the list), several times faster: a build analyses millions of words, so each
     distinct token is folded, checked against the stop words and stemmed once.
     """
-    known = _TERMS
+    lang = _LANGUAGE.get()
+    known = _TERMS_BY_LANGUAGE.setdefault(lang, {})
+    stop_words = index_stop_words()
+    stem = stemmer_for(lang)
     terms: list[tuple[str, str]] = []
     append = terms.append
     for token in WORD_PATTERN.findall(fold(text)):
         term = known.get(token, _UNSET)
         if term is _UNSET:
             word = surface(token)
-            term = None if not word or word in INDEX_STOP_WORDS else (word, stem(word))
+            term = None if not word or word in stop_words else (word, stem(word))
             if len(known) >= MAX_REMEMBERED_TOKENS:
                 known.clear()
             known[token] = term
@@ -120,10 +189,11 @@ def weighted_query_words(query: str, framing_weight: float) -> list[tuple[Word, 
         return [(word, 1.0) for word in query_words(query)]
     seen: set[str] = set()
     weighted = []
-    for word in words(query, INDEX_STOP_WORDS):
+    framing = query_stop_words()
+    for word in words(query, index_stop_words()):
         if word.text not in seen:
             seen.add(word.text)
-            weighted.append((word, framing_weight if word.text in QUERY_STOP_WORDS else 1.0))
+            weighted.append((word, framing_weight if word.text in framing else 1.0))
     return weighted or [(word, 1.0) for word in query_words(query)]
 
 
@@ -133,7 +203,7 @@ def query_words(query: str) -> list[Word]:
     Question framing and function words are dropped unless nothing would remain; repeated
     words are kept once.
     """
-    content = list(words(query, QUERY_STOP_WORDS))
+    content = list(words(query, query_stop_words()))
     if not content:
         content = list(words(query, frozenset()))
     seen: set[str] = set()

@@ -50,10 +50,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from kbgen.files import replace_dir, write_atomic
-from kbgen.search.analysis import INDEX_STOP_WORDS, QUERY_STOP_WORDS
+from kbgen.search.analysis import current_language, index_stop_words, query_stop_words
+from kbgen.search.analysis import stem as analysis_stem
 from kbgen.search.docs import IndexEntry, SearchDoc, doc_from_article
 from kbgen.search.fuzzy import LONG_WORD, MIN_LENGTH, SHORT_WORD
-from kbgen.search.porter import stem as porter_stem
 from kbgen.search.ranking import FIELD_REPEATS, QUESTION_SHARE, Ranking
 from kbgen.search.snippet import MAX_CHARS
 from kbgen.search.terms import TEXT_FIELDS, AnalysedEntry, FieldTerms, analysed_entries
@@ -166,7 +166,7 @@ class KbIndex:
                 self.tf[stem_text]["all"].setdefault(number, 0)
             self.vocabulary.update(surfaces)
             for word in surfaces:
-                self.surfaces[porter_stem(word)].add(word)
+                self.surfaces[analysis_stem(word)].add(word)
 
     # -- shards -------------------------------------------------------------------------
 
@@ -254,8 +254,9 @@ class KbIndex:
             "short_word": SHORT_WORD,
             "join_words": r.join_words,
             "match_floor": r.match_floor,
-            "index_stop": sorted(INDEX_STOP_WORDS),
-            "query_stop": sorted(QUERY_STOP_WORDS - INDEX_STOP_WORDS),
+            "index_stop": sorted(index_stop_words()),
+            "query_stop": sorted(query_stop_words() - index_stop_words()),
+            "lang": current_language(),  # search-ranking.js stems with this language's
         }
 
     def files(self) -> dict[str, object]:

@@ -26,7 +26,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,6 +57,12 @@ class SearchJob:
     # The semantic re-ranker's model folder (`kbgen.search.semantic.model_folder`), or None:
     # no entry vectors (and any old ones are removed).
     semantic_model: Path | None = None
+    # The other languages (kbgen.content.languages): language -> its published translations
+    # and its category titles. Each gets its own engine index (.kbgen/search-index-<lang>)
+    # and browser index (site_dir/<lang>/search/kb/), analysed in that language; the
+    # semantic re-ranker's model is English, so they have no vectors.
+    languages: Mapping[str, Sequence[ArticleText]] = field(default_factory=dict)
+    language_categories: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def run(job: SearchJob, send_related: Callable[[Related], None] | None = None) -> Related:
@@ -89,7 +95,32 @@ def run(job: SearchJob, send_related: Callable[[Related], None] | None = None) -
     _semantic_vectors(docs, job.state_dir / "search-index", job.semantic_model)
     vectors = _static_vectors(docs, job.state_dir / "search-index", job.semantic_model)
     write_browser_index(docs, job.site_dir, job.categories, analysed, vectors=vectors)
+    for lang, articles in job.languages.items():
+        _language_indexes(job, lang, articles)
     return related
+
+
+def language_index_dir(state_dir: Path, lang: str | None) -> Path:
+    """The engine's index of language `lang` (None: the default language)."""
+    return state_dir / (f"search-index-{lang}" if lang else "search-index")
+
+
+def _language_indexes(job: SearchJob, lang: str, articles: Sequence[ArticleText]) -> None:
+    from kbgen.search import semantic
+    from kbgen.search.analysis import language
+    from kbgen.search.browser_index import write_browser_index
+    from kbgen.search.docs import SearchDoc, doc_from_article
+    from kbgen.search.engine import build_index
+    from kbgen.search.terms import analyse
+
+    with language(lang):
+        docs = [a if isinstance(a, SearchDoc) else doc_from_article(a) for a in articles]
+        analysed = analyse(docs)
+        index_dir = language_index_dir(job.state_dir, lang)
+        build_index(docs, index_dir, analysed)
+        semantic.remove_vectors(index_dir)
+        write_browser_index(docs, job.site_dir / lang, job.language_categories.get(lang, {}),
+                            analysed)
 
 
 def _semantic_vectors(docs: Sequence[SearchDoc], index_dir: Path, model: Path | None) -> None:

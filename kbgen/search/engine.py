@@ -21,8 +21,9 @@ import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from kbgen.files import write_atomic
 from kbgen.search import whoosh_store
-from kbgen.search.analysis import INDEX_STOP_WORDS, words
+from kbgen.search.analysis import current_language, index_stop_words, language, words
 from kbgen.search.category_titles import read_titles, titles_stamp
 from kbgen.search.docs import SearchDoc, doc_from_article
 from kbgen.search.fuzzy import Speller
@@ -58,6 +59,7 @@ def build_index(articles: Iterable[object], index_dir: Path,
     """
     docs = {doc.id: doc for doc in _as_docs(articles)}
     changed, removed = whoosh_store.update_index(Path(index_dir), docs, analysed)
+    _write_language(Path(index_dir))
     if not changed and not removed:
         log.debug("search index is up to date (%d articles)", len(docs))
         return
@@ -65,6 +67,24 @@ def build_index(articles: Iterable[object], index_dir: Path,
         "search index: %d articles re-indexed, %d removed, %d unchanged",
         changed, removed, len(docs) - changed,
     )
+
+
+LANGUAGE_FILE = "language"  # in the index folder: the language its words were analysed in
+
+
+def _write_language(index_dir: Path) -> None:
+    path = index_dir / LANGUAGE_FILE
+    lang = current_language()
+    if not path.is_file() or path.read_text(encoding="utf-8").strip() != lang:
+        write_atomic(path, lang + "\n")
+
+
+def index_language(index_dir: Path) -> str:
+    """The language an index was built in (indexes built before languages: English)."""
+    try:
+        return (Path(index_dir) / LANGUAGE_FILE).read_text(encoding="utf-8").strip() or "en"
+    except OSError:
+        return "en"
 
 
 def open_index(index_dir: Path, ranking: Ranking | None = None, *,
@@ -75,7 +95,7 @@ def open_index(index_dir: Path, ranking: Ranking | None = None, *,
     ranking = ranking or Ranking()
     index_dir = Path(index_dir)
     return SearchIndex(whoosh_store.open_store(index_dir, ranking), ranking, index_dir,
-                       static=static)
+                       index_language(index_dir), static=static)
 
 
 class SearchIndex:
@@ -86,7 +106,9 @@ class SearchIndex:
     _fast = True
 
     def __init__(self, store: whoosh_store.WhooshStore, ranking: Ranking,
-                 index_dir: Path | None = None, *, static: bool = False):
+                 index_dir: Path | None = None, lang: str = "en", *,
+                 static: bool = False):
+        self.lang = lang  # queries are analysed as the index was (kbgen.search.analysis)
         self.ranking = ranking
         self._static = static
         self._store = store
@@ -145,6 +167,10 @@ class SearchIndex:
 
         `snippets=False` skips building snippets (scripts that only need ids).
         """
+        with language(self.lang):
+            return self._search(query, limit, snippets)
+
+    def _search(self, query: str, limit: int, snippets: bool) -> list[Hit]:
         if limit <= 0:
             return []
         query = str(query)
@@ -152,7 +178,7 @@ class SearchIndex:
         if plan.per_word:
             candidates = self._lexical(query, plan, limit)
         elif self._semantic is not None and any(words(query[:MAX_QUERY_CHARS],
-                                                      INDEX_STOP_WORDS)):
+                                                      index_stop_words())):
             candidates = []  # no word the help center uses: only meaning can find it
         else:
             return []

@@ -20,9 +20,9 @@ from bisect import bisect_left
 from collections.abc import Callable
 from typing import NamedTuple, Protocol
 
-from kbgen.search.analysis import INDEX_STOP_WORDS, fold, weighted_query_words, words
+from kbgen.search.analysis import fold, index_stop_words, weighted_query_words, words
+from kbgen.search.analysis import stem as porter_stem  # the current language's stemmer
 from kbgen.search.fuzzy import MIN_LENGTH, Speller, joined_pairs
-from kbgen.search.porter import stem as porter_stem
 from kbgen.search.postings import PostingsCache, QueryTerm
 from kbgen.search.ranking import Ranking
 from kbgen.search.terms import TEXT_FIELDS
@@ -174,7 +174,7 @@ class QueryReader:
 
     def _joined_pairs(self, query: str) -> list[tuple[str, str]]:
         tokens = [word.text for word in words(query[:MAX_QUERY_CHARS], frozenset())]
-        return joined_pairs(tokens, self._lexicon.speller.vocabulary, INDEX_STOP_WORDS)
+        return joined_pairs(tokens, self._lexicon.speller.vocabulary, index_stop_words())
 
     # -- the match floor -----------------------------------------------------------------
 

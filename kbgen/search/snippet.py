@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kbgen.search.analysis import WORD_PATTERN, fold, surface
-from kbgen.search.porter import stem
+from kbgen.search.analysis import WORD_PATTERN, fold, stem, surface
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 MAX_CHARS = 180

@@ -22,6 +22,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (5, "0005_contact_drivers.sql"),  # ticket bodies, kept text embeddings (contact drivers)
     (6, "0006_close_the_loop.sql"),  # revisions, feedback states, notify outbox
     (7, "0007_window_indexes.sql"),  # "No" votes and revisions: own indexes
+    (8, "0008_event_language.sql"),  # events carry the page's language
 )
 LATEST = MIGRATIONS[-1][0]
 

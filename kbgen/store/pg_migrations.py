@@ -29,6 +29,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (5, "0005_contact_drivers_postgres.sql"),  # ticket bodies, kept text embeddings
     (6, "0006_close_the_loop_postgres.sql"),  # revisions, feedback states, notify outbox
     (7, "0007_window_indexes_postgres.sql"),  # "No" votes and revisions: own indexes
+    (8, "0008_event_language_postgres.sql"),  # events carry the page's language
 )
 LATEST = MIGRATIONS[-1][0]
 assert LATEST == migrations.LATEST, "PostgreSQL and SQLite schema versions must move together"

@@ -49,7 +49,8 @@ _COLUMN_TYPES = {
     "id": "text", "type": "text", "ts": "bigint", "session": "text", "article": "text",
     "query": "text", "results": "integer", "source": "text", "rank": "integer",
     "helpful": "smallint", "reason": "text", "comment": "text", "channel": "text",
-    "stage": "text", "score": "smallint", "rev": "text", "received": "bigint",
+    "stage": "text", "score": "smallint", "rev": "text", "lang": "text",
+    "received": "bigint",
 }
 _EVENT_COLUMNS = (*WIRE_FIELDS, "received")
 # One statement per group commit: arrays in, only the ids that were new come back.

@@ -16,6 +16,7 @@
  *   view          article  the id of the article being read
  *                 rev      the revision of the article's text (12 hex digits, the page's
  *                          data-kb-rev), so reports can tell an edit's effect apart
+ *   (every type) lang  the page's language, on help centers in several languages
  *   vote          article, rev, helpful (true/false),
  *                 reason   one of the five listed choices, if the customer picked one
  *                 comment  the text typed into "Tell us more", if any (at most 1,000 characters)
@@ -82,6 +83,10 @@
   // kb-config sits outside the container that instant navigation swaps, so it keeps the
   // values of the first page loaded. `base` is relative to that page: resolve it once, now.
   var config = readConfig();
+  // The page's language: kbgen's messages in it (kbgen/theme_strings.py), English otherwise.
+  Object.keys(config.messages).forEach(function (key) {
+    if (typeof config.messages[key] === "string") MESSAGES[key] = config.messages[key];
+  });
 
   function readConfig() {
     var element = document.getElementById("kb-config");
@@ -104,6 +109,8 @@
       contact: contact,
       handoff: handoff,
       nps: raw.nps && typeof raw.nps === "object" ? raw.nps : null,
+      lang: typeof raw.lang === "string" ? raw.lang : "",
+      messages: raw.messages && typeof raw.messages === "object" ? raw.messages : {},
       base: new URL(String(raw.base || ".").replace(/\/?$/, "/"), location.href)
     };
   }
@@ -183,6 +190,8 @@
         full[key] = event[key];
       }
     });
+    // The page's language, on a help center in several languages (kb-config `lang`).
+    if (config.lang && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(config.lang)) full.lang = config.lang;
     return full;
   }
 
@@ -453,7 +462,7 @@
   function withoutId(event) {
     var copy = {};
     Object.keys(event).forEach(function (key) {
-      if (key !== "id" && key !== "session") copy[key] = event[key];
+      if (key !== "id" && key !== "session" && key !== "lang") copy[key] = event[key];
     });
     return copy;
   }

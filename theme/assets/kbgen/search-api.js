@@ -29,7 +29,20 @@
   var script = document.currentScript ||
     document.querySelector('script[src*="assets/kbgen/search-api.js"]');
   var ROOT = new URL("../../", script ? script.src : location.href);
-  var index = new ranking.Index(new URL("search/kb/", ROOT).href, fetchJson);
+  // The page's language's index: search/kb/, or de/search/kb/ on German pages (kb-config).
+  var LANGUAGE = languageOf(document.getElementById("kb-config"));
+  var index = new ranking.Index(new URL(LANGUAGE.search + "kb/", ROOT).href, fetchJson);
+
+  function languageOf(element) {
+    try {
+      var raw = element ? JSON.parse(element.textContent) || {} : {};
+      var search = typeof raw.search === "string" && /^([a-zA-Z-]+\/)?search\/$/.test(raw.search) ?
+        raw.search : "search/";
+      return { search: search, lang: search === "search/" ? "" : search.split("/")[0] };
+    } catch (error) {
+      return { search: "search/", lang: "" };
+    }
+  }
 
   // entry.json is revalidated (or reloaded); the hashed files never change, so any cached
   // copy is right.
@@ -100,6 +113,7 @@
     url.searchParams.set("q", query);
     url.searchParams.set("limit", String(Math.max(1, Math.min(50, limit))));
     url.searchParams.set("record", "0");
+    if (LANGUAGE.lang) url.searchParams.set("lang", LANGUAGE.lang);
     var controller = typeof AbortController === "function" ? new AbortController() : null;
     var timer = controller && setTimeout(function () { controller.abort(); }, API_TIMEOUT_MS);
     if (controller && signal) {

@@ -38,7 +38,7 @@
 
   // twin: kbgen/search/analysis.py fold()
   function fold(text) {
-    return String(text).toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "")
+    return String(text).toLowerCase().replace(/ß/g, "ss").normalize("NFKD").replace(/\p{M}/gu, "")
       .replace(/[\u2019`]/g, "'");
   }
 
@@ -192,8 +192,13 @@
     return w;
   }
 
+  // The index's language's Snowball stemmer when it is not English (loadStemmer), else
+  // Porter. twin: kbgen/search/analysis.py stem()
+  var snowballStem = null;
+
   // twin: kbgen/search/porter.py stem()
   function stem(word) {
+    if (snowballStem) return snowballStem(word);
     if (word.length <= 2 || !/^[a-z]+$/.test(word)) return word;
     word = step1a(word);
     word = step1b(word);
@@ -318,7 +323,7 @@
       var build = this.entry().then(function (name) {
         return self.file(name).then(function (meta) {
           if (!meta.owner) prepare(meta, name);
-          return meta;
+          return loadStemmer(meta.lang).then(function () { return meta; });
         });
       });
       build.catch(function () { if (self.build === build) self.build = null; });
@@ -326,6 +331,32 @@
     }
     return this.build;
   };
+
+  // The Snowball stemmer of a language other than English: Snowball 3.1.1 compiled to
+  // WebAssembly (theme/assets/kbgen/vendor/multilingual-stemmer, the release Python's
+  // snowballstemmer is generated from), loaded once, on the first search of such a page.
+  var VENDOR = (function () {
+    var own = document.currentScript ||
+      document.querySelector('script[src*="assets/kbgen/search-ranking.js"]');
+    return own ? new URL("vendor/multilingual-stemmer/index.browser.js", own.src).href : "";
+  })();
+  var stemmerLoad = null;
+
+  function loadStemmer(lang) {
+    if (!lang || lang === "en" || !VENDOR) return Promise.resolve();
+    if (!stemmerLoad) {
+      stemmerLoad = import(VENDOR).then(function (module) {
+        var code = lang.split("-")[0];
+        try {
+          snowballStem = module.createStemmer(code);
+        } catch (error) {  // no Snowball stemmer for it: words are not stemmed, as in Python
+          snowballStem = function (word) { return word; };
+        }
+      });
+      stemmerLoad.catch(function () { stemmerLoad = null; });
+    }
+    return stemmerLoad;
+  }
 
   // After a failed search: true (and this build's files forgotten) if entry.json now names
   // another build, whose files the search may then use; false if the build is the same.

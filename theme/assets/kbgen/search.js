@@ -30,6 +30,25 @@
   var script = document.currentScript ||
     document.querySelector('script[src*="assets/kbgen/search.js"]');
   var ROOT = new URL("../../", script ? script.src : location.href);
+  // The page's language (kb-config): its search and contact pages ("de/search/" on German
+  // pages) and its words for the search UI (kbgen/theme_strings.py, keys "search.<English>").
+  var PAGE = (function () {
+    try {
+      var element = document.getElementById("kb-config");
+      var raw = element ? JSON.parse(element.textContent) || {} : {};
+      var prefix = typeof raw.search === "string" ? raw.search.replace(/search\/$/, "") : "";
+      var words = raw.messages && typeof raw.messages === "object" ? raw.messages : {};
+      return { prefix: /^([a-zA-Z-]+\/)?$/.test(prefix) ? prefix : "", words: words };
+    } catch (error) {
+      return { prefix: "", words: {} };
+    }
+  })();
+  var PAGES = PAGE.prefix;
+
+  function tr(text) {
+    var found = PAGE.words["search." + text];
+    return typeof found === "string" ? found : text;
+  }
 
   // (KbgenSearch may be replaced by a stand-in without prefetch.)
   function prefetchTyped(text) {
@@ -106,6 +125,9 @@
   Session.prototype.opened = function (result, rank) {
     this.record();
     track({ type: "search_click", query: this.query, article: result.id, rank: rank });
+    // The result's page may be a full page load (no instant navigation: large or
+    // multilingual help centers): send both events now, not when this page is hidden.
+    if (window.kbgen && typeof window.kbgen.flush === "function") window.kbgen.flush();
     try {
       sessionStorage.setItem(HIGHLIGHT_KEY, JSON.stringify({
         path: new URL(href(result)).pathname, query: this.query
@@ -162,12 +184,12 @@
 
   // `limit`: what the engine was asked for; as many results means there may be more.
   function countText(n, query, limit) {
-    if (!n) return "No articles match \u201c" + query + "\u201d. Try other words.";
-    if (limit && n >= limit) return n + "+ articles found";
-    return n === 1 ? "1 article found" : n + " articles found";
+    if (!n) return tr("No articles match \u201c{q}\u201d. Try other words.").replace("{q}", query);
+    if (limit && n >= limit) return tr("{n}+ articles found").replace("{n}", n);
+    return n === 1 ? tr("1 article found") : tr("{n} articles found").replace("{n}", n);
   }
 
-  var FAILED = "Search is not available right now. Please try again.";
+  var FAILED = tr("Search is not available right now. Please try again.");
 
   // Below "No articles match" in a suggestion box: the contact page, and the search page,
   // which lists popular articles and the topics. The query goes along to the search page.
@@ -176,16 +198,16 @@
     help.className = "kb-suggest__help";
     help.hidden = true;
     var contact = document.createElement("a");
-    contact.href = new URL("contact/", ROOT).href;
+    contact.href = new URL(PAGES + "contact/", ROOT).href;
     contact.setAttribute("data-kb-contact-link", "");
-    contact.textContent = "Contact support";
+    contact.textContent = tr("Contact support");
     var browse = document.createElement("a");
-    browse.href = new URL("search/", ROOT).href;
-    browse.textContent = "Popular articles and topics";
+    browse.href = new URL(PAGES + "search/", ROOT).href;
+    browse.textContent = tr("Popular articles and topics");
     browse.addEventListener("click", function () {
-      browse.href = new URL("search/?q=" + encodeURIComponent(input.value.trim()), ROOT).href;
+      browse.href = new URL(PAGES + "search/?q=" + encodeURIComponent(input.value.trim()), ROOT).href;
     });
-    help.appendChild(document.createTextNode("Still need help? "));
+    help.appendChild(document.createTextNode(tr("Still need help?") + " "));
     help.appendChild(contact);
     help.appendChild(document.createTextNode(" \u00b7 "));
     help.appendChild(browse);
@@ -211,7 +233,7 @@
     this.list.id = id;
     this.list.className = "kb-suggest__list";
     this.list.setAttribute("role", "listbox");
-    this.list.setAttribute("aria-label", "Search results");
+    this.list.setAttribute("aria-label", tr("Search results"));
     this.list.hidden = true;
     this.status = document.createElement("p");
     this.status.className = "kb-visually-hidden";

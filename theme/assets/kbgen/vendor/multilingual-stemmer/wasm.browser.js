@@ -1,0 +1,3 @@
+import init, { Stemmer, Languages } from './browser/index.js';
+await init();
+export { Stemmer, Languages };
