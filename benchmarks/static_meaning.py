@@ -239,7 +239,8 @@ def main() -> None:
                         "build's log (stderr, with /usr/bin/time -v and uptime lines) for its "
                         "time and the fit's; repeat for several builds (first, then rebuild)")
     parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--out", type=Path, default=RESULTS, help="the results file")
+    parser.add_argument("--out", type=Path, help="the results file (default: "
+                        "results/static_meaning.md; static_meaning_scale.md for --part scale)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -251,8 +252,10 @@ def main() -> None:
     text = report(rel, scale)
     print(text)
     if not args.no_write:
-        args.out.write_text(text, encoding="utf-8")
-        print(f"wrote {args.out}")
+        out = args.out or (RESULTS.with_name("static_meaning_scale.md") if args.part == "scale"
+                           else RESULTS)
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out}")
 
 
 if __name__ == "__main__":
