@@ -155,3 +155,28 @@ def test_a_german_search_and_its_click_are_recorded_in_german(browser, site, rec
     assert [(c["article"], c["rank"], c["lang"]) for c in clicks] == [
         ("create-an-account", 1, "de")]
     context.close()
+
+
+def test_pages_ask_nothing_beside_their_hreflang_links(browser, site):
+    """mkdocs-material fetches sitemap.xml beside every <link rel=alternate> it sees; the
+    hreflang links name each page's translations on site_url's host, so those would be
+    404s (and, while previewing, requests to another host): kbgen.js hides them from that
+    look, and the page keeps them once loaded."""
+    root, url = site
+    context = new_context(browser, tag="lang-alternates")
+    page = context.new_page()
+    asked: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" else None)
+    for path in ("getting-started/create-an-account/", "de/getting-started/create-an-account/"):
+        page.goto(url + path, wait_until="load")
+        page.wait_for_timeout(500)
+        links = page.eval_on_selector_all(
+            'link[rel="alternate"][hreflang]', "links => links.map(l => l.hreflang)")
+        assert links == ["en", "de", "x-default"], path
+    assert not [u for u in asked if "sitemap.xml" in u and not u.startswith(url)]
+    assert not [u for u in asked if u.endswith("/create-an-account/sitemap.xml")]
+    assert errors == []
+    context.close()

@@ -83,6 +83,23 @@
   // kb-config sits outside the container that instant navigation swaps, so it keeps the
   // values of the first page loaded. `base` is relative to that page: resolve it once, now.
   var config = readConfig();
+  shieldAlternates();
+
+  /* mkdocs-material fetches "sitemap.xml" beside every <link rel="alternate"> on the page
+   * when it loads, for its own language selector (which expects links to language roots).
+   * kbgen's hreflang links name this page's own translations, so material would ask for
+   * <page>/sitemap.xml: a 404 each, and with site_url set, a request to another host while
+   * previewing. This script runs before that look (both scripts are deferred, material's
+   * looks at DOMContentLoaded): hide the links from it, and put them back once the page has
+   * loaded, so the page keeps them as written for search engines. */
+  function shieldAlternates() {
+    var links = document.querySelectorAll('link[rel="alternate"][hreflang]');
+    if (!links.length) return;
+    links.forEach(function (link) { link.rel = "kb-alternate"; });
+    window.addEventListener("load", function () {
+      links.forEach(function (link) { link.rel = "alternate"; });
+    }, { once: true });
+  }
   // The page's language: kbgen's messages in it (kbgen/theme_strings.py), English otherwise.
   Object.keys(config.messages).forEach(function (key) {
     if (typeof config.messages[key] === "string") MESSAGES[key] = config.messages[key];
