@@ -31,6 +31,7 @@ from kbgen.api.intake import Rejected
 from kbgen.api.search_params import ParamError, search_language, search_params
 from kbgen.errors import KbgenError
 from kbgen.search import SearchIndex, open_index
+from kbgen.search.build import language_index_dir
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,8 @@ class SearchEndpoint:
         self._pending: set[asyncio.Task] = set()
 
     def language_dir(self, lang: str) -> Path:
-        """The index of language `lang` beside the default one (kbgen.search.build)."""
-        return self.index_dir.parent / f"{self.index_dir.name}-{lang}"
+        """The index of language `lang` beside the default one."""
+        return language_index_dir(self.index_dir.parent, lang)
 
     def _search(self, query: str, limit: int, lang: str | None = None) -> list:
         if lang is not None and self.language_dir(lang).is_dir():

@@ -13,6 +13,7 @@ from kbgen.cli.options import config_option
 from kbgen.errors import UsageError
 from kbgen.project import load_project
 from kbgen.search import Hit, SearchIndex, open_index
+from kbgen.search.build import language_index_dir
 
 
 def result_object(query: str, hits: list[Hit]) -> dict:
@@ -73,7 +74,7 @@ def search(query: str, limit: int, as_json: bool, static: bool, lang: str | None
             known = ", ".join(languages) or "none declared"
             raise UsageError(f"--lang {lang}: not a language of this help center ({known}). "
                              "Fix: use one of them, or add it to 'languages' in mkdocs.yml.")
-        index_dir = index_dir.parent / f"{index_dir.name}-{lang}"
+        index_dir = language_index_dir(index_dir.parent, lang)
     with open_index(index_dir, static=static) as idx:
         if query == "-":
             if as_json:
