@@ -143,6 +143,8 @@ def _static_vectors(docs: Sequence[SearchDoc], index_dir: Path, model: Path | No
     without the model (the browser index is then lexical)."""
     from kbgen.search import static_vectors
 
+    if model is not None and os.environ.get(static_vectors.SWITCH_ENV, "").strip() == "off":
+        model = None  # benchmarks only: the same build without the fit, to measure its cost
     if model is not None and not static_vectors.available():
         log.warning("the static site's search by meaning needs SciPy (an older install of "
                     "the semantic extra lacks it); its search stays lexical until: %s",
@@ -250,9 +252,12 @@ class SearchBuild:
 
     def finish(self) -> None:
         """Wait until the engine's index and the browser index are written."""
+        started = time.perf_counter()
         while not self._done:
             self._receive()
         self._close()
+        log.debug("the pages waited %.1f s for the search worker",
+                  time.perf_counter() - started)
 
     def cancel(self) -> None:
         """Stop the worker (the build failed; its staging folder is being removed)."""

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STATIC_FILE = "static.npz"
+SWITCH_ENV = "KBGEN_STATIC_FIT"  # `off`: no fit (benchmarks measure the fit's cost with it)
 FORMAT = 2
 DIMS = 64                  # dimensions shipped (PCA of the help center's sentences)
 RIDGE = 1.0                # pull towards the distilled vectors: as much as this many
