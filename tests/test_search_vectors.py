@@ -232,6 +232,73 @@ def test_the_fit_brings_a_sentences_token_mean_closer_to_the_models_embedding(tm
     assert error(after) < 0.5 * error(prior)
 
 
+def test_a_large_help_centers_fit_reads_every_title_and_a_bounded_share_of_its_text(
+        monkeypatch):
+    from kbgen.search.docs import entries
+
+    monkeypatch.setattr(static_vectors, "MAX_WORDS", 300)
+    many = [SearchDoc(id=f"a{n}", title=f"Article number {n}", url=f"a{n}/",
+                      description=f"What article {n} is about, in a few words.",
+                      body=" ".join(["A body sentence with many words in it."] * 3
+                                    + [" ".join(f"word{k}" for k in range(60)) + "."]))
+            for n in range(100)]
+    items = [entry for doc in many for entry in entries(doc)]
+    texts = static_vectors.training_texts(items)
+    assert texts[:100] == [f"Article number {n}" for n in range(100)]  # every entry's own
+    extra = texts[100:]
+    words = [len(text.split()) for text in extra]
+    assert extra[0] == "What article 0 is about, in a few words."  # descriptions first
+    assert 300 <= sum(words) < 300 + static_vectors.SENTENCE_WORDS[1]  # the budget
+    assert max(words) <= static_vectors.SENTENCE_WORDS[1]  # long sentences are cut
+    monkeypatch.setattr(static_vectors, "MAX_WORDS", 10**6)
+    everything = static_vectors.training_texts(items)
+    assert " ".join(f"word{k}" for k in range(static_vectors.SENTENCE_WORDS[1])) \
+        in everything  # a small help center's fit reads all of its text (cut)
+
+
+def test_tokens_the_tokenizer_never_gives_are_not_embedded():
+    folder = model_folder()
+    model = semantic.load_model(folder)
+    vocab = model.tokenizer.get_vocab()
+    skipped = set(static_vectors.unreachable(vocab))
+    assert {vocab["[unused0]"], vocab["[CLS]"], vocab["##!"], vocab["##中"]} <= skipped
+    assert not {vocab["[UNK]"], vocab["!"], vocab["中"], vocab["the"], vocab["##s"]} & skipped
+    given = {i for row in model.token_ids(QUERIES + ["Wrap words in ~~two tildes~~ (e.g. "
+                                                      "3.5%, a/b, naïve, 東京) - done!"],
+                                         cut=False) for i in row[1:-1]}
+    assert given and not given & skipped
+    distilled = static_vectors.distilled_vectors(model, semantic.model_id(folder))
+    assert not distilled[sorted(skipped)].any()
+    assert (abs(distilled[sorted(given)]).sum(axis=1) > 0).all()
+
+
+def test_the_build_embeds_the_fits_sentences_ahead_only_when_it_will_fit(tmp_path,
+                                                                          monkeypatch):
+    import shutil
+
+    from kbgen.search.docs import entries
+    from kbgen.search.embedding_cache import EmbeddingCache, cache_dir, text_key
+
+    folder = model_folder()
+    mine = cache_dir()
+    if mine is not None and (mine / "static").is_dir():  # the model's tokens, once a machine
+        shutil.copytree(mine / "static", tmp_path / "cache" / "static")
+    monkeypatch.setenv("KBGEN_CACHE_DIR", str(tmp_path / "cache"))
+    items = [entry for doc in docs() for entry in entries(doc)]
+    static_vectors.warm(items, folder, tmp_path)
+    store = EmbeddingCache(tmp_path / "cache", semantic.model_id(folder), 384)
+    sentences = static_vectors.training_texts(items)[len(items):]
+    assert sentences and len(store.get([text_key(t) for t in sentences])) == len(sentences)
+    store.close()
+    assert static_vectors.update(docs(), tmp_path, folder) is not None
+
+    def embed(*args, **kwargs):
+        raise AssertionError("embedded again although the vectors are up to date")
+
+    monkeypatch.setattr(semantic, "_embed", embed)
+    static_vectors.warm(items, folder, tmp_path)
+
+
 def test_without_the_model_the_static_index_stays_lexical(tmp_path):
     root = tmp_path / "hc"
     (root / "content" / "a").mkdir(parents=True)

@@ -84,6 +84,7 @@ def run(job: SearchJob, send_related: Callable[[Related], None] | None = None) -
     if related is not None and send_related:
         send_related(related)
     docs = [a if isinstance(a, SearchDoc) else doc_from_article(a) for a in job.articles]
+    warming = _warm_static(docs, job.state_dir / "search-index", job.semantic_model)
     analysed = analyse(docs)
     if related is None:
         related = related_ids(docs, job.related_count, analysed)
@@ -92,6 +93,8 @@ def run(job: SearchJob, send_related: Callable[[Related], None] | None = None) -
             send_related(related)
     build_index(docs, job.state_dir / "search-index", analysed)
     write_titles(job.state_dir / "search-index", job.categories)
+    if warming is not None:
+        warming.join()
     _semantic_vectors(docs, job.state_dir / "search-index", job.semantic_model)
     vectors = _static_vectors(docs, job.state_dir / "search-index", job.semantic_model)
     write_browser_index(docs, job.site_dir, job.categories, analysed, vectors=vectors)
@@ -136,6 +139,38 @@ def _semantic_vectors(docs: Sequence[SearchDoc], index_dir: Path, model: Path | 
     if computed:
         log.info("semantic search: %d entries embedded in %.1f s", computed,
                  time.perf_counter() - started)
+
+
+def _fit_wanted(model: Path | None) -> bool:
+    from kbgen.search import static_vectors
+
+    return (model is not None and static_vectors.available()
+            and os.environ.get(static_vectors.SWITCH_ENV, "").strip() != "off")
+
+
+def _warm_static(docs: Sequence[SearchDoc], index_dir: Path, model: Path | None
+                 ) -> threading.Thread | None:
+    """Start embedding the static fit's sentences (`static_vectors.warm`) in a thread: the
+    model then runs while this process analyses and indexes the articles (ONNX Runtime
+    releases the GIL), not at the end of the build, where the pages wait for it. A failure
+    only costs that head start (the fit embeds what is missing, and reports errors)."""
+    if not _fit_wanted(model):
+        return None
+    assert model is not None  # _fit_wanted
+    from kbgen.search.docs import entries
+    from kbgen.search.static_vectors import warm
+
+    items = [entry for doc in docs for entry in entries(doc)]
+
+    def run() -> None:
+        try:
+            warm(items, model, index_dir)
+        except Exception as exc:  # the fit itself reports it, with the build's context
+            log.debug("embedding the static fit's sentences ahead failed: %s", exc)
+
+    thread = threading.Thread(target=run, name="kbgen-static-warm", daemon=True)
+    thread.start()
+    return thread
 
 
 def _static_vectors(docs: Sequence[SearchDoc], index_dir: Path, model: Path | None):

@@ -61,8 +61,11 @@ RIDGE = 1.0                # pull towards the distilled vectors: as much as this
                            # sentences of average length holding the token
 CG_STEPS = 200             # conjugate-gradient iterations at most
 TOLERANCE = 1e-3           # ...stopping once the residual is this share of the first
-MAX_SENTENCES = 4_000      # sentences fitted besides the entries' own texts, at most
-SENTENCE_WORDS = (3, 40)   # shorter sentences say little, longer ones are cut
+MAX_WORDS = 40_000         # words in the sentences fitted besides the entries' own texts,
+                           # at most (StackFAQ's 125 articles: 35,000, all of them; 5,000
+                           # articles: the first 3,000 sentences, not all 4,500 descriptions)
+SENTENCE_WORDS = (3, 16)   # shorter sentences say little, longer ones are cut (the model's
+                           # cost grows with the words; dev half A 0.912 at 16, 0.909 at 40)
 VOCAB_BUCKET = 64          # token vectors per browser file (by token id)
 VOCAB_SHARD_BYTES = 6_000  # a vocabulary file above this is split by the second letter
 ENTRY_LEVELS = 7           # entry vectors: -7..7 per number (4 bits), scaled per entry
@@ -101,19 +104,20 @@ def training_texts(items: Sequence[IndexEntry]) -> list[str]:
     """The help center's sentences the fit learns from, deterministic: every entry's own
     text (`semantic.entry_text`: what customers' queries are compared with), then one
     sentence of each entry in turn (descriptions first, then headings and body sentences)
-    until MAX_SENTENCES more: the fit's cost stays bounded in large help centers, while
-    every entry contributes its first sentences."""
+    until they hold MAX_WORDS words: the fit's cost (the model embedding them, by the word)
+    stays bounded in large help centers, while every entry contributes its first
+    sentences."""
     from kbgen.search.semantic import entry_text
 
     texts: dict[str, None] = {}
     for entry in items:
         texts.setdefault(" ".join(entry_text(entry).split()), None)
     parts = [_entry_parts(entry) for entry in items]
-    taken = 0
-    while parts and taken < MAX_SENTENCES:
+    words = 0
+    while parts and words < MAX_WORDS:
         alive = []
         for sentences in parts:
-            if taken >= MAX_SENTENCES:
+            if words >= MAX_WORDS:
                 break
             sentence = next(sentences, None)
             if sentence is None:
@@ -121,17 +125,58 @@ def training_texts(items: Sequence[IndexEntry]) -> list[str]:
             alive.append(sentences)
             if sentence not in texts:
                 texts[sentence] = None
-                taken += 1
+                words += sentence.count(" ") + 1
         parts = alive
     return list(texts)
+
+
+def warm(items: Sequence[IndexEntry], folder: Path, index_dir: Path) -> None:
+    """Embed the fit's sentences beyond the entries' own texts into the embedding cache,
+    so that `fit` finds them there, unless `index_dir`'s vectors are up to date: the build
+    runs this in a thread from the start of its search work (the model runs beside the
+    index's Python, and beside MkDocs' pages) rather than at its end, where the pages wait
+    for it."""
+    from kbgen.search.embedding_cache import cache_dir
+    from kbgen.search.semantic import _embed, entry_text, model_id
+
+    if cache_dir() is None:
+        return  # nothing to keep them in: the fit embeds them itself
+    found = StaticVectors.load(Path(index_dir) / STATIC_FILE)
+    if found is not None and found.key == fit_key(items, model_id(folder)):
+        return  # no fit in this build
+    own = {" ".join(entry_text(entry).split()) for entry in items}
+    extra = [text for text in training_texts(items) if text not in own]
+    _embed(extra, folder, cache=True,
+           label="Embedding sentences for the static search by meaning")
 
 
 # ---------------------------------------------------------------------------- the fit
 
 
+def unreachable(vocab: dict[str, int], unknown: str = "[UNK]") -> list[int]:
+    """Ids of the tokens `wordpiece` never gives (their vectors are never read): the
+    special and `[unused..]` ones but `unknown`, a word-continuing piece or a longer one
+    holding punctuation or a CJK character (those always stand alone), a piece that is
+    not its own normalised form."""
+    out = []
+    for token, n in vocab.items():
+        if token == unknown:
+            continue
+        if token.startswith("[") and token.endswith("]") and len(token) > 2:
+            out.append(n)
+            continue
+        continuing = token.startswith("##") and len(token) > 2
+        piece = token[2:] if continuing else token
+        if bert_words(piece) != [piece] or (continuing or len(piece) > 1) and any(
+                _is_punctuation(ch) or _is_cjk(ord(ch)) for ch in piece):
+            out.append(n)
+    return sorted(out)
+
+
 def distilled_vectors(model, ident: str) -> np.ndarray:
-    """Every vocabulary token embedded alone (float32, vocab x dims, unit rows), from
-    kbgen's cache folder when this model's were computed before on this machine."""
+    """Every vocabulary token embedded alone (float32, vocab x dims, unit rows; zeros for
+    the `unreachable` ones, 4 % of BERT's), from kbgen's cache folder when this model's
+    were computed before on this machine."""
     import numpy as np
 
     from kbgen import progress
@@ -146,6 +191,7 @@ def distilled_vectors(model, ident: str) -> np.ndarray:
             try:
                 found = np.load(path, allow_pickle=False)
                 if found.shape == (model.tokenizer.get_vocab_size(), model.dims):
+                    found[unreachable(model.tokenizer.get_vocab())] = 0
                     return found
             except (OSError, ValueError):
                 pass
@@ -153,9 +199,11 @@ def distilled_vectors(model, ident: str) -> np.ndarray:
     size = tokenizer.get_vocab_size()
     start, end = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
     out = np.zeros((size, model.dims), dtype=np.float32)
+    skip = set(unreachable(tokenizer.get_vocab()))
+    wanted = [n for n in range(size) if n not in skip]
     batch = 512
-    batches = [list(range(s, min(size, s + batch))) for s in range(0, size, batch)]
-    with progress.task("Embedding the model's tokens (once per machine)", size,
+    batches = [wanted[s:s + batch] for s in range(0, len(wanted), batch)]
+    with progress.task("Embedding the model's tokens (once per machine)", len(wanted),
                        "tokens") as bar:
         from concurrent.futures import ThreadPoolExecutor
 
@@ -164,7 +212,7 @@ def distilled_vectors(model, ident: str) -> np.ndarray:
 
         with ThreadPoolExecutor(max(1, model.threads)) as pool:
             for ids, vectors in zip(batches, pool.map(run, batches), strict=True):
-                out[ids[0]:ids[-1] + 1] = vectors
+                out[ids] = vectors
                 bar.advance(len(ids))
     if path is not None:
         try:
@@ -320,8 +368,8 @@ class StaticVectors:
 def fit_key(items: Sequence[IndexEntry], ident: str) -> str:
     """Changes when anything the fit reads changes: the model, the settings, the texts."""
     digest = hashlib.sha256(json.dumps(
-        [FORMAT, ident, DIMS, RIDGE, CG_STEPS, MAX_SENTENCES, SENTENCE_WORDS, ENTRY_LEVELS,
-     "floor"]).encode())
+        [FORMAT, ident, DIMS, RIDGE, CG_STEPS, MAX_WORDS, SENTENCE_WORDS, ENTRY_LEVELS,
+     "floor", "unreachable"]).encode())
     from kbgen.search.semantic import entry_text
 
     for entry in items:
