@@ -132,12 +132,13 @@ def training_texts(items: Sequence[IndexEntry]) -> list[str]:
 
 def warm(items: Sequence[IndexEntry], folder: Path, index_dir: Path) -> None:
     """Embed the fit's sentences beyond the entries' own texts into the embedding cache,
-    so that `fit` finds them there, unless `index_dir`'s vectors are up to date: the build
-    runs this in a thread from the start of its search work (the model runs beside the
-    index's Python, and beside MkDocs' pages) rather than at its end, where the pages wait
-    for it."""
+    and the model's tokens (`distilled_vectors`) into the cache folder if they are not
+    there yet, so that `fit` finds them there, unless `index_dir`'s vectors are up to date:
+    the build runs this in a thread from the start of its search work (the model runs
+    beside the index's Python, and beside MkDocs' pages) rather than at its end, where the
+    pages wait for it."""
     from kbgen.search.embedding_cache import cache_dir
-    from kbgen.search.semantic import _embed, entry_text, model_id
+    from kbgen.search.semantic import _embed, entry_text, load_model, model_id
 
     if cache_dir() is None:
         return  # nothing to keep them in: the fit embeds them itself
@@ -148,6 +149,7 @@ def warm(items: Sequence[IndexEntry], folder: Path, index_dir: Path) -> None:
     extra = [text for text in training_texts(items) if text not in own]
     _embed(extra, folder, cache=True,
            label="Embedding sentences for the static search by meaning")
+    distilled_vectors(load_model(folder), model_id(folder))
 
 
 # ---------------------------------------------------------------------------- the fit
