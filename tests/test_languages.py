@@ -146,11 +146,14 @@ def _sidebar(page: str) -> tuple[str, list[tuple[str, str, bool]]]:
 def test_each_language_has_its_own_sidebar(center):
     build = run_kbgen("build", cwd=center)
     assert build.returncode == 0, build.stderr
-    tag, links = _sidebar(_html(center, "de/getting-started/create-an-account"))
+    german = _html(center, "de/getting-started/create-an-account")
+    tag, links = _sidebar(german)
     assert "hidden" not in tag  # a German reader has a menu too (the phone's drawer)
     assert links == [("../../", "Startseite", False),
                      ("../", "Erste Schritte", True),  # the article's own category
                      ("../../contact/", "Support kontaktieren", False)]
+    assert re.search(r'<a href="\.\./\.\./" title="[^"]*" class="md-header__button md-logo"',
+                     german)  # the logo goes to the German home page
     tag, links = _sidebar(_html(center, "getting-started/create-an-account"))
     assert "hidden" not in tag
     assert links[0] == ("../..", "Home", False)
