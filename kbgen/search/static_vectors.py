@@ -291,11 +291,14 @@ def carried_prior(token_lists: Sequence[Sequence[int]], targets: np.ndarray,
 def stretch(reduced_targets: np.ndarray) -> np.ndarray:
     """A factor per reduced direction, (its variance over the sentences)^-WHITEN, the
     largest 1: every text shares the leading direction, which crowds cosines together;
-    shrinking it (partly, so the model's geometry still shows) spreads them apart."""
+    shrinking it (partly, so the model's geometry still shows) spreads them apart. A
+    direction's variance counts as at least 1/1000 of the leading one's (a help center of
+    fewer sentences than DIMS leaves some directions empty: they must not dominate)."""
     import numpy as np
 
-    variance = np.maximum((reduced_targets.astype(np.float64) ** 2).sum(axis=0), 1e-12)
-    factors = (variance / variance.max()) ** -WHITEN
+    variance = (reduced_targets.astype(np.float64) ** 2).sum(axis=0)
+    ratio = np.maximum(variance / max(float(variance.max()), 1e-30), 1e-3)
+    factors = ratio ** -WHITEN
     return factors / factors.max()
 
 
