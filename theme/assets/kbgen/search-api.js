@@ -147,7 +147,7 @@
     search: function (query, limit, signal) {
       limit = limit === undefined ? DEFAULT_LIMIT : limit;
       if (aborted(signal)) return Promise.reject(aborted(signal));
-      if (!apiUsable() || !limit) return ranking.search(index, query, limit);
+      if (!apiUsable() || !limit) return ranking.search(index, query, limit, signal);
       return viaApi(query, limit, signal).then(function (results) {
         failures = 0;
         return results;
@@ -155,7 +155,7 @@
         // Superseded by a newer query: nothing to answer, and not the API's fault.
         if (aborted(signal)) throw aborted(signal);
         apiFailed(); // unreachable, failing or slow: the static index answers this query
-        return ranking.search(index, query, limit);
+        return ranking.search(index, query, limit, signal);
       });
     },
     prefetch: function (text) {

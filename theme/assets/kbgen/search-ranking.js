@@ -21,7 +21,7 @@
  * from the host, the search reads entry.json again and runs once more on the new build.
  *
  *   window.KbgenRanking = {fold, words, stem, editDistance, corrections, shardOf,
- *                          Index(root, fetchJson), search(index, query, limit),
+ *                          Index(root, fetchJson), search(index, query, limit, signal),
  *                          prefetch(index, text)}
  *
  * No DOM and no network of its own (the Index is given its fetch function); under Node it
@@ -684,19 +684,29 @@
   }
 
   // A search on one build's files; if it fails because that build is gone (a deploy since
-  // this page read entry.json), once more on the build entry.json names now.
-  function search(index, query, limit) {
-    return searchBuild(index, query, limit).catch(function (error) {
+  // this page read entry.json), once more on the build entry.json names now. `signal`
+  // (optional, an AbortSignal): once aborted (a newer query), the search stops at its next
+  // step and rejects with an AbortError, fetching no more.
+  function search(index, query, limit, signal) {
+    return searchBuild(index, query, limit, signal).catch(function (error) {
+      if (error && error.name === "AbortError") throw error;
       return index.renewed().then(function (renewed) {
         if (!renewed) throw error;
-        return searchBuild(index, query, limit);
+        return searchBuild(index, query, limit, signal);
       });
     });
   }
 
+  function stopIfAborted(signal) {
+    if (!signal || !signal.aborted) return;
+    var error = new Error("search superseded");
+    error.name = "AbortError";
+    throw error;
+  }
+
   // twin: kbgen/search/engine.py SearchIndex.search(), with query.py QueryReader.plan()
   // and QueryReader._topic() (the topic words for the match floor)
-  function searchBuild(index, query, limit) {
+  function searchBuild(index, query, limit, signal) {
     limit = Math.max(0, Math.floor(Number(limit) || 10));
     return index.meta().then(function (meta) {
       var typed = weightedQueryWords(String(query || "").slice(0, 1000), meta).slice(0, 32);
@@ -746,6 +756,7 @@
             return [perWord, matchFloor(meta, topic, postings)];
           });
       }).then(function (planned) {
+        stopIfAborted(signal);
         var perWord = planned[0];
         if (!perWord.length && !similar) return [];
         var ranked = perWord.length ? candidates(meta, score(meta, perWord), limit, planned[1])
@@ -756,6 +767,7 @@
             return perArticle(meta, meaning.mix(meta, ranked, found), limit);
           });
       }).then(function (hits) {
+        stopIfAborted(signal);
         return Promise.all(hits.map(function (hit) {
           return index.row(meta, hit[1]).then(function (row) {
             return {
