@@ -147,10 +147,10 @@
     return bytes;
   }
 
-  // The entries' vectors, once per build: {raw: Int8Array (entries x dims, -7..7), norm:
-  // Float64Array (each row's length)}; a cosine is the dot product with `raw` over `norm`,
-  // so nothing the size of the file is converted to floating point. A binary file (fetched
-  // here, not through the Index: it is not JSON), named by its hash.
+  // The entries' vectors, once per build: {packed: the file's bytes (two numbers a byte,
+  // + 8, low four bits first), norm: Float64Array (each row's length), count}. Nothing the
+  // size of the file is decoded: similarities() reads the bytes through a table per query.
+  // A binary file (fetched here, not through the Index: it is not JSON), named by its hash.
   function entryVectors(index, meta) {
     if (!meta.vectorEntries) {
       var name = index.root + "s/e." + meta.hashes.s.e + ".bin";
@@ -161,24 +161,37 @@
         }) : Promise.resolve(Uint8Array.from(require("fs").readFileSync(name)).buffer);  // Node
       meta.vectorEntries = fetching.then(function (buffer) {
         var dims = meta.vectors.dims;
-        var packed = new Uint8Array(buffer);  // two numbers a byte, + 8, low four bits first
-        var raw = new Int8Array(packed.length * 2);
-        for (var i = 0; i < packed.length; i++) {
-          raw[2 * i] = (packed[i] & 15) - 8;
-          raw[2 * i + 1] = (packed[i] >> 4) - 8;
-        }
-        var count = Math.floor(raw.length / dims);
+        var packed = new Uint8Array(buffer);
+        var count = Math.floor(packed.length * 2 / dims);
         var norm = new Float64Array(count);
-        for (var n = 0, at = 0; n < count; n++) {
-          var sum = 0;
-          for (var d = 0; d < dims; d++, at++) sum += raw[at] * raw[at];
-          norm[n] = Math.max(Math.sqrt(sum), 1e-12);
+        if (dims % 2 === 0) {  // whole bytes a row: a table of each byte's two squares
+          var squares = new Float64Array(256);
+          for (var b = 0; b < 256; b++) squares[b] = low(b) * low(b) + high(b) * high(b);
+          for (var n = 0, at = 0; n < count; n++) {
+            var sum = 0;
+            for (var j = 0; j < dims / 2; j++, at++) sum += squares[packed[at]];
+            norm[n] = Math.max(Math.sqrt(sum), 1e-12);
+          }
+        } else {
+          for (n = 0; n < count; n++) {
+            sum = 0;
+            for (var d = 0; d < dims; d++) sum += Math.pow(number(packed, n * dims + d), 2);
+            norm[n] = Math.max(Math.sqrt(sum), 1e-12);
+          }
         }
-        return { raw: raw, norm: norm, count: count };
+        return { packed: packed, norm: norm, count: count };
       });
       meta.vectorEntries.catch(function () { meta.vectorEntries = null; });
     }
     return meta.vectorEntries;
+  }
+
+  function low(byte) { return (byte & 15) - 8; }
+  function high(byte) { return (byte >> 4) - 8; }
+
+  // The number at position `at` of the packed entry vectors.
+  function number(packed, at) {
+    return at % 2 ? high(packed[at >> 1]) : low(packed[at >> 1]);
   }
 
   function ignore() { /* a prefetch: the search will retry */ }
@@ -250,8 +263,20 @@
     return Array.from(keys);
   }
 
-  // Loads the vocabulary files the words of `text` need; resolves to its token ids.
+  // Loads the vocabulary files the words of `text` need; resolves to its token ids (kept
+  // for the build: the typing prefetch asks again at every key).
   function tokenIds(index, meta, text) {
+    if (!meta.tokenIds || meta.tokenIds.size > 500) meta.tokenIds = new Map();
+    var found = meta.tokenIds.get(text);
+    if (!found) {
+      found = findTokenIds(index, meta, text);
+      found.catch(function () { meta.tokenIds.delete(text); });
+      meta.tokenIds.set(text, found);
+    }
+    return found;
+  }
+
+  function findTokenIds(index, meta, text) {
     var split = splitOf(meta);
     var list = vocabKeys(meta, text);
     return Promise.all(list.map(function (key) { return file(index, meta, key); }))
@@ -353,10 +378,28 @@
           var result = new Float64Array(rows.count);
           if (!norm) return result;
           for (d = 0; d < dims; d++) query[d] /= norm;
-          var raw = rows.raw;
-          for (var n = 0, at = 0; n < rows.count; n++) {
-            var dot = 0;
-            for (d = 0; d < dims; d++, at++) dot += raw[at] * query[d];
+          var packed = rows.packed;
+          if (dims % 2) {
+            for (var n = 0; n < rows.count; n++) {
+              var dot = 0;
+              for (d = 0; d < dims; d++) dot += number(packed, n * dims + d) * query[d];
+              result[n] = dot / rows.norm[n];
+            }
+            return result;
+          }
+          // byte j of a row holds numbers 2j and 2j + 1: a table of what each of its 256
+          // values adds to the dot product, then a row is dims / 2 look-ups
+          var half = dims / 2;
+          var table = new Float64Array(half * 256);
+          for (var j = 0; j < half; j++) {
+            for (var b = 0; b < 256; b++) {
+              table[j * 256 + b] = low(b) * query[2 * j] + high(b) * query[2 * j + 1];
+            }
+          }
+          var at = 0;
+          for (n = 0; n < rows.count; n++) {
+            dot = 0;
+            for (j = 0; j < half; j++, at++) dot += table[j * 256 + packed[at]];
             result[n] = dot / rows.norm[n];
           }
           return result;
