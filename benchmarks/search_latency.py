@@ -35,6 +35,8 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results" / "search_latency.md"
 RESULTS_SEMANTIC = REPO / "benchmarks" / "results" / "search_latency_semantic.md"
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+import machine  # noqa: E402
 
 from kbgen.search import FaqQuestion, SearchDoc, build_index, open_index  # noqa: E402
 
@@ -278,6 +280,18 @@ def measure(index_dir: Path, queries: list[str]) -> list[tuple[str, dict]]:
     ]
 
 
+def earlier_runs(path: Path) -> str:
+    """The runs recorded in `path` before this one: each one's summary line and table (the
+    notes are the same), newest first."""
+    if not path.is_file():
+        return ""
+    last, _, older = path.read_text("utf-8").partition("\n## Earlier runs\n")
+    kept = [line for line in last.splitlines()
+            if line.startswith(("Produced by", "|"))]
+    runs = "\n".join(line if line.startswith("|") else "\n" + line + "\n" for line in kept)
+    return f"\n## Earlier runs\n{runs}\n{older}"
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--serve"]:
         serve_search(sys.argv[2], int(sys.argv[3]))
@@ -315,22 +329,22 @@ def main() -> None:
                + (f"; semantic re-ranker on, embedding every entry {embed_s:.1f} s"
                   if args.semantic else "")
                + "; machine load (1/5/15 min) "
-               f"{load_before} before, {load_after} after, {os.cpu_count()} cores")
+               f"{load_before} before, {load_after} after; {machine.describe()}")
     print(summary)
     print(table)
     if not args.no_write and args.semantic:
         RESULTS_SEMANTIC.write_text(
             f"# Search latency with the semantic re-ranker\n\nProduced by "
             f"`benchmarks/search_latency.py --semantic` on {time.strftime('%Y-%m-%d %H:%M')}: "
-            f"{summary}. Target: p95 <= 15 ms (issue 20).\n\n{table}\n\n" + NOTES_SEMANTIC,
-            "utf-8")
+            f"{summary}. Target: p95 <= 15 ms (issue 20).\n\n{table}\n\n" + NOTES_SEMANTIC
+            + earlier_runs(RESULTS_SEMANTIC), "utf-8")
         print(f"wrote {RESULTS_SEMANTIC.relative_to(REPO)}")
     elif not args.no_write:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(
             f"# Search latency\n\nProduced by `benchmarks/search_latency.py` on "
             f"{time.strftime('%Y-%m-%d %H:%M')}: {summary}. Target: p95 <= 20 ms.\n\n"
-            f"{table}\n\n" + NOTES,
+            f"{table}\n\n" + NOTES + earlier_runs(RESULTS),
             "utf-8",
         )
         print(f"wrote {RESULTS.relative_to(REPO)}")

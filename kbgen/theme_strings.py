@@ -13,6 +13,7 @@ from typing import Any
 GERMAN: dict[str, str] = {
     # home, category and search pages
     "Help Center": "Hilfe-Center",
+    "Home": "Startseite",
     "Answers to common questions, guides and troubleshooting.":
         "Antworten auf häufige Fragen, Anleitungen und Hilfe bei Problemen.",
     "How can we help?": "Wie können wir helfen?",

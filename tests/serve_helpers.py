@@ -32,8 +32,9 @@ def wait_for(check, timeout: float = 30.0):
 
 
 @contextlib.contextmanager
-def serving(root: Path, db: Path):
-    """`kbgen serve` in `root` storing to `db`; yields its base URL."""
+def serving(root: Path, db: Path, ready: str = "/api/health", status: int = 200):
+    """`kbgen serve` in `root` storing to `db`; yields its base URL once `ready` answers
+    `status`."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with (root / "serve.log").open("w") as log:
@@ -42,7 +43,7 @@ def serving(root: Path, db: Path):
              "--db", f"sqlite:///{db}"],
             cwd=root, stdout=log, stderr=subprocess.STDOUT)
         try:
-            wait_for(lambda: httpx.get(base + "/api/health").status_code == 200)
+            wait_for(lambda: httpx.get(base + ready).status_code == status)
             yield base
         finally:
             process.terminate()

@@ -70,3 +70,24 @@ def test_demo_report_has_good_and_bad_articles_and_gaps(demo_report):
     site = report["site"]
     assert 0 < site["contact_sessions"] < site["help_sessions"]
     assert site["nps"] is not None and report["feedback"]
+
+
+def test_readers_of_translations_have_their_language():
+    articles = {a["id"]: a for a in manifest()["articles"]}
+    for article_id in ("article-01", "article-02", "article-03"):
+        articles[article_id]["translations"] = {"de": "current"}
+    events = demo_events(Manifest(articles=articles, languages=["en", "de"]), seed=2, days=7,
+                         now=NOW)
+    german = [e for e in events if e.get("lang") == "de"]
+    assert 0.05 < len({e["session"] for e in german}) / len({e["session"] for e in events}) < 0.2
+    # they read only what is translated, and a German session stays German
+    assert {e["article"] for e in german if "article" in e} <= {
+        "article-01", "article-02", "article-03"}
+    sessions = {e["session"] for e in german}
+    assert all(e.get("lang") == "de" for e in events if e["session"] in sessions)
+    assert {e["query"] for e in german if e["type"] == "search"} <= {
+        "Lohnabrechnung", "Lagerbestand", "Bitcoin"}
+    # one language only: no event carries `lang`
+    single = demo_events(Manifest(articles={a["id"]: a for a in manifest()["articles"]}),
+                         seed=2, days=7, now=NOW)
+    assert not any("lang" in e for e in single)

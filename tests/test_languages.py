@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -130,6 +131,37 @@ def test_the_site_in_two_languages(center):
     assert ('<xhtml:link rel="alternate" hreflang="de" href="https://help.example.com/de/'
             'getting-started/create-an-account/"/>') in sitemap
     assert "de/search/" not in sitemap
+
+
+def _sidebar(page: str) -> tuple[str, list[tuple[str, str, bool]]]:
+    """The primary sidebar's opening tag and its links: (href, title, marked active)."""
+    start = page.index('<div class="md-sidebar md-sidebar--primary"')
+    tag = page[start:page.index(">", start) + 1]
+    nav = page[start:page.index("</nav>", start)]
+    links = re.findall(r'<a href="([^"]*)" class="md-nav__link( md-nav__link--active)?"[^>]*>'
+                       r'\s*<span class="md-ellipsis">([^<]*)</span>', nav)
+    return tag, [(href, title, bool(active)) for href, active, title in links]
+
+
+def test_each_language_has_its_own_sidebar(center):
+    build = run_kbgen("build", cwd=center)
+    assert build.returncode == 0, build.stderr
+    german = _html(center, "de/getting-started/create-an-account")
+    tag, links = _sidebar(german)
+    assert "hidden" not in tag  # a German reader has a menu too (the phone's drawer)
+    assert links == [("../../", "Startseite", False),
+                     ("../", "Erste Schritte", True),  # the article's own category
+                     ("../../contact/", "Support kontaktieren", False)]
+    assert re.search(r'<a href="\.\./\.\./" title="[^"]*" class="md-header__button md-logo"',
+                     german)  # the logo goes to the German home page
+    tag, links = _sidebar(_html(center, "getting-started/create-an-account"))
+    assert "hidden" not in tag
+    assert links[0] == ("../..", "Home", False)
+    assert ("../", "Getting started", True) in links
+    assert links[-1][1:] == ("Contact support", False)
+    assert all("/de/" not in href for href, _, _ in links)
+    _, links = _sidebar(_html(center, "de/contact"))
+    assert links[-1] == ("./", "Support kontaktieren", True)
 
 
 def test_translations_report_missing_then_stale_then_current(center):

@@ -40,6 +40,26 @@ def navigation(site: ContentSite, drafts: bool) -> list[dict[str, str]]:
     return nav
 
 
+def language_navigation(site: ContentSite, lang: str, src_uri: str, drafts: bool
+                        ) -> list[dict[str, Any]]:
+    """The sidebar's links in a page's language (MkDocs has one nav, in the default
+    language's words and URLs): `navigation`'s entries, their titles translated and their
+    URLs under /<lang>/; `active` on the page's own entry or, on an article, its category's;
+    `current` on the page's own entry only."""
+    t = theme_strings.translator(lang or site.default_language)
+    view = site.view(lang)
+    prefix = f"{lang}/" if lang else ""
+    article = view.all_by_src.get(src_uri) if lang else view.by_src.get(src_uri)
+    here = f"{article.category}/index.md" if article is not None else src_uri
+    items = [(t("Home"), HOME)]
+    items += [(c.title, f"{c.slug}/index.md") for c in view.used_categories(drafts)]
+    items.append((t("Contact support"), CONTACT))
+    return [{"title": title, "url": prefix + (uri[: -len("index.md")]
+                                              if uri.endswith("index.md") else
+                                              uri[: -len(".md")] + "/"),
+             "active": uri == here, "current": uri == src_uri} for title, uri in items]
+
+
 def generated(site: ContentSite, drafts: bool) -> dict[str, str]:
     """src_uri -> Markdown of the pages kbgen generates (their body comes from templates):
     home, search, contact and category pages, in each language ("de/index.md", ...)."""
@@ -48,8 +68,7 @@ def generated(site: ContentSite, drafts: bool) -> dict[str, str]:
         t = theme_strings.translator(lang or site.default_language)
         view = site.view(lang)
         prefix = f"{lang}/" if lang else ""
-        # Other languages' pages have no sidebar: the navigation lists the default's pages.
-        hide = "[navigation, toc]" if lang else "[toc]"
+        hide = "[toc]"
         files[prefix + HOME] = _page(
             t("Help Center"), t("Answers to common questions, guides and troubleshooting."),
             "kbgen/home.html", hide="[navigation, toc]")
@@ -171,6 +190,7 @@ def context(site: ContentSite, src_uri: str, config, updated: dict, related: dic
     popular = config.popular or stats_file.popular_ids(stats or {})
     if whole.languages:
         data["languages"], data["alternates"] = language_links(whole, lang, src_uri, drafts)
+    data["nav"] = language_navigation(whole, lang, src_uri, drafts)
     if src_uri == HOME:
         data["page_type"] = "home"
         data["home"] = site_data.home(site, popular, updated, config.list_count, drafts)

@@ -157,13 +157,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 raise PluginError(str(exc)) from None
         return env
 
-    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files):
-        # A translation's page has no sidebar: the navigation lists the default language's.
-        if self.site is not None and page.file.src_uri in self.site.all_by_src and \
-                self.site.all_by_src[page.file.src_uri].is_translation:
-            page.meta["hide"] = ["navigation", *(page.meta.get("hide") or [])]
-        return markdown
-
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files):
         article = self._article(page)
         if article is not None and article.type == "faq":

@@ -3,7 +3,9 @@
 One ASGI app routes /api/... to the help API, so feedback from the preview lands in the
 local database. Pages long-poll /_kbgen/livereload and reload when a new build is ready;
 while the last build has failed, they show its error over the page (an overlay, as other
-development servers do) until a build succeeds.
+development servers do) until a build succeeds. When even the first build fails, the
+preview keeps running: every page shows why, the help API answers 503, and both come to life
+with the first build that succeeds.
 """
 
 from __future__ import annotations
@@ -58,11 +60,13 @@ RELOAD_SCRIPT = """<script>
     box.className = "box";
     box.setAttribute("role", "alert");
     var title = document.createElement("h2");
-    title.textContent = "The preview could not be rebuilt";
+    title.textContent = epoch ? "The preview could not be rebuilt" :
+      "The help center could not be built";
     var message = document.createElement("pre");
     var help = document.createElement("p");
-    help.textContent = "Fix it and save: this message goes away when the next build " +
-      "succeeds. Until then the preview shows the last good build.";
+    help.textContent = epoch ? "Fix it and save: this message goes away when the next " +
+      "build succeeds. Until then the preview shows the last good build." :
+      "Fix it and save: the help center appears here when it builds.";
     var close = document.createElement("button");
     close.type = "button";
     close.textContent = "Hide until the next change";
@@ -93,6 +97,17 @@ RELOAD_SCRIPT = """<script>
 </script>"""
 
 
+# What every address shows until the first build succeeds (the overlay says why).
+NOT_BUILT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>kbgen serve: not built yet</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font:16px/1.5 system-ui,sans-serif;margin:3rem auto;max-width:40rem;padding:0 1rem">
+<h1>The help center has not been built yet</h1>
+<p>kbgen serve is running, but the first build failed: the reason is in your terminal and
+over this page. Fix it and save; this page reloads when the build succeeds.</p>
+</body></html>"""
+
+
 def reload_script(epoch: int) -> str:
     return RELOAD_SCRIPT.replace("__PATH__", RELOAD_PATH).replace("__EPOCH__", str(epoch))
 
@@ -119,6 +134,10 @@ class PreviewSite:
     async def page(self, request: Request) -> Response:
         path = self._resolve(request.url.path)
         status = 200
+        if path is None and not self.preview.epoch:  # no build has succeeded yet
+            html = NOT_BUILT_PAGE.replace("</body>", reload_script(0) + "</body>", 1)
+            return Response(html, status_code=503, media_type="text/html",
+                            headers={"Cache-Control": "no-store"})
         if path is None:
             path, status = self.preview.site_dir / "404.html", 404
             if not path.is_file():
@@ -159,13 +178,34 @@ def _int_param(request: Request, name: str) -> int:
         return 0
 
 
-def preview_app(preview: Preview, api_app):
+class LazyApi:
+    """The help API, made once the preview has built (it reads the manifest and the search
+    index the build writes)."""
+
+    def __init__(self, make):
+        self._make = make
+        self._lock = threading.Lock()
+        self.app = None
+
+    def get(self):
+        with self._lock:
+            if self.app is None:
+                self.app = self._make()
+            return self.app
+
+
+NOT_BUILT = {"error": "The help center has not been built yet: fix the problem kbgen serve "
+                      "shows, and save."}
+
+
+def preview_app(preview: Preview, api: LazyApi):
     """One ASGI app: /api/... to the help API, the live-reload endpoint, then the site."""
     served = PreviewSite(preview)
     site = Starlette(routes=[
         Route(RELOAD_PATH, served.livereload),
         Route("/{path:path}", served.page, methods=["GET", "HEAD"]),
     ])
+    not_built = JSONResponse(NOT_BUILT, status_code=503, headers={"Retry-After": "2"})
 
     async def app(scope, receive, send):
         if scope["type"] == "lifespan":
@@ -173,10 +213,15 @@ def preview_app(preview: Preview, api_app):
             while message["type"] != "lifespan.shutdown":
                 await send({"type": message["type"] + ".complete"})
                 message = await receive()
-            await api_app.state.help_api.aclose()
+            if api.app is not None:
+                await api.app.state.help_api.aclose()
             await send({"type": "lifespan.shutdown.complete"})
             return
         if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            if api.app is None and not preview.epoch:
+                await not_built(scope, receive, send)
+                return
+            api_app = api.app or await asyncio.to_thread(api.get)
             await api_app(scope, receive, send)
         else:
             await site(scope, receive, send)
@@ -193,21 +238,28 @@ def serve_preview(project: Project, dev_addr: str, db_url: str | None = None) ->
     if not host or not port.isdigit():
         raise KbgenError(f"--dev-addr '{dev_addr}' is not HOST:PORT, e.g. 127.0.0.1:8000.")
     preview = Preview(project, f"http://{host}:{port}")
-    if not preview.build():
-        raise KbgenError("The first build failed; fix the problems above and run kbgen serve "
-                         "again.")
-    api_app = create_api_app(project, db_url=project.db_url(db_url),
-                             extra_routes=search_routes(project.index_dir))
+    api = LazyApi(lambda: create_api_app(project, db_url=project.db_url(db_url),
+                                         extra_routes=search_routes(project.index_dir)))
+    if preview.build():
+        api.get()  # before the server listens: its first answers are fast
+    else:
+        log.error("The first build failed: the preview shows why until a build succeeds. "
+                  "Fix the problems above and save.")
     stop = threading.Event()
-    threading.Thread(target=_rebuild_on_changes, args=(preview, stop), daemon=True,
+    threading.Thread(target=_rebuild_on_changes, args=(preview, api, stop), daemon=True,
                      name="kbgen-watch").start()
     log.info("Serving the preview and the help API at http://%s:%s/", host, port)
     try:
-        serve(preview_app(preview, api_app), host, int(port))
+        serve(preview_app(preview, api), host, int(port))
     finally:
         stop.set()
 
 
-def _rebuild_on_changes(preview: Preview, stop: threading.Event) -> None:
+def _rebuild_on_changes(preview: Preview, api: LazyApi, stop: threading.Event) -> None:
     for changes in watch(preview.project.config_file, preview.project.docs_dir, stop):
         preview.update(changes)
+        if preview.epoch and api.app is None:
+            try:
+                api.get()  # the first good build: the help API can start
+            except Exception as exc:  # noqa: BLE001 - keep watching; /api/ tries again
+                log.error("The help API cannot start: %s", exc)

@@ -12,17 +12,20 @@ time when the model is installed:
    (titles, FAQ questions, descriptions, headings and body sentences, up to a budget); the
    tokens' vectors are then chosen so that the mean of a sentence's token vectors comes
    closest to the model's embedding of the sentence (least squares), with a ridge towards
-   the distilled vectors. Tokens the help center never uses keep their distilled vectors,
-   which is what lets "crossed out" find "strikethrough". The problem is sparse (a sentence
-   holds a few tokens) and is solved by conjugate gradients on the normal equations, all
-   output dimensions at once;
+   the distilled vectors carried into the sentences' space (`carried_prior`: the one linear
+   map that best turns a sentence's mean distilled vector into its embedding). Tokens the
+   help center never uses keep their distilled vectors, which is what lets "crossed out"
+   find "strikethrough". The problem is sparse (a sentence holds a few tokens) and is
+   solved by conjugate gradients on the normal equations, all output dimensions at once;
 3. reduced to `DIMS` dimensions (the leading directions of the help center's sentence
-   embeddings, uncentred, so cosines keep the model's geometry and the engine's mix weight
-   carries over) and stored as int8 with a scale per token.
+   embeddings, uncentred), each direction stretched by `stretch` (a partial whitening:
+   the direction every text shares counts less in a cosine, the finer ones more; token
+   and entry vectors alike, so a query's cosine is still one dot product) and stored as
+   int8 with a scale per token.
 
 Each entry (an article's title and keywords, an FAQ question: `semantic.entry_text`) gets the
-model's own embedding, reduced the same way and stored as int8: the query side is the
-approximation, the entry side is exact.
+model's own embedding, reduced and stretched the same way and stored as int8: the query side
+is the approximation, the entry side is exact.
 
 The result (`StaticVectors`) is kept as `static.npz` beside the engine's index, refitted only
 when the fitted text or the model changed (`fit_key`), and drives
@@ -59,13 +62,14 @@ FORMAT = 2
 DIMS = 64                  # dimensions shipped (PCA of the help center's sentences)
 RIDGE = 1.0                # pull towards the distilled vectors: as much as this many
                            # sentences of average length holding the token
+WHITEN = 0.2               # direction d's share in a cosine: (its variance)^-WHITEN
 CG_STEPS = 200             # conjugate-gradient iterations at most
 TOLERANCE = 1e-3           # ...stopping once the residual is this share of the first
 MAX_WORDS = 40_000         # words in the sentences fitted besides the entries' own texts,
-                           # at most (StackFAQ's 125 articles: 35,000, all of them; 5,000
-                           # articles: the first 3,000 sentences, not all 4,500 descriptions)
-SENTENCE_WORDS = (3, 16)   # shorter sentences say little, longer ones are cut (the model's
-                           # cost grows with the words; dev half A 0.912 at 16, 0.909 at 40)
+                           # at most: the model's cost grows with the words (StackFAQ's 125
+                           # articles: 2,200 of their 2,600 sentences, dev half A 0.925, all:
+                           # 0.923; 5,000 articles: 3,000 sentences, not 4,000)
+SENTENCE_WORDS = (3, 40)   # shorter sentences say little, longer ones are cut
 VOCAB_BUCKET = 64          # token vectors per browser file (by token id)
 VOCAB_SHARD_BYTES = 6_000  # a vocabulary file above this is split by the second letter
 ENTRY_LEVELS = 7           # entry vectors: -7..7 per number (4 bits), scaled per entry
@@ -311,6 +315,44 @@ def principal_directions(vectors: np.ndarray, dims: int) -> np.ndarray:
     return basis * np.where(signs == 0, 1, signs)
 
 
+def carried_prior(token_lists: Sequence[Sequence[int]], targets: np.ndarray,
+                  prior: np.ndarray) -> np.ndarray:
+    """`prior` (the distilled vectors, reduced) times the one linear map that best turns the
+    mean of a sentence's distilled vectors into its target (least squares, a slight ridge):
+    the fit's ridge target. A token embedded alone lands among the other lone tokens, away
+    from any sentence; carried into the sentences' space first, the ridge pulls a token the
+    help center uses rarely towards a vector that fits its sentences. (Tokens it never uses
+    keep their plain distilled vectors: the map, learnt from frequent tokens, blurs rare
+    words, which costs the words a help center lacks more than it helps them.)"""
+    import numpy as np
+    from scipy import sparse
+
+    rows, cols, vals, used = _sparse_rows(token_lists)
+    if not len(used):
+        return prior
+    a = sparse.csr_matrix((vals, (rows, cols)), shape=(len(token_lists), len(used)))
+    means = a @ prior[used].astype(np.float64)
+    gram = means.T @ means
+    ridge = 1e-3 * float(np.trace(gram)) / max(1, gram.shape[0])
+    mapping = np.linalg.solve(gram + ridge * np.eye(gram.shape[0]),
+                              means.T @ targets.astype(np.float64))
+    return prior @ mapping
+
+
+def stretch(reduced_targets: np.ndarray) -> np.ndarray:
+    """A factor per reduced direction, (its variance over the sentences)^-WHITEN, the
+    largest 1: every text shares the leading direction, which crowds cosines together;
+    shrinking it (partly, so the model's geometry still shows) spreads them apart. A
+    direction's variance counts as at least 1/1000 of the leading one's (a help center of
+    fewer sentences than DIMS leaves some directions empty: they must not dominate)."""
+    import numpy as np
+
+    variance = (reduced_targets.astype(np.float64) ** 2).sum(axis=0)
+    ratio = np.maximum(variance / max(float(variance.max()), 1e-30), 1e-3)
+    factors = ratio ** -WHITEN
+    return factors / factors.max()
+
+
 def quantise_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """int8 rows and a scale per row (value = int8 x scale; the scale has 4 significant
     digits, so the browser files write it short and read back the very same number)."""
@@ -371,7 +413,7 @@ def fit_key(items: Sequence[IndexEntry], ident: str) -> str:
     """Changes when anything the fit reads changes: the model, the settings, the texts."""
     digest = hashlib.sha256(json.dumps(
         [FORMAT, ident, DIMS, RIDGE, CG_STEPS, MAX_WORDS, SENTENCE_WORDS, ENTRY_LEVELS,
-     "floor", "unreachable"]).encode())
+     "floor", WHITEN, "carried", "unreachable"]).encode())
     from kbgen.search.semantic import entry_text
 
     for entry in items:
@@ -426,11 +468,13 @@ def fit(items: Sequence[IndexEntry], folder: Path) -> StaticVectors:
     entry_vectors, _ = _embed([entry_text(e) for e in items], folder, cache=True)
     basis = principal_directions(targets, DIMS)
     token_lists = [ids[1:-1] for ids in model.token_ids(texts)]
+    aims = targets @ basis
     reduced = prior @ basis
-    used, fitted = fit_tokens(token_lists, targets @ basis, reduced)
+    used, fitted = fit_tokens(token_lists, aims, carried_prior(token_lists, aims, reduced))
     reduced[used] = fitted
-    tokens, scales = quantise_rows(reduced)
-    own = entry_vectors @ basis
+    widths = stretch(aims)
+    tokens, scales = quantise_rows(reduced * widths)
+    own = entry_vectors @ basis * widths
     own /= np.maximum(np.linalg.norm(own, axis=1, keepdims=True), 1e-12)
     peak = np.maximum(np.abs(own).max(axis=1, keepdims=True), 1e-12)
     entry_q = np.clip(np.rint(own / peak * ENTRY_LEVELS), -ENTRY_LEVELS, ENTRY_LEVELS

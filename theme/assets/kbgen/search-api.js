@@ -8,6 +8,7 @@
  *   KbgenSearch.prefetch(text)       fetch the index files the words typed so far need
  *   KbgenSearch.delay()              how long the box should wait for a typing pause (ms):
  *                                    longer when each search is a request to the API
+ *   KbgenSearch.stopOnKey()          whether a key should abort the search in flight
  *
  * With a help API (`api_url`), results come from GET <api_url>/api/search?q=&limit=&record=0
  * (the same engine as `kbgen search`, with the optional semantic re-ranker); the API stores
@@ -147,7 +148,7 @@
     search: function (query, limit, signal) {
       limit = limit === undefined ? DEFAULT_LIMIT : limit;
       if (aborted(signal)) return Promise.reject(aborted(signal));
-      if (!apiUsable() || !limit) return ranking.search(index, query, limit);
+      if (!apiUsable() || !limit) return ranking.search(index, query, limit, signal);
       return viaApi(query, limit, signal).then(function (results) {
         failures = 0;
         return results;
@@ -155,7 +156,7 @@
         // Superseded by a newer query: nothing to answer, and not the API's fault.
         if (aborted(signal)) throw aborted(signal);
         apiFailed(); // unreachable, failing or slow: the static index answers this query
-        return ranking.search(index, query, limit);
+        return ranking.search(index, query, limit, signal);
       });
     },
     prefetch: function (text) {
@@ -163,6 +164,12 @@
     },
     delay: function () {
       return apiUsable() ? API_DELAY_MS : STATIC_DELAY_MS;
+    },
+    // Whether a key pressed while a search runs should stop it: yes for the static index
+    // (that search is for fewer letters; its result rows and list would only slow the next
+    // one), no for the help API (one request per typing pause, let it answer).
+    stopOnKey: function () {
+      return !apiUsable();
     }
   };
 })();

@@ -21,7 +21,7 @@
  * from the host, the search reads entry.json again and runs once more on the new build.
  *
  *   window.KbgenRanking = {fold, words, stem, editDistance, corrections, shardOf,
- *                          Index(root, fetchJson), search(index, query, limit),
+ *                          Index(root, fetchJson), search(index, query, limit, signal),
  *                          prefetch(index, text)}
  *
  * No DOM and no network of its own (the Index is given its fetch function); under Node it
@@ -454,6 +454,17 @@
   // rare_word_df entries also searches for fixes rare_word_ratio times commoner.
   // twin: kbgen/search/query.py QueryReader._find_alternatives()
   function alternatives(index, meta, word) {
+    if (!meta.alternatives) meta.alternatives = new Map();
+    var found = meta.alternatives.get(word.text);
+    if (!found) {  // once per word and build: the typing prefetch and the search share it
+      found = findAlternatives(index, meta, word);
+      found.catch(function () { meta.alternatives.delete(word.text); });
+      meta.alternatives.set(word.text, found);
+    }
+    return found;
+  }
+
+  function findAlternatives(index, meta, word) {
     return index.postings(meta, word.stem).then(function (known) {
       var seen = new Map();
       if (known) {
@@ -510,12 +521,12 @@
   }
 
   // Words of the help center written as two neighbouring query words ("back up" ->
-  // "backup"). Resolves to {alts: [[[stem, weight, postings]], ...] for the stems not in
-  // `stems` (the query's stems, updated), pairs: [[left, right, stem], ...] for every join}.
+  // "backup"): resolves to [[left, right, stem, postings], ...] for every pair the help
+  // center writes as one word. Needs no other word's result: the search starts it at once.
   // twin: kbgen/search/fuzzy.py joined_pairs() and kbgen/search/query.py
   // QueryReader._joined()
-  function joinedWords(index, meta, query, stems) {
-    if (!meta.join_words) return Promise.resolve({ alts: [], pairs: [] });
+  function joinedLookup(index, meta, query) {
+    if (!meta.join_words) return Promise.resolve([]);
     var tokens = words(query, new Set());
     var pairs = [];
     for (var i = 1; i < tokens.length; i++) {
@@ -535,17 +546,28 @@
         return index.postings(meta, stem(joined));
       });
     })).then(function (lists) {
-      var result = { alts: [], pairs: [] };
+      var found = [];
       lists.forEach(function (postings, i) {
         if (!postings) return;
-        var s = stem(pairs[i][0] + pairs[i][1]);
-        result.pairs.push([pairs[i][0], pairs[i][1], s]);
-        if (stems.has(s)) return;
-        stems.add(s);
-        result.alts.push([[s, meta.join_words, postings]]);
+        found.push([pairs[i][0], pairs[i][1], stem(pairs[i][0] + pairs[i][1]), postings]);
       });
-      return result;
+      return found;
     });
+  }
+
+  // joinedLookup()'s pairs as {alts: [[[stem, weight, postings]], ...] for the stems not
+  // in `stems` (the query's stems, updated), pairs: [[left, right, stem], ...] for every
+  // join}.
+  function joinedWords(meta, lookup, stems) {
+    var result = { alts: [], pairs: [] };
+    lookup.forEach(function (item) {
+      var s = item[2];
+      result.pairs.push([item[0], item[1], s]);
+      if (stems.has(s)) return;
+      stems.add(s);
+      result.alts.push([[s, meta.join_words, item[3]]]);
+    });
+    return result;
   }
 
   function frequency(shards, word) {
@@ -662,23 +684,42 @@
   }
 
   // A search on one build's files; if it fails because that build is gone (a deploy since
-  // this page read entry.json), once more on the build entry.json names now.
-  function search(index, query, limit) {
-    return searchBuild(index, query, limit).catch(function (error) {
+  // this page read entry.json), once more on the build entry.json names now. `signal`
+  // (optional, an AbortSignal): once aborted (a newer query), the search stops at its next
+  // step and rejects with an AbortError, fetching no more.
+  function search(index, query, limit, signal) {
+    return searchBuild(index, query, limit, signal).catch(function (error) {
+      if (error && error.name === "AbortError") throw error;
       return index.renewed().then(function (renewed) {
         if (!renewed) throw error;
-        return searchBuild(index, query, limit);
+        return searchBuild(index, query, limit, signal);
       });
     });
   }
 
+  function stopIfAborted(signal) {
+    if (!signal || !signal.aborted) return;
+    var error = new Error("search superseded");
+    error.name = "AbortError";
+    throw error;
+  }
+
   // twin: kbgen/search/engine.py SearchIndex.search(), with query.py QueryReader.plan()
   // and QueryReader._topic() (the topic words for the match floor)
-  function searchBuild(index, query, limit) {
+  function searchBuild(index, query, limit, signal) {
     limit = Math.max(0, Math.floor(Number(limit) || 10));
     return index.meta().then(function (meta) {
       var typed = weightedQueryWords(String(query || "").slice(0, 1000), meta).slice(0, 32);
       if (!typed.length || !limit) return [];
+      var text = String(query || "").slice(0, 1000);
+      // Meaning needs no lexical result: start it now, so both wait for the network at once.
+      var meaning = vectorsFor(meta);
+      var helpers = { fold: fold, stem: stem, maxEdits: maxEdits, corrections: corrections };
+      var similar = meaning && words(text, meta.indexStop).length ?
+        meaning.similarity(index, meta, String(query || ""), helpers) : null;
+      if (similar) similar.catch(function () { /* reported where it is used */ });
+      var joining = joinedLookup(index, meta, text);
+      joining.catch(function () { /* reported where it is used */ });
       return Promise.all(typed.map(function (pair) {
         return alternatives(index, meta, pair[0]).then(function (alts) {
           return alts.map(function (alt) { return [alt[0], alt[1] * pair[1], alt[2]]; });
@@ -695,7 +736,7 @@
           groups.set(pair[0].text,
                      own ? [pair[0].stem] : found[i].map(function (alt) { return alt[0]; }));
         });
-        return joinedWords(index, meta, String(query || "").slice(0, 1000), stems)
+        return joining.then(function (lookup) { return joinedWords(meta, lookup, stems); })
           .then(function (joined) {
             perWord = perWord.concat(joined.alts);
             if (!meta.match_floor || !groups.size) return [perWord, null];
@@ -715,17 +756,18 @@
             return [perWord, matchFloor(meta, topic, postings)];
           });
       }).then(function (planned) {
+        stopIfAborted(signal);
         var perWord = planned[0];
-        var meaning = vectorsFor(meta);
-        if (!perWord.length && !(meaning && words(String(query || "").slice(0, 1000),
-                                                  meta.indexStop).length)) return [];
+        if (!perWord.length && !similar) return [];
         var ranked = perWord.length ? candidates(meta, score(meta, perWord), limit, planned[1])
           : [];  // no word the help center uses: only meaning can find it
         if (!meaning) return perArticle(meta, ranked, limit);
-        return meaning.withMeaning(index, meta, String(query || ""), ranked, {
-          fold: fold, stem: stem, maxEdits: maxEdits, corrections: corrections
-        }).then(function (mixed) { return perArticle(meta, mixed, limit); });
+        return (similar || meaning.similarity(index, meta, String(query || ""), helpers))
+          .then(function (found) {
+            return perArticle(meta, meaning.mix(meta, ranked, found), limit);
+          });
       }).then(function (hits) {
+        stopIfAborted(signal);
         return Promise.all(hits.map(function (hit) {
           return index.row(meta, hit[1]).then(function (row) {
             return {
@@ -747,15 +789,21 @@
   }
 
   // While the customer types: fetch meta.json and the shards of the words already finished
-  // (a space or punctuation follows them), so the search after the typing pause has less to
-  // wait for. The word still being typed is left alone: its shard can still change.
+  // (a space or punctuation follows them; with their typo corrections' shards), so the
+  // search after the typing pause has less to wait for. The word still being typed only gets the vector vocabulary files its letters
+  // need (search-vectors.js start()): its postings shard can still change.
   function prefetch(index, text) {
     return index.meta().then(function (meta) {
       var meaning = vectorsFor(meta);
-      var finished = String(text || "").slice(0, 1000).replace(/[\p{L}\p{N}'\u2019`]*$/u, "");
-      if (meaning) meaning.start(index, meta, finished);
+      var typed = String(text || "").slice(0, 1000);
+      var finished = typed.replace(/[\p{L}\p{N}'\u2019`]*$/u, "");
+      if (meaning) {
+        meaning.start(index, meta, finished, typed.slice(finished.length), {
+          fold: fold, stem: stem, maxEdits: maxEdits, corrections: corrections
+        });
+      }
       words(finished, meta.indexStop).slice(0, 32).forEach(function (word) {
-        index.postings(meta, word.stem).catch(function () { /* the search will retry */ });
+        alternatives(index, meta, word).catch(function () { /* the search will retry */ });
       });
     }).catch(function () { /* the search will retry and say so */ });
   }

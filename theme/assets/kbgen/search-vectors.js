@@ -13,7 +13,9 @@
  * need are fetched (named by content hash, like the postings); the entry vectors when the
  * first search starts. Without `meta.vectors` nothing here runs: search stays lexical.
  *
- *   window.KbgenVectors = {bertWords, wordPiece, vocabFile, start(index, meta, finished),
+ *   window.KbgenVectors = {bertWords, wordPiece, vocabFile,
+ *                          start(index, meta, finished, typing),
+ *                          similarity(index, meta, query, helpers), mix(meta, ranked, similarity),
  *                          withMeaning(index, meta, query, ranked, helpers)}
  *
  * No DOM and no network of its own (the Index from search-ranking.js fetches); under Node it
@@ -145,8 +147,10 @@
     return bytes;
   }
 
-  // The entries' unit vectors (Float64Array, entries x dims), once per build: a binary
-  // file (fetched here, not through the Index: it is not JSON), named by its hash.
+  // The entries' vectors, once per build: {packed: the file's bytes (two numbers a byte,
+  // + 8, low four bits first), norm: Float64Array (each row's length), count}. Nothing the
+  // size of the file is decoded: similarities() reads the bytes through a table per query.
+  // A binary file (fetched here, not through the Index: it is not JSON), named by its hash.
   function entryVectors(index, meta) {
     if (!meta.vectorEntries) {
       var name = index.root + "s/e." + meta.hashes.s.e + ".bin";
@@ -157,38 +161,86 @@
         }) : Promise.resolve(Uint8Array.from(require("fs").readFileSync(name)).buffer);  // Node
       meta.vectorEntries = fetching.then(function (buffer) {
         var dims = meta.vectors.dims;
-        var packed = new Uint8Array(buffer);  // two numbers a byte, + 8, low four bits first
-        var raw = new Int8Array(packed.length * 2);
-        for (var i = 0; i < packed.length; i++) {
-          raw[2 * i] = (packed[i] & 15) - 8;
-          raw[2 * i + 1] = ((packed[i] >> 4) & 15) - 8;
+        var packed = new Uint8Array(buffer);
+        var count = Math.floor(packed.length * 2 / dims);
+        var norm = new Float64Array(count);
+        if (dims % 2 === 0) {  // whole bytes a row: a table of each byte's two squares
+          var squares = new Float64Array(256);
+          for (var b = 0; b < 256; b++) squares[b] = low(b) * low(b) + high(b) * high(b);
+          for (var n = 0, at = 0; n < count; n++) {
+            var sum = 0;
+            for (var j = 0; j < dims / 2; j++, at++) sum += squares[packed[at]];
+            norm[n] = Math.max(Math.sqrt(sum), 1e-12);
+          }
+        } else {
+          for (n = 0; n < count; n++) {
+            sum = 0;
+            for (var d = 0; d < dims; d++) sum += Math.pow(number(packed, n * dims + d), 2);
+            norm[n] = Math.max(Math.sqrt(sum), 1e-12);
+          }
         }
-        var rows = new Float64Array(raw.length);
-        for (var n = 0; n < raw.length / dims; n++) {
-          var norm = 0;
-          for (var d = 0; d < dims; d++) norm += raw[n * dims + d] * raw[n * dims + d];
-          norm = Math.max(Math.sqrt(norm), 1e-12);
-          for (d = 0; d < dims; d++) rows[n * dims + d] = raw[n * dims + d] / norm;
-        }
-        return rows;
+        return { packed: packed, norm: norm, count: count };
       });
       meta.vectorEntries.catch(function () { meta.vectorEntries = null; });
     }
     return meta.vectorEntries;
   }
 
-  // Start loading what every search by meaning needs (the entry vectors) and the files of
-  // the words typed so far (`finished`: the text up to the word still being typed).
-  function start(index, meta, finished) {
+  function low(byte) { return (byte & 15) - 8; }
+  function high(byte) { return (byte >> 4) - 8; }
+
+  // The number at position `at` of the packed entry vectors.
+  function number(packed, at) {
+    return at % 2 ? high(packed[at >> 1]) : low(packed[at >> 1]);
+  }
+
+  function ignore() { /* a prefetch: the search will retry */ }
+
+  // Start loading what every search by meaning needs (the entry vectors), the files of the
+  // words typed so far (`finished`: the text up to the word still being typed; their typo
+  // corrections, vocabulary and vector files, as meaningText() and similarities() will
+  // read them) and the vocabulary files of the word still being typed (`typing`): whatever
+  // letters follow, the word needs the files of those it has.
+  function start(index, meta, finished, typing, helpers) {
     if (!meta || !meta.vectors) return;
-    entryVectors(index, meta).catch(function () { /* the search will retry */ });
-    if (!finished) return;
-    tokenIds(index, meta, finished).then(function (ids) {
-      var size = meta.vectors.bucket;
-      new Set(ids.map(function (id) { return Math.floor(id / size); })).forEach(function (b) {
-        file(index, meta, "b-" + b).catch(function () { /* the search will retry */ });
+    entryVectors(index, meta).catch(ignore);
+    if (typing) vocabKeys(meta, typing).forEach(function (key) {
+      file(index, meta, key).catch(ignore);
+    });
+    if (!finished || !helpers) return;
+    meaningText(index, meta, finished, helpers).then(function (text) {
+      return tokenIds(index, meta, text);
+    }).then(function (ids) {
+      return buckets(index, meta, ids);
+    }).catch(ignore);
+  }
+
+  // The vector files of the query's words that the model reads as one whole token (the
+  // typo correction leaves those alone), before the correction of the others is known.
+  function knownBuckets(index, meta, text) {
+    var split = splitOf(meta);
+    bertWords(text).forEach(function (word) {
+      file(index, meta, vocabFile("w", word, split)).then(function (shard) {
+        if (shard && has(shard, word)) return buckets(index, meta, [shard[word]]);
+      }).catch(ignore);
+    });
+  }
+
+  // The vector files of token ids `ids`: a Map bucket -> file, int8 rows decoded.
+  function buckets(index, meta, ids) {
+    var size = meta.vectors.bucket;
+    var numbers = Array.from(new Set(ids.map(function (id) { return Math.floor(id / size); })));
+    return Promise.all(numbers.map(function (b) {
+      return file(index, meta, "b-" + b);
+    })).then(function (files) {
+      var byBucket = new Map();
+      numbers.forEach(function (b, i) {
+        var f = files[i];
+        if (!f.bytes) f.bytes = decode(f.v);
+        byBucket.set(b, f);
       });
-    }).catch(function () { /* the search will retry */ });
+      return byBucket;
+    });
   }
 
   function splitOf(meta) {
@@ -196,9 +248,8 @@
     return meta.vectors.splitSet;
   }
 
-  // Loads the vocabulary files the words of `text` need (for a piece starting at each
-  // character); resolves to its token ids.
-  function tokenIds(index, meta, text) {
+  // The vocabulary files the words of `text` need (for a piece starting at each character).
+  function vocabKeys(meta, text) {
     var split = splitOf(meta);
     var keys = new Set();
     bertWords(text).forEach(function (word) {
@@ -209,7 +260,25 @@
         if (i + 1 < chars.length) keys.add(vocabFile(kind, ch + chars[i + 1], split));
       });
     });
-    var list = Array.from(keys);
+    return Array.from(keys);
+  }
+
+  // Loads the vocabulary files the words of `text` need; resolves to its token ids (kept
+  // for the build: the typing prefetch asks again at every key).
+  function tokenIds(index, meta, text) {
+    if (!meta.tokenIds || meta.tokenIds.size > 500) meta.tokenIds = new Map();
+    var found = meta.tokenIds.get(text);
+    if (!found) {
+      found = findTokenIds(index, meta, text);
+      found.catch(function () { meta.tokenIds.delete(text); });
+      meta.tokenIds.set(text, found);
+    }
+    return found;
+  }
+
+  function findTokenIds(index, meta, text) {
+    var split = splitOf(meta);
+    var list = vocabKeys(meta, text);
     return Promise.all(list.map(function (key) { return file(index, meta, key); }))
       .then(function (files) {
         var shards = new Map();
@@ -231,6 +300,23 @@
     });
   }
 
+  // The typo correction of a query word that neither the help center nor the model knows
+  // (null: the word stays).
+  function meaningFix(index, meta, word, helpers) {
+    return Promise.all([index.postings(meta, helpers.stem(word)),
+                        modelKnows(index, meta, word)]).then(function (known) {
+      if (known[0] || known[1]) return null;
+      var edits = helpers.maxEdits(word, meta);
+      var letters = word.slice(0, edits + 1).split("");
+      return Promise.all(letters.map(function (letter) {
+        return index.vocabulary(meta, letter);
+      })).then(function (shards) {
+        var fixes = helpers.corrections(word, shards, meta);
+        return fixes.length ? fixes[0][0] : null;
+      });
+    });
+  }
+
   // The query as the meaning is read from it: each word that neither the help center nor
   // the model knows replaced by its closest typo correction ("pssword" -> "password").
   // twin: kbgen/search/query.py QueryReader.meaning_text()
@@ -243,20 +329,15 @@
       var surface = match[0].replace(/'(?:s|d|ll|ve|re|m)$/, "").replace(/'/g, "");
       if (surface) found.push([surface, match.index, match.index + match[0].length]);
     }
+    if (!meta.meaningFixes) meta.meaningFixes = new Map();
     return Promise.all(found.map(function (item) {
       var word = item[0];
-      return Promise.all([index.postings(meta, helpers.stem(word)),
-                          modelKnows(index, meta, word)]).then(function (known) {
-        if (known[0] || known[1]) return null;
-        var edits = helpers.maxEdits(word, meta);
-        var letters = word.slice(0, edits + 1).split("");
-        return Promise.all(letters.map(function (letter) {
-          return index.vocabulary(meta, letter);
-        })).then(function (shards) {
-          var fixes = helpers.corrections(word, shards, meta);
-          return fixes.length ? fixes[0][0] : null;
-        });
-      });
+      if (!meta.meaningFixes.has(word)) {
+        var fixing = meaningFix(index, meta, word, helpers);
+        fixing.catch(function () { meta.meaningFixes.delete(word); });
+        meta.meaningFixes.set(word, fixing);
+      }
+      return meta.meaningFixes.get(word);
     })).then(function (fixes) {
       var parts = [];
       var last = 0;
@@ -280,18 +361,7 @@
         var ids = found[0];
         var rows = found[1];
         if (!ids.length) return null;
-        var buckets = Array.from(new Set(ids.map(function (id) {
-          return Math.floor(id / size);
-        })));
-        return Promise.all(buckets.map(function (b) {
-          return file(index, meta, "b-" + b);
-        })).then(function (files) {
-          var byBucket = new Map();
-          buckets.forEach(function (b, i) {
-            var f = files[i];
-            if (!f.bytes) f.bytes = decode(f.v);
-            byBucket.set(b, f);
-          });
+        return buckets(index, meta, ids).then(function (byBucket) {
           var query = new Float64Array(dims);
           ids.forEach(function (id) {
             var f = byBucket.get(Math.floor(id / size));
@@ -305,56 +375,102 @@
             norm += query[d] * query[d];
           }
           norm = Math.sqrt(norm);
-          var count = rows.length / dims;
-          var result = new Float64Array(count);
+          var result = new Float64Array(rows.count);
           if (!norm) return result;
           for (d = 0; d < dims; d++) query[d] /= norm;
-          for (var n = 0; n < count; n++) {
-            var dot = 0;
-            for (d = 0; d < dims; d++) dot += rows[n * dims + d] * query[d];
-            result[n] = dot;
+          var packed = rows.packed;
+          if (dims % 2) {
+            for (var n = 0; n < rows.count; n++) {
+              var dot = 0;
+              for (d = 0; d < dims; d++) dot += number(packed, n * dims + d) * query[d];
+              result[n] = dot / rows.norm[n];
+            }
+            return result;
+          }
+          // byte j of a row holds numbers 2j and 2j + 1: a table of what each of its 256
+          // values adds to the dot product, then a row is dims / 2 look-ups
+          var half = dims / 2;
+          var table = new Float64Array(half * 256);
+          for (var j = 0; j < half; j++) {
+            for (var b = 0; b < 256; b++) {
+              table[j * 256 + b] = low(b) * query[2 * j] + high(b) * query[2 * j + 1];
+            }
+          }
+          var at = 0;
+          for (n = 0; n < rows.count; n++) {
+            dot = 0;
+            for (j = 0; j < half; j++, at++) dot += table[j * 256 + packed[at]];
+            result[n] = dot / rows.norm[n];
           }
           return result;
         });
       });
   }
 
-  // The lexical candidates ([entry, score], best first, after the match floor) mixed with
-  // the query's closeness in meaning, best first; the closest entries the words missed
-  // join them. `helpers`: search-ranking.js's fold, stem, maxEdits and corrections.
-  // twin: kbgen/search/semantic_mix.py with_meaning()
-  function withMeaning(index, meta, query, ranked, helpers) {
-    var settings = meta.vectors;
+  // The query's closeness in meaning to every entry (Float64Array; null: no tokens), read
+  // from the query's typo-corrected text. Needs no lexical result: the search starts it
+  // with the lexical one, so both wait for the network at once.
+  // `helpers`: search-ranking.js's fold, stem, maxEdits and corrections.
+  function similarity(index, meta, query, helpers) {
+    knownBuckets(index, meta, helpers.fold(String(query || "").slice(0, 1000)));
     return meaningText(index, meta, query, helpers).then(function (text) {
       return similarities(index, meta, text);
-    }).then(function (similarity) {
-      var count = meta.entries;
-      if (!similarity) similarity = new Float64Array(count);
-      var weight = settings.weight;
-      var best = ranked.length && ranked[0][1] > 0 ? ranked[0][1] : 1;
-      var scores = new Map();
-      ranked.forEach(function (pair) {
-        scores.set(pair[0], (1 - weight) * pair[1] / best + weight * similarity[pair[0]]);
-      });
-      var depth = Math.min(settings.candidates, count);
-      if (depth) {
-        var order = Array.from(similarity.keys()).sort(function (x, y) {
-          return similarity[y] - similarity[x] || x - y;
-        }).slice(0, depth);
-        order.forEach(function (n) {
-          if (similarity[n] < settings.floor || scores.has(n)) return;
-          scores.set(n, weight * similarity[n]);
-        });
+    });
+  }
+
+  // The `depth` entries closest in meaning, closest first (ties: lower entry first), as
+  // sorting them all would give.
+  function closest(similarity, depth) {
+    var best = [];
+    for (var n = 0; n < similarity.length; n++) {
+      var value = similarity[n];
+      if (best.length === depth && value <= similarity[best[depth - 1]]) continue;
+      var at = best.length < depth ? best.length : depth - 1;
+      while (at > 0 && similarity[best[at - 1]] < value) {
+        best[at] = best[at - 1];
+        at--;
       }
-      return Array.from(scores.entries()).sort(function (x, y) {
-        return y[1] - x[1] || x[0] - y[0];
+      best[at] = n;
+    }
+    return best;
+  }
+
+  // The lexical candidates ([entry, score], best first, after the match floor) mixed with
+  // the query's closeness in meaning (`similarity`, from similarity()), best first; the
+  // closest entries the words missed join them.
+  // twin: kbgen/search/semantic_mix.py with_meaning()
+  function mix(meta, ranked, similarity) {
+    var settings = meta.vectors;
+    var count = meta.entries;
+    if (!similarity) similarity = new Float64Array(count);
+    var weight = settings.weight;
+    var best = ranked.length && ranked[0][1] > 0 ? ranked[0][1] : 1;
+    var scores = new Map();
+    ranked.forEach(function (pair) {
+      scores.set(pair[0], (1 - weight) * pair[1] / best + weight * similarity[pair[0]]);
+    });
+    var depth = Math.min(settings.candidates, count);
+    if (depth > 0) {
+      closest(similarity, depth).forEach(function (n) {
+        if (similarity[n] < settings.floor || scores.has(n)) return;
+        scores.set(n, weight * similarity[n]);
       });
+    }
+    return Array.from(scores.entries()).sort(function (x, y) {
+      return y[1] - x[1] || x[0] - y[0];
+    });
+  }
+
+  // similarity() and mix() in one.
+  function withMeaning(index, meta, query, ranked, helpers) {
+    return similarity(index, meta, query, helpers).then(function (found) {
+      return mix(meta, ranked, found);
     });
   }
 
   var core = {
     bertWords: bertWords, wordPiece: wordPiece, vocabFile: vocabFile, start: start,
-    withMeaning: withMeaning, meaningText: meaningText
+    similarity: similarity, mix: mix, withMeaning: withMeaning, meaningText: meaningText
   };
 
   if (typeof module === "object" && module.exports) {

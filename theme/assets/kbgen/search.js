@@ -56,6 +56,12 @@
     if (api && typeof api.prefetch === "function") api.prefetch(text);
   }
 
+  // Whether a key stops the search in flight (KbgenSearch.stopOnKey(): the static index).
+  function stopOnKey() {
+    var api = window.KbgenSearch;
+    return Boolean(api && typeof api.stopOnKey === "function" && api.stopOnKey());
+  }
+
   // How long to wait for a typing pause: longer when each search asks the help API.
   function delay() {
     var api = window.KbgenSearch;
@@ -111,8 +117,15 @@
       show(results, query, null);
       self.timer = setTimeout(function () { self.record(); }, SEARCH_EVENT_DELAY_MS);
     }, function (error) {
+      if (error && error.name === "AbortError") return; // stopped by a key or a newer query
       if (seq === self.seq) show([], query, error);
     });
+  };
+
+  // A key was pressed: a search of the static index still running is for fewer letters;
+  // stop it (it fetches no result rows and draws no list), the typing pause starts the next.
+  Session.prototype.typed = function () {
+    if (this.controller && stopOnKey()) this.controller.abort();
   };
 
   Session.prototype.record = function () {
@@ -256,6 +269,7 @@
     input.addEventListener("focus", function () { prefetchTyped(""); });
     input.addEventListener("input", function () {
       clearTimeout(timer);
+      self.session.typed();
       prefetchTyped(input.value);
       timer = setTimeout(function () { self.update(); }, delay());
     });
@@ -468,6 +482,7 @@
     input.addEventListener("focus", function () { prefetchTyped(""); });
     input.addEventListener("input", function () {
       clearTimeout(timer);
+      session.typed();
       prefetchTyped(input.value);
       timer = setTimeout(run, delay());
     });
