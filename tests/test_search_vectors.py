@@ -236,7 +236,7 @@ def test_a_large_help_centers_fit_reads_every_title_and_a_bounded_share_of_its_t
         monkeypatch):
     from kbgen.search.docs import entries
 
-    monkeypatch.setattr(static_vectors, "MAX_WORDS", 300)
+    monkeypatch.setattr(static_vectors, "MAX_WORDS", 600)
     many = [SearchDoc(id=f"a{n}", title=f"Article number {n}", url=f"a{n}/",
                       description=f"What article {n} is about, in a few words.",
                       body=" ".join(["A body sentence with many words in it."] * 3
@@ -248,7 +248,10 @@ def test_a_large_help_centers_fit_reads_every_title_and_a_bounded_share_of_its_t
     extra = texts[100:]
     words = [len(text.split()) for text in extra]
     assert extra[0] == "What article 0 is about, in a few words."  # descriptions first
-    assert 300 <= sum(words) < 300 + static_vectors.SENTENCE_WORDS[1]  # the budget
+    titles = sum(len(text.split()) for text in texts[:100])  # 300 words: they count first
+    assert 600 <= titles + sum(words) < 600 + static_vectors.SENTENCE_WORDS[1]  # the budget
+    monkeypatch.setattr(static_vectors, "MAX_WORDS", 250)
+    assert static_vectors.training_texts(items) == texts[:100]  # the titles are enough
     assert max(words) <= static_vectors.SENTENCE_WORDS[1]  # long sentences are cut
     monkeypatch.setattr(static_vectors, "MAX_WORDS", 10**6)
     everything = static_vectors.training_texts(items)

@@ -65,10 +65,11 @@ RIDGE = 1.0                # pull towards the distilled vectors: as much as this
 WHITEN = 0.2               # direction d's share in a cosine: (its variance)^-WHITEN
 CG_STEPS = 200             # conjugate-gradient iterations at most
 TOLERANCE = 1e-3           # ...stopping once the residual is this share of the first
-MAX_WORDS = 40_000         # words in the sentences fitted besides the entries' own texts,
-                           # at most: the model's cost grows with the words (StackFAQ's 125
-                           # articles: 2,200 of their 2,600 sentences, dev half A 0.925, all:
-                           # 0.923; 5,000 articles: 3,000 sentences, not 4,000)
+MAX_WORDS = 40_000         # words the fit learns from, the entries' own texts first, then
+                           # their sentences: the model's cost grows with the words.
+                           # StackFAQ's 125 articles: 1,300 words of titles, 2,100 of their
+                           # 2,600 sentences; 5,000 generated articles: 78,500 words of
+                           # titles and FAQ questions, no more sentences
 SENTENCE_WORDS = (3, 40)   # shorter sentences say little, longer ones are cut
 VOCAB_BUCKET = 64          # token vectors per browser file (by token id)
 VOCAB_SHARD_BYTES = 6_000  # a vocabulary file above this is split by the second letter
@@ -108,8 +109,9 @@ def training_texts(items: Sequence[IndexEntry]) -> list[str]:
     """The help center's sentences the fit learns from, deterministic: every entry's own
     text (`semantic.entry_text`: what customers' queries are compared with), then one
     sentence of each entry in turn (descriptions first, then headings and body sentences)
-    until they hold MAX_WORDS words: the fit's cost (the model embedding them, by the word)
-    stays bounded in large help centers, while every entry contributes its first
+    until all of them hold MAX_WORDS words. The fit's cost (the model embedding them, by the
+    word) stays bounded in large help centers, whose entries' own texts (embedded anyway, by
+    the re-ranker) already hold that much; in small ones every entry contributes its first
     sentences."""
     from kbgen.search.semantic import entry_text
 
@@ -117,7 +119,7 @@ def training_texts(items: Sequence[IndexEntry]) -> list[str]:
     for entry in items:
         texts.setdefault(" ".join(entry_text(entry).split()), None)
     parts = [_entry_parts(entry) for entry in items]
-    words = 0
+    words = sum(text.count(" ") + 1 for text in texts)
     while parts and words < MAX_WORDS:
         alive = []
         for sentences in parts:
@@ -413,7 +415,7 @@ def fit_key(items: Sequence[IndexEntry], ident: str) -> str:
     """Changes when anything the fit reads changes: the model, the settings, the texts."""
     digest = hashlib.sha256(json.dumps(
         [FORMAT, ident, DIMS, RIDGE, CG_STEPS, MAX_WORDS, SENTENCE_WORDS, ENTRY_LEVELS,
-     "floor", WHITEN, "carried", "unreachable"]).encode())
+     "floor", WHITEN, "carried", "unreachable", "words in all"]).encode())
     from kbgen.search.semantic import entry_text
 
     for entry in items:
