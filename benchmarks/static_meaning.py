@@ -254,7 +254,9 @@ def main() -> None:
     if not args.no_write:
         out = args.out or (RESULTS.with_name("static_meaning_scale.md") if args.part == "scale"
                            else RESULTS)
-        out.write_text(text, encoding="utf-8")
+        earlier = out.read_text("utf-8").split("\n", 1)[1] if out.is_file() else ""
+        out.write_text(text + ("\n## Earlier runs\n" + earlier if earlier else ""),
+                       encoding="utf-8")  # the runs before stay below, newest first
         print(f"wrote {out}")
 
 
