@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from kbgen.content.loader import load_content
+from kbgen.content.revisions import article_revision
 from tests.conftest import run_kbgen
 from tests.language_helpers import make_two_language_center
 
@@ -315,3 +317,20 @@ def test_the_sample_has_german_translations_one_of_them_stale(sample_site):
     assert "Diese Übersetzung ist älter als das Original" in stale
     current = _one_line(_html(sample_site, "de/payments/refunds"))
     assert "Diese Übersetzung ist älter" not in current and '<html lang="de"' in current
+
+
+def test_a_translation_linking_to_an_english_article_that_has_a_translation(center):
+    folder = center / "content" / "getting-started"
+    assert run_kbgen("check", "--strict", cwd=center).returncode == 0  # first-steps: English only
+    site = load_content(center / "content", root=center)
+    _write(folder / "first-steps.de.md",
+           "---\nid: first-steps\ntitle: Ihre ersten Schritte\ndescription: Los geht's.\n"
+           f"translated_from: \"{article_revision(site.by_id['first-steps'])}\"\n---\n\n"
+           "## Loslegen\n\nText\n")
+    result = run_kbgen("check", cwd=center)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out  # a warning, not an error
+    assert ("content/getting-started/create-an-account.de.md:15: warning: link "
+            "'first-steps.md' opens the en article, but it has a translation into 'de' Fix: "
+            "link 'first-steps.de.md' so readers stay in their language") in out
+    assert run_kbgen("check", "--strict", cwd=center).returncode == 1

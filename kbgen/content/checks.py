@@ -142,6 +142,25 @@ def check_links(site: ContentSite, article: Article, name, add) -> None:
             add(Problem(file, f"link '{link.target}' has anchor '#{anchor}', but there is no "
                         f"such anchor in '{name(linked.src)}'",
                         f"use one of its anchors: {known}", link.line))
+        elif article.is_translation and not linked.is_translation:
+            _suggest_translation(site, article, linked, link, file, add)
+
+
+def _suggest_translation(site: ContentSite, article: Article, linked: Article, link, file,
+                         add) -> None:
+    """A translation linking to the default language's article while that article has a
+    translation in its language: its readers would leave their language (a warning: the
+    link is right when the translation is stale or lacks what is linked)."""
+    own = site.translations_of(linked.id).get(article.lang)
+    if own is None or own.status != "published":
+        return
+    suggested = posixpath.relpath(own.src, posixpath.dirname(article.src) or ".")
+    anchor = link.target.partition("#")[2]
+    suggested += f"#{anchor}" if anchor and anchor in own.anchors else ""
+    add(Problem(file, f"link '{link.target}' opens the {site.default_language} article, but "
+                f"it has a translation into '{article.lang}'",
+                f"link '{suggested}' so readers stay in their language", link.line,
+                severity="warning"))
 
 
 def _is_category(site: ContentSite, folder: str) -> bool:
