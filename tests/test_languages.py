@@ -334,3 +334,22 @@ def test_a_translation_linking_to_an_english_article_that_has_a_translation(cent
             "'first-steps.md' opens the en article, but it has a translation into 'de' Fix: "
             "link 'first-steps.de.md' so readers stay in their language") in out
     assert run_kbgen("check", "--strict", cwd=center).returncode == 1
+
+
+def test_search_tests_of_a_language_run_against_its_own_index(center):
+    assert run_kbgen("build", cwd=center).returncode == 0
+    _write(center / "content" / "search-tests.de.yml",
+           "- query: die registrierungsseite\n  expect: create-an-account\n"
+           "- query: erste schritte\n  expect: first-steps\n"
+           "- query: rechnungen\n  expect: create-an-account\n  top: 1\n")
+    result = run_kbgen("check", cwd=center)
+    out = result.stdout + result.stderr
+    assert result.returncode == 1, out
+    # a word only the German article has finds it: the German index answered ...
+    assert "search-tests.de.yml:1" not in out and "registrierungsseite" not in out
+    # ... an article without a German translation cannot be expected ...
+    assert ('search-tests.de.yml:3: query "erste schritte" expects "first-steps", which is '
+            "not an article translated into 'de'; use the id of a translated article") in out
+    assert "search-tests.de.yml:5" not in out  # "rechnungen" (Rechnungen) finds it first
+    assert not (center / "site" / "search-tests.de.yml").exists()
+    assert not (center / "site" / "de" / "search-tests.de.yml").exists()

@@ -82,21 +82,34 @@ def run_checks(project, strict: bool, search_tests: bool = True):
 
 
 def _search_tests(project, strict: bool, site) -> int:
-    tests_file = project.docs_dir / "search-tests.yml"
-    if not tests_file.exists():
-        return 0
+    """Run `search-tests.yml` against the default language's index and each
+    `search-tests.<lang>.yml` against that language's (its `expect` ids: articles translated
+    into it)."""
     try:
         from kbgen.search import open_index, run_search_tests
+        from kbgen.search.build import language_index_dir
     except ImportError:
         return 0
-    if not project.index_dir.exists():
-        click.secho("search-tests.yml: skipped, no search index yet (run kbgen build).",
-                    err=True, fg="yellow")
-        return 1 if strict else 0
-    failures = run_search_tests(tests_file, open_index(project.index_dir), set(site.by_id))
-    for failure in failures:
-        click.secho(str(failure), err=True, fg="red")
-    return len(failures)
+    languages = project.options.languages
+    runs = [(project.docs_dir / "search-tests.yml", project.index_dir, set(site.by_id), "")]
+    for lang in languages[1:]:
+        ids = {t.id for t in site.translations if t.lang == lang}
+        runs.append((project.docs_dir / f"search-tests.{lang}.yml",
+                     language_index_dir(project.state_dir, lang), ids, lang))
+    failed = 0
+    for tests_file, index_dir, known, lang in runs:
+        if not tests_file.exists():
+            continue
+        if not index_dir.exists():
+            click.secho(f"{tests_file.name}: skipped, no search index yet (run kbgen build).",
+                        err=True, fg="yellow")
+            failed += 1 if strict else 0
+            continue
+        failures = run_search_tests(tests_file, open_index(index_dir), known, lang)
+        for failure in failures:
+            click.secho(str(failure), err=True, fg="red")
+        failed += len(failures)
+    return failed
 
 
 @click.command()

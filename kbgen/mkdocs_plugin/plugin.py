@@ -31,6 +31,12 @@ REQUIRED_EXTENSIONS = ("toc", "admonition", "attr_list", "md_in_html", "tables",
 NOT_PUBLISHED = ("_category.yml", "search-tests.yml")
 
 
+def _not_published(name: str) -> bool:
+    """Configuration files: NOT_PUBLISHED, and the search tests of a language
+    (`search-tests.de.yml`)."""
+    return name in NOT_PUBLISHED or (name.startswith("search-tests.") and name.endswith(".yml"))
+
+
 def theme_dir() -> Path:
     """theme/ inside the installed wheel, or next to the package in a source checkout."""
     package = Path(__file__).resolve().parent.parent
@@ -106,7 +112,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         translations = {t.src: t for t in self.site.translations}
         for file in list(files):
             hidden = file.src_uri in articles and file.src_uri not in shown
-            if hidden or file.src_uri.rsplit("/", 1)[-1] in NOT_PUBLISHED:
+            if hidden or _not_published(file.src_uri.rsplit("/", 1)[-1]):
                 files.remove(file)
             elif file.src_uri in translations:
                 # refunds.de.md is published at de/<folder>/refunds/, beside the German pages

@@ -8,7 +8,8 @@
 ```
 
 `kbgen check` runs them against the built index; each failure names the file and line, the
-query, where the article ranked and what outranked it.
+query, where the article ranked and what outranked it. A help center in several languages
+can have `search-tests.<lang>.yml` too, run against that language's index.
 """
 
 from __future__ import annotations
@@ -103,12 +104,20 @@ def _parse_entry(entry: object, line: int, name: str) -> SearchTest | SearchTest
 
 
 def run_search_tests(
-    tests_file: Path, idx: _Searchable, known_ids: Collection[str]
+    tests_file: Path, idx: _Searchable, known_ids: Collection[str], lang: str = ""
 ) -> list[SearchTestProblem]:
-    """Run every test in `tests_file` against `idx`; one problem per failure."""
+    """Run every test in `tests_file` against `idx`; one problem per failure. `lang`: the
+    tests of another language than the default (`search-tests.<lang>.yml`), whose known ids
+    are the articles translated into it."""
     tests, problems = load_search_tests(tests_file)
     name = Path(tests_file).name
     for test in tests:
+        if test.expect not in known_ids and lang:
+            problems.append(SearchTestProblem(
+                name, test.line,
+                f'query "{test.query}" expects "{test.expect}", which is not an article '
+                f"translated into '{lang}'; use the id of a translated article"))
+            continue
         if test.expect not in known_ids:
             problems.append(SearchTestProblem(
                 name, test.line,
