@@ -38,7 +38,8 @@ CHROME = "/usr/bin/chromium"
 CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
                 "--disable-component-update --disable-sync")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-PAGES = {"home": "", "article": "payments/refunds/", "faq": "billing/billing-faq/"}
+PAGES = {"home": "", "article": "payments/refunds/", "faq": "billing/billing-faq/",
+         "german article": "de/payments/refunds/"}
 PRESETS = ("mobile", "desktop")
 COMPRESSED = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt"}
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
