@@ -32,32 +32,36 @@ def page_language(site: ContentSite, src_uri: str) -> tuple[str, str]:
     return "", src_uri
 
 
+def _nav_entries(site: ContentSite, lang: str, drafts: bool) -> list[tuple[str, str]]:
+    """(title, src_uri within the language) of the sidebar's entries: home, one per category
+    (the language's own), contact; the nav stays small at any number of articles."""
+    t = theme_strings.translator(lang or site.default_language)
+    entries = [(t("Home"), HOME)]
+    entries += [(c.title, f"{c.slug}/index.md") for c in site.view(lang).used_categories(drafts)]
+    entries.append((t("Contact support"), CONTACT))
+    return entries
+
+
 def navigation(site: ContentSite, drafts: bool) -> list[dict[str, str]]:
-    """Home, one entry per category, contact: the nav stays small at any number of articles."""
-    nav = [{"Home": HOME}]
-    nav += [{c.title: f"{c.slug}/index.md"} for c in site.used_categories(drafts)]
-    nav.append({"Contact support": CONTACT})
-    return nav
+    """MkDocs' nav: the default language's sidebar entries."""
+    return [{title: uri} for title, uri in _nav_entries(site, "", drafts)]
 
 
 def language_navigation(site: ContentSite, lang: str, src_uri: str, drafts: bool
                         ) -> list[dict[str, Any]]:
     """The sidebar's links in a page's language (MkDocs has one nav, in the default
-    language's words and URLs): `navigation`'s entries, their titles translated and their
-    URLs under /<lang>/; `active` on the page's own entry or, on an article, its category's;
-    `current` on the page's own entry only."""
-    t = theme_strings.translator(lang or site.default_language)
+    language's words and URLs): `_nav_entries` with their URLs under /<lang>/; `active` on
+    the page's own entry or, on an article, its category's; `current` on the page's own
+    entry only."""
     view = site.view(lang)
     prefix = f"{lang}/" if lang else ""
     article = view.all_by_src.get(src_uri) if lang else view.by_src.get(src_uri)
     here = f"{article.category}/index.md" if article is not None else src_uri
-    items = [(t("Home"), HOME)]
-    items += [(c.title, f"{c.slug}/index.md") for c in view.used_categories(drafts)]
-    items.append((t("Contact support"), CONTACT))
     return [{"title": title, "url": prefix + (uri[: -len("index.md")]
                                               if uri.endswith("index.md") else
                                               uri[: -len(".md")] + "/"),
-             "active": uri == here, "current": uri == src_uri} for title, uri in items]
+             "active": uri == here, "current": uri == src_uri}
+            for title, uri in _nav_entries(site, lang, drafts)]
 
 
 def generated(site: ContentSite, drafts: bool) -> dict[str, str]:
@@ -68,20 +72,19 @@ def generated(site: ContentSite, drafts: bool) -> dict[str, str]:
         t = theme_strings.translator(lang or site.default_language)
         view = site.view(lang)
         prefix = f"{lang}/" if lang else ""
-        hide = "[toc]"
         files[prefix + HOME] = _page(
             t("Help Center"), t("Answers to common questions, guides and troubleshooting."),
             "kbgen/home.html", hide="[navigation, toc]")
         files[prefix + SEARCH] = _page(t("Search"), t("Search the help center."),
-                                       "kbgen/search.html", hide=hide)
+                                       "kbgen/search.html")
         files[prefix + CONTACT] = _page(t("Contact support"),
                                         t("Tell us what you need help with."),
-                                        "kbgen/contact.html", hide=hide)
+                                        "kbgen/contact.html")
         for cat in view.used_categories(drafts):
             files[f"{prefix}{cat.slug}/index.md"] = _page(
                 cat.title, cat.description or t("Help articles about {title}.",
                                                 title=cat.title.lower()),
-                "kbgen/category.html", hide=hide)
+                "kbgen/category.html")
     return files
 
 

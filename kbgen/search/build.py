@@ -141,11 +141,17 @@ def _semantic_vectors(docs: Sequence[SearchDoc], index_dir: Path, model: Path | 
                  time.perf_counter() - started)
 
 
+def _fit_switched_off() -> bool:
+    """Benchmarks only: the same build without the fit, to measure its cost."""
+    from kbgen.search import static_vectors
+
+    return os.environ.get(static_vectors.SWITCH_ENV, "").strip() == "off"
+
+
 def _fit_wanted(model: Path | None) -> bool:
     from kbgen.search import static_vectors
 
-    return (model is not None and static_vectors.available()
-            and os.environ.get(static_vectors.SWITCH_ENV, "").strip() != "off")
+    return model is not None and static_vectors.available() and not _fit_switched_off()
 
 
 def _warm_static(docs: Sequence[SearchDoc], index_dir: Path, model: Path | None
@@ -178,8 +184,8 @@ def _static_vectors(docs: Sequence[SearchDoc], index_dir: Path, model: Path | No
     without the model (the browser index is then lexical)."""
     from kbgen.search import static_vectors
 
-    if model is not None and os.environ.get(static_vectors.SWITCH_ENV, "").strip() == "off":
-        model = None  # benchmarks only: the same build without the fit, to measure its cost
+    if _fit_switched_off():
+        model = None
     if model is not None and not static_vectors.available():
         log.warning("the static site's search by meaning needs SciPy (an older install of "
                     "the semantic extra lacks it); its search stays lexical until: %s",
